@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+// wbuild: a file-watching build-graph engine for containerized workloads.
+// No package dependencies: only what ships with the Swift toolchain.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "wbuild",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "WBuild", targets: ["WBuild"]),
+        .executable(name: "wbuild", targets: ["wbuild"]),
+    ],
+    targets: [
+        // Syscalls Glibc hides (pipe2, eventfd, posix_spawn chdir, WIFEXITED macros).
+        .target(name: "CWBuildSystem"),
+        // Errno, file descriptors, atomic files, processes: the syscall layer.
+        .target(name: "WBuildSystem", dependencies: ["CWBuildSystem"], swiftSettings: strict),
+        // Graph, fingerprints, scheduler, state store, events. Knows no other module but WBuildSystem.
+        .target(name: "WBuildCore", dependencies: ["WBuildSystem"], swiftSettings: strict),
+        // Globs, ignore rules, tree hashing with a stat cache.
+        .target(name: "WBuildFiles", dependencies: ["WBuildCore", "WBuildSystem"], swiftSettings: strict),
+        // The inotify watcher and the settle window.
+        .target(name: "WBuildWatcher", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
+        // wbuild.json: JSON5 reader, typed model, validation, bindings.
+        .target(name: "WBuildSpec", swiftSettings: strict),
+        // HTTP/1.1 over the engine socket, tar, Engine API calls.
+        .target(name: "WBuildDocker", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
+        // Node kinds (task, image, …) and spec → graph.
+        .target(name: "WBuildWorkloads",
+                dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher"],
+                swiftSettings: strict),
+        // Public library facade.
+        .target(name: "WBuild",
+                dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],
+                swiftSettings: strict),
+        // Command line.
+        .executableTarget(name: "wbuild", dependencies: ["WBuild"], swiftSettings: strict),
+        // Benchmarks (run with scripts/bench).
+        .executableTarget(name: "wbuild-bench", dependencies: ["WBuildCore", "WBuildFiles", "WBuildSystem"],
+                          path: "Benchmarks/WBuildBench", swiftSettings: strict),
+
+        .target(name: "WBuildTestSupport", dependencies: ["WBuildSystem"], path: "Tests/WBuildTestSupport", swiftSettings: strict),
+        .testTarget(name: "WBuildSystemTests", dependencies: ["WBuildSystem", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildCoreTests", dependencies: ["WBuildCore", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildFilesTests", dependencies: ["WBuildFiles", "WBuildCore", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildWatcherTests", dependencies: ["WBuildWatcher", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildSpecTests", dependencies: ["WBuildSpec", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildDockerTests", dependencies: ["WBuildDocker", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildWorkloadsTests", dependencies: ["WBuildWorkloads", "WBuild", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
+    ]
+)

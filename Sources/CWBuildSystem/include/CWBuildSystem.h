@@ -1,0 +1,19 @@
+// Small C shims for syscalls and macros that Glibc's Swift overlay hides.
+#pragma once
+#include <sys/types.h>
+
+/// pipe2(2) with O_CLOEXEC (and O_NONBLOCK when nonblocking != 0).
+int cwb_pipe_cloexec(int fds[2], int nonblocking);
+
+/// Decoded wait(2) status: exactly one of exited/signaled is set.
+int cwb_wifexited(int status);
+int cwb_wexitstatus(int status);
+int cwb_wifsignaled(int status);
+int cwb_wtermsig(int status);
+
+/// posix_spawn of `path` (searched in PATH when search != 0) with `argv`/`envp`,
+/// in directory `dir` (NULL: inherit), in a new process group, with
+/// stdin from /dev/null and stdout/stderr to the given fds (-1: inherit).
+/// Returns 0 and sets *pid, or an errno value.
+int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+              const char *dir, int stdout_fd, int stderr_fd, int search);

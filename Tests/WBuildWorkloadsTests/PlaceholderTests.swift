@@ -1,0 +1,4 @@
+import Testing
+
+// Replaced by real tests as the module lands.
+@Test func placeholder_WBuildWorkloadsTests() { #expect(1 + 1 == 2) }
