@@ -59,6 +59,9 @@ public enum AtomicFile {
         }
     }
 
+    /// The directory part of `path` ("." when it has none).
+    public static func parentDirectoryPath(of path: String) -> String { parentDirectory(of: path) }
+
     static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }

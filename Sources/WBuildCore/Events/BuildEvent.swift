@@ -1,0 +1,32 @@
+/// Which output stream a log line came from.
+public enum LogStream: String, Sendable, Codable {
+    case stdout, stderr
+}
+
+/// Something that happened while wbuild worked; the terminal and `--json` render these.
+public enum BuildEvent: Sendable {
+    /// A node started running, and why.
+    case nodeStart(NodeID, RunReason)
+    /// A node finished (built, cached, failed, blocked or cancelled).
+    case nodeDone(NodeResult)
+    /// One line of a node's output.
+    case log(NodeID, LogStream, String)
+    /// The watcher saw files change; these nodes are now dirty.
+    case change(paths: [String], nodes: [NodeID])
+    /// Something the user should know that is not a failure.
+    case warning(String)
+    /// A pass over the graph finished.
+    case passDone(PassSummary)
+}
+
+/// Where events go. Cheap to copy; safe to call from any thread.
+public struct EventSink: Sendable {
+    private let handler: @Sendable (BuildEvent) -> Void
+
+    public init(_ handler: @escaping @Sendable (BuildEvent) -> Void) { self.handler = handler }
+
+    public func emit(_ event: BuildEvent) { handler(event) }
+
+    /// Discards everything.
+    public static let none = EventSink { _ in }
+}
