@@ -1,0 +1,22 @@
+extension BuildEvent {
+    /// The event as one `--json` line object; every object has a `type`.
+    public var json: JSONText {
+        switch self {
+        case .nodeStart(let id, let reason):
+            return .object([("type", .string("node.start")), ("id", .string(id.description)), ("reason", .string(reason.description))])
+        case .nodeDone(let result):
+            guard case .object(let pairs) = result.json else { return result.json }
+            return .object([("type", .string("node.done"))] + pairs)
+        case .log(let id, let stream, let line):
+            return .object([("type", .string("log")), ("id", .string(id.description)),
+                            ("stream", .string(stream.rawValue)), ("line", .string(line))])
+        case .change(let paths, let nodes):
+            return .object([("type", .string("change")), ("paths", .array(paths.map(JSONText.string))),
+                            ("nodes", .array(nodes.map { .string($0.description) }))])
+        case .warning(let message):
+            return .object([("type", .string("warning")), ("message", .string(message))])
+        case .passDone(let summary):
+            return .object([("type", .string("pass.done")), ("ok", .bool(summary.ok)), ("ms", .int(summary.milliseconds))])
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import WBuild
+
+/// Renders events for a person: one status line per node, logs prefixed by node name,
+/// failures with their reason. Cached nodes are shown only with `-v`.
+struct HumanRenderer: Sendable {
+    let console: Console
+    let verbose: Bool
+
+    func render(_ event: BuildEvent) {
+        switch event {
+        case .nodeStart(let id, let reason):
+            console.out("\(console.paint("▶", .blue)) \(id)  \(console.paint(reason.description, .dim))")
+        case .nodeDone(let result):
+            renderDone(result)
+        case .log(let id, let stream, let line):
+            let prefix = console.paint(prefix: id.name.padding(toLength: max(id.name.count, 8), withPad: " ", startingAt: 0))
+            let text = stream == .stderr ? console.paint(line, .yellow) : line
+            console.out("\(prefix) │ \(text)")
+        case .change(let paths, let nodes):
+            let shown = paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
+            let targets = nodes.map(\.name).joined(separator: ", ")
+            console.out("\(console.paint("↻", .cyan)) \(shown) changed → \(targets.isEmpty ? "nothing to do" : targets)")
+        case .warning(let message):
+            console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
+        case .passDone:
+            break
+        }
+    }
+
+    private func renderDone(_ result: NodeResult) {
+        let id = result.id.description
+        switch result.status {
+        case .built:
+            console.out("\(console.paint("✓", .green)) \(id) \(console.paint("\(Duration.formatted(ms: result.milliseconds))", .dim))\(outputNote(result))")
+        case .cached:
+            if verbose { console.out("\(console.paint("·", .dim)) \(id) \(console.paint("cached: \(result.reason)", .dim))") }
+        case .failed:
+            console.out("\(console.paint("✗", .red)) \(id) \(console.paint("failed", .red)): \(result.failure?.description ?? result.reason.description)")
+        case .blocked:
+            console.out("\(console.paint("⊘", .yellow)) \(id) \(console.paint(result.reason.description, .dim))")
+        case .cancelled:
+            console.out("\(console.paint("↺", .yellow)) \(id) \(console.paint("cancelled: a newer change made it stale", .dim))")
+        }
+    }
+
+    private func outputNote(_ result: NodeResult) -> String {
+        guard let image = result.output?.fields["image"] else { return "" }
+        return "  \(console.paint(image, .dim))"
+    }
+
+    /// The closing summary of a pass: counts, then each failure with the tail of its output.
+    func summarize(_ result: RunResult, command: String) {
+        var counts: [NodeStatus: Int] = [:]
+        for node in result.nodes { counts[node.status, default: 0] += 1 }
+        let order: [NodeStatus] = [.built, .cached, .failed, .blocked, .cancelled]
+        let parts = order.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
+        let verdict = result.ok ? console.paint("ok", .green) : console.paint("failed", .red)
+        console.out("\(command) \(verdict): \(parts.isEmpty ? "nothing to do" : parts.joined(separator: ", ")) in \(Duration.formatted(ms: result.milliseconds))")
+        for node in result.nodes where node.status == .failed {
+            console.out("\(console.paint("✗", .red)) \(node.id): \(node.failure?.description ?? "failed")")
+            for line in node.failure?.tail ?? [] { console.out("    \(line)") }
+        }
+    }
+}
+
+extension Duration {
+    /// "840 ms", "2.3 s".
+    static func formatted(ms: Int) -> String {
+        ms < 1000 ? "\(ms) ms" : "\(Double(ms / 100) / 10) s"
+    }
+}

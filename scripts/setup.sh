@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs and starts what wbuild's samples and tests need on a Debian 12 machine.
+# Idempotent: safe to run again; it only installs what is missing and starts what is down.
+set -euo pipefail
+
+log() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (it installs Debian packages and starts dockerd)"
+command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || die "no Swift toolchain on PATH; install Swift 6 (https://www.swift.org/install/linux/) first"
+
+# --- Debian packages -------------------------------------------------------
+packages=(docker.io busybox-static inotify-tools git ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Docker engine ---------------------------------------------------------
+docker_cli=/usr/bin/docker
+engine_answers() { "$docker_cli" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if ! engine_answers; then
+  log "starting dockerd"
+  # A stale pid file from a killed daemon stops a new one from starting.
+  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then rm -f /var/run/docker.pid; fi
+  if ! pgrep -x dockerd >/dev/null; then
+    nohup dockerd >/var/log/wbuild-dockerd.log 2>&1 &
+  fi
+  for _ in $(seq 1 120); do engine_answers && break; sleep 0.5; done
+  engine_answers || die "dockerd did not answer within 60 s; see /var/log/wbuild-dockerd.log"
+fi
+log "docker engine $("$docker_cli" version --format '{{.Server.Version}}') is answering"
+
+# --- Local base images (no public registry is reachable) -------------------
+# wbuild-samples/busybox:1 — Debian's static busybox on an empty image.
+if ! "$docker_cli" image inspect wbuild-samples/busybox:1 >/dev/null 2>&1; then
+  log "building base image wbuild-samples/busybox:1"
+  ctx=$(mktemp -d)
+  cp /bin/busybox "$ctx/busybox"
+  cat >"$ctx/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+CMD ["/bin/sh"]
+DOCKERFILE
+  "$docker_cli" build -q -t wbuild-samples/busybox:1 "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
+log "ready"
