@@ -24,8 +24,10 @@ extension ChildProcess {
         var pid: pid_t = 0
         let result = CStringArray(plan.arguments).withPointers { argv in
             CStringArray(plan.environment).withPointers { envp in
-                cwb_spawn(&pid, plan.executable, argv, envp, launch.directory,
-                          pipes.standardOutput.write, pipes.standardError.write, 0)
+                Self.retryingTextFileBusy {
+                    cwb_spawn(&pid, plan.executable, argv, envp, launch.directory,
+                              pipes.standardOutput.write, pipes.standardError.write, 0)
+                }
             }
         }
         pipes.closeChildEnds()
@@ -52,6 +54,24 @@ extension ChildProcess {
             }
         ).start(pid: pid)
         return child
+    }
+}
+
+extension ChildProcess {
+    /// Runs `spawn` again, up to 5 times over about 15 ms, while it fails with `ETXTBSY`.
+    ///
+    /// A program that was just written (a generated script) can still be open for writing in
+    /// a process another thread is forking at that moment, until that process execs and its
+    /// close-on-exec descriptors close. The window is short; waiting it out beats failing.
+    static func retryingTextFileBusy(_ spawn: () -> Int32) -> Int32 {
+        var result = spawn()
+        var attempt: UInt32 = 1
+        while result == ETXTBSY, attempt < 6 {
+            usleep(1000 * attempt)
+            attempt += 1
+            result = spawn()
+        }
+        return result
     }
 }
 

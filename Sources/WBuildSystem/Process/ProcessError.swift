@@ -14,6 +14,8 @@ public struct ProcessError: Error, Sendable, Equatable, CustomStringConvertible 
         case directoryNotFound
         /// The working directory path names something that is not a directory.
         case notADirectory
+        /// The program file is still open for writing (`ETXTBSY`), e.g. being generated.
+        case programBusy
         /// `.argv([])`: there is nothing to run.
         case emptyCommand
         /// Creating the output pipes failed (usually: too many open files).
@@ -47,6 +49,8 @@ public struct ProcessError: Error, Sendable, Equatable, CustomStringConvertible 
             return "check the task's cmd for a typo, or install the program / add its directory to PATH"
         case .permissionDenied:
             return "make the program executable (chmod +x) or run it through a shell"
+        case .programBusy:
+            return "the program is still being written; run it once whatever writes it has finished"
         case .directoryNotFound:
             return "create the directory, or fix the task's working directory"
         case .notADirectory:
@@ -65,6 +69,7 @@ public struct ProcessError: Error, Sendable, Equatable, CustomStringConvertible 
         switch code {
         case .commandNotFound: text = "command not found: `\(command.programName)`"
         case .permissionDenied: text = "permission denied running `\(command.programName)`"
+        case .programBusy: text = "program is busy (open for writing): `\(command.programName)`"
         case .directoryNotFound: text = "directory does not exist: \(directory ?? "")"
         case .notADirectory: text = "not a directory: \(directory ?? "")"
         case .emptyCommand: text = "empty command"

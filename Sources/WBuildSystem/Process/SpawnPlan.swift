@@ -43,6 +43,7 @@ struct SpawnPlan {
         switch errno.rawValue {
         case ENOENT: code = .commandNotFound
         case EACCES, EPERM, EISDIR: code = .permissionDenied
+        case ETXTBSY: code = .programBusy
         default: code = .spawnFailed
         }
         return ProcessError(code, command: launch.command, directory: launch.directory, errno: errno,
