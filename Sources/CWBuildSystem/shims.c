@@ -15,8 +15,21 @@ int cwb_wexitstatus(int status) { return WEXITSTATUS(status); }
 int cwb_wifsignaled(int status) { return WIFSIGNALED(status); }
 int cwb_wtermsig(int status) { return WTERMSIG(status); }
 
+static int spawn_in_group(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                          const char *dir, int stdout_fd, int stderr_fd, int search, int only_stdio);
+
 int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
               const char *dir, int stdout_fd, int stderr_fd, int search) {
+    return spawn_in_group(pid, path, argv, envp, dir, stdout_fd, stderr_fd, search, 0);
+}
+
+int cwb_spawn_only_stdio(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                         const char *dir, int stdout_fd, int stderr_fd) {
+    return spawn_in_group(pid, path, argv, envp, dir, stdout_fd, stderr_fd, 0, 1);
+}
+
+static int spawn_in_group(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                          const char *dir, int stdout_fd, int stderr_fd, int search, int only_stdio) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -28,6 +41,7 @@ int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
     if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     if (dir != NULL) posix_spawn_file_actions_addchdir_np(&actions, dir);
+    if (only_stdio) posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
     sigset_t defaults;
     sigemptyset(&defaults);

@@ -1,6 +1,7 @@
 import Testing
 import Glibc
 @testable import WBuildSystem
+import WBuildTestSupport
 
 @Suite struct ChildProcessResourceTests {
     @Test func grandchildHoldingStdoutDoesNotHangWait() async throws {
@@ -47,6 +48,20 @@ import Glibc
         }
         let open = Set(openDescriptorTargets())
         #expect(open.isDisjoint(with: identities), "still open: \(open.intersection(identities))")
+    }
+
+    @Test func childInheritsNoDescriptorButStdio() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.url("held-open")
+        // Opened without O_CLOEXEC, as some library code does.
+        let fd = open(path, O_WRONLY | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let (status, output) = try await run(ProcessLaunch(.shell("for f in /proc/$$/fd/*; do readlink \"$f\"; done; exit 0")))
+        #expect(status == .exited(0))
+        #expect(output.lines(.stdout).count >= 3)
+        #expect(!output.lines(.stdout).contains(path))
     }
 
     @Test func noZombieIsLeftBehind() async throws {

@@ -17,3 +17,9 @@ int cwb_wtermsig(int status);
 /// Returns 0 and sets *pid, or an errno value.
 int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
               const char *dir, int stdout_fd, int stderr_fd, int search);
+
+/// cwb_spawn (no PATH search) that also closes every descriptor >= 3 in the child
+/// (posix_spawn_file_actions_addclosefrom_np), so the child gets only stdin/stdout/stderr even
+/// when some code in this process opened a descriptor without O_CLOEXEC.
+int cwb_spawn_only_stdio(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                         const char *dir, int stdout_fd, int stderr_fd);

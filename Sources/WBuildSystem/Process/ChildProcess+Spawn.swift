@@ -4,7 +4,8 @@ import Glibc
 import CWBuildSystem
 
 extension ChildProcess {
-    /// Starts `launch` in a new process group with stdin from `/dev/null`, and starts the
+    /// Starts `launch` in a new process group with stdin from `/dev/null` and no other
+    /// descriptor of this process (all above 2 are closed in the child), and starts the
     /// threads that reap it and read its output.
     ///
     /// - Parameter output: called for each line of stdout and stderr, on the reader thread,
@@ -25,8 +26,8 @@ extension ChildProcess {
         let result = CStringArray(plan.arguments).withPointers { argv in
             CStringArray(plan.environment).withPointers { envp in
                 Self.retryingTextFileBusy {
-                    cwb_spawn(&pid, plan.executable, argv, envp, launch.directory,
-                              pipes.standardOutput.write, pipes.standardError.write, 0)
+                    cwb_spawn_only_stdio(&pid, plan.executable, argv, envp, launch.directory,
+                                         pipes.standardOutput.write, pipes.standardError.write)
                 }
             }
         }
