@@ -23,3 +23,14 @@ int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 /// when some code in this process opened a descriptor without O_CLOEXEC.
 int cwb_spawn_only_stdio(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                          const char *dir, int stdout_fd, int stderr_fd);
+
+/// Where the signal handler installed by cwb_signal_forward writes: one byte, the signal
+/// number, per delivery (the write end of a non-blocking pipe; -1: drop signals).
+void cwb_signal_set_pipe(int write_fd);
+
+/// Installs the forwarding handler for `sig` (SA_RESTART), remembering the previous action
+/// the first time. Not thread-safe: callers serialize. Returns 0, or -1 and errno.
+int cwb_signal_forward(int sig);
+
+/// Puts back the action `sig` had before cwb_signal_forward. Returns 0, or -1 and errno.
+int cwb_signal_restore(int sig);
