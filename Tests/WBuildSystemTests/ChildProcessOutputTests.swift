@@ -35,6 +35,16 @@ import Testing
         #expect(lines.last == "after")
     }
 
+    @Test func largeOutputArrivesComplete() async throws {
+        let (status, output) = try await run(ProcessLaunch(.shell("seq 1 200000; seq 1 50000 >&2")))
+        #expect(status == .exited(0))
+        let stdout = output.lines(.stdout)
+        #expect(stdout.count == 200000)
+        #expect(stdout.first == "1")
+        #expect(stdout.last == "200000")
+        #expect(output.lines(.stderr).count == 50000)
+    }
+
     @Test func argvRunsWithoutAShell() async throws {
         let (status, output) = try await run(ProcessLaunch(.argv(["echo", "$HOME", "a b"])))
         #expect(status == .exited(0))

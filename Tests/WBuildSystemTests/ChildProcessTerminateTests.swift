@@ -40,6 +40,20 @@ import Glibc
         }
     }
 
+    @Test func membersThatIgnoreTermAreKilledAfterTheLeaderExits() async throws {
+        let output = OutputCollector()
+        let child = try ChildProcess.spawn(
+            ProcessLaunch(.shell("(trap '' TERM; echo straggler=$(exec sh -c 'echo $PPID'); sleep 100) & wait")),
+            output: output.handler)
+        #expect(await eventually { output.lines(.stdout).contains { $0.hasPrefix("straggler=") } })
+        let straggler = try #require(output.lines(.stdout).first.flatMap { pid_t($0.dropFirst("straggler=".count)) })
+        #expect(isRunning(straggler))
+        let status = await withDeadline(.seconds(30)) { await child.terminate(grace: .milliseconds(300)) }
+        // The leader obeyed SIGTERM; the subshell that ignores it got SIGKILL after the grace.
+        #expect(status == .signaled(SIGTERM))
+        #expect(await eventually { !isRunning(straggler) })
+    }
+
     @Test func terminateIsIdempotentAndSafeAfterExit() async throws {
         let child = try ChildProcess.spawn(ProcessLaunch(.shell("exit 5")))
         #expect(await child.wait() == .exited(5))

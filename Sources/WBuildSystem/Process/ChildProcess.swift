@@ -10,6 +10,7 @@ import Synchronization
 /// Two dedicated threads serve each child: one blocked in `waitpid(pid)`, one in `poll()` on
 /// its stdout and stderr pipes (see `OutputReader`). Both end when the child has exited and
 /// its output is read, so a finished `ChildProcess` holds no thread and no descriptor.
+/// Releasing a `ChildProcess` does not stop the process: call `terminate`.
 ///
 /// ```swift
 /// let child = try ChildProcess.spawn(ProcessLaunch(.shell("make assets"), directory: root)) { chunk in
@@ -53,8 +54,9 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the process has exited and its output has been delivered (both pipes at
     /// end of file, or `launch.outputDrainTimeout` after the exit when a descendant still
-    /// holds them). Any number of callers may wait. Not cancellable: to stop waiting for a
-    /// process that should no longer run, `terminate` it.
+    /// holds them; the pipes are then closed, and that descendant's next write gets `EPIPE`).
+    /// Every `output` call has returned when this returns. Any number of callers may wait.
+    /// Not cancellable: to stop waiting for a process that should no longer run, `terminate` it.
     public func wait() async -> ExitStatus {
         await finished.wait()
     }
@@ -63,8 +65,14 @@ public final class ChildProcess: Sendable {
     /// `SIGKILL` to the group if the leader has not exited after `grace`, or if other members
     /// still run `grace` after the signal. Returns the leader's exit status (as `wait()`).
     ///
-    /// Idempotent: later and concurrent calls wait for the first termination. Safe after the
-    /// process exited: it then stops only members left behind (`sleep 100 &`), if any.
+    /// Idempotent: later and concurrent calls wait for the first termination (and its grace).
+    /// Safe after the process exited: it then stops only members left behind
+    /// (`sleep 100 &`), if any, and otherwise returns the status at once.
+    ///
+    /// Signals go to the group id, which is the leader's pid. After the leader is reaped and
+    /// every member is gone, the kernel may reuse that number; a group is only signalled after
+    /// `kill(-pgid, 0)` and `/proc` showed running members, so the window is a pid wrap-around
+    /// between that check and the signal (pid_max is 4 million on 64-bit Linux).
     @discardableResult
     public func terminate(grace: Duration = .seconds(5)) async -> ExitStatus {
         let task = termination.withLock { current -> Task<ExitStatus, Never> in

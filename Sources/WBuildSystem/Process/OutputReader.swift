@@ -21,7 +21,8 @@ struct OutputReader: Sendable {
     let deliver: @Sendable (OutputChunk) -> Void
 
     func start(pid: pid_t) {
-        DedicatedThread.start(name: "wbuild-output-\(pid)") { self.run() }
+        // The `output` callback runs here: give it a normal-sized stack.
+        DedicatedThread.start(name: "wbuild-output-\(pid)", stackSize: 1024 * 1024) { self.run() }
     }
 
     private struct Pipe {

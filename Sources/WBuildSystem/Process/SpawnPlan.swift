@@ -39,15 +39,25 @@ struct SpawnPlan {
 
     /// The error for a failed `posix_spawn`, by its errno.
     func error(forSpawnErrno errno: Errno) -> ProcessError {
+        if errno == .noSuchFile, let directory = launch.directory, !Self.isDirectory(directory) {
+            // The directory went away between the check and the spawn's chdir.
+            return ProcessError(.directoryNotFound, command: launch.command, directory: directory, errno: errno)
+        }
         let code: ProcessError.Code
         switch errno.rawValue {
-        case ENOENT: code = .commandNotFound
+        case ENOENT:
+            if case .shell = launch.command { code = .spawnFailed } else { code = .commandNotFound }
         case EACCES, EPERM, EISDIR: code = .permissionDenied
         case ETXTBSY: code = .programBusy
         default: code = .spawnFailed
         }
         return ProcessError(code, command: launch.command, directory: launch.directory, errno: errno,
                             detail: "posix_spawn \(executable)")
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     private static func checkDirectory(_ directory: String, launch: ProcessLaunch) throws(ProcessError) {
