@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WBuildSystem
+
+/// A file or symlink the walk found in the source set; `digest` is nil until hashed.
+struct WalkedFile {
+    var relativePath: String
+    var kind: FileKind
+    var isExecutable: Bool
+    var fingerprint: StatFingerprint
+    var digest: FileDigest?
+}
+
+/// Walks directories with `readdir` + `fstatat` (never following symlinks), keeping
+/// only what the source set contains, answering digests from the stat cache where the
+/// fingerprint still matches. Files come out in path order within each walked directory.
+struct DirectoryWalker {
+    let sourceSet: SourceSet
+    var files: [WalkedFile] = []
+    var problems: [ScanProblem] = []
+    var statistics = ScanStatistics()
+
+    init(sourceSet: SourceSet) {
+        self.sourceSet = sourceSet
+    }
+
+    private struct Child {
+        var name: [CChar]          // NUL-terminated
+        var sortKey: [UInt8]       // name bytes, with "/" appended for directories
+        var isDirectory: Bool
+    }
+
+    /// Walks the directory open at `directoryFD` (taking ownership of it), whose path
+    /// relative to the root is `relativeDirectory` (`""` for the root).
+    mutating func walk(directoryFD: Int32, relativeDirectory: String, cache: StatCache) {
+        guard let stream = fdopendir(directoryFD) else {
+            let errno = Errno.current
+            close(directoryFD)
+            problems.append(ScanProblem(relativePath: relativeDirectory, error: SystemError("fdopendir", path: relativeDirectory, errno: errno)))
+            return
+        }
+        defer { closedir(stream) }
+        statistics.directoriesRead += 1
+        var children: [Child] = []
+        while let entry = readdir(stream) {
+            var name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> [CChar] in
+                let chars = raw.assumingMemoryBound(to: CChar.self)
+                return Array(chars[0..<(chars.firstIndex(of: 0) ?? chars.count)])
+            }
+            if name == [46] || name == [46, 46] { continue }
+            var type = entry.pointee.d_type
+            name.append(0)
+            if type == UInt8(DT_UNKNOWN) {
+                guard case .success(let status) = FileSystemCalls.status(in: directoryFD, name) else { continue }
+                type = status.isDirectory ? UInt8(DT_DIR) : status.isSymbolicLink ? UInt8(DT_LNK) : status.isRegularFile ? UInt8(DT_REG) : 0
+            }
+            guard type == UInt8(DT_DIR) || type == UInt8(DT_REG) || type == UInt8(DT_LNK) else { continue }
+            let isDirectory = type == UInt8(DT_DIR)
+            var key = name.dropLast().map { UInt8(bitPattern: $0) }
+            if isDirectory { key.append(0x2F) }
+            children.append(Child(name: name, sortKey: key, isDirectory: isDirectory))
+        }
+        children.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
+        let prefix = relativeDirectory.isEmpty ? "" : relativeDirectory + "/"
+        for child in children {
+            let nameString = String(decoding: child.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let relativePath = prefix + nameString
+            if child.isDirectory {
+                guard sourceSet.mayContain(directory: relativePath) else { continue }
+                switch FileSystemCalls.openDirectory(in: directoryFD, child.name) {
+                case .success(let childFD):
+                    walk(directoryFD: childFD, relativeDirectory: relativePath, cache: cache)
+                case .failure(let errno) where errno == .noSuchFile || errno == .notDirectory || errno.rawValue == ELOOP:
+                    continue
+                case .failure(let errno):
+                    problems.append(ScanProblem(relativePath: relativePath, error: SystemError("open", path: relativePath, errno: errno)))
+                }
+            } else {
+                let admitted = withBytes(relativePath) {
+                    sourceSet.contains(bytes: $0, name: Substring(nameString), ancestorsChecked: true)
+                }
+                guard admitted else { continue }
+                visitFile(in: directoryFD, name: child.name, relativePath: relativePath, cache: cache)
+            }
+        }
+    }
+
+    /// Examines one non-directory entry: `lstat`, then the cache, or the link target.
+    mutating func visitFile(in directoryFD: Int32, name: [CChar], relativePath: String, cache: StatCache) {
+        let status: stat
+        switch FileSystemCalls.status(in: directoryFD, name) {
+        case .success(let value): status = value
+        case .failure(let errno) where errno == .noSuchFile: return
+        case .failure(let errno):
+            problems.append(ScanProblem(relativePath: relativePath, error: SystemError("lstat", path: relativePath, errno: errno)))
+            return
+        }
+        statistics.filesExamined += 1
+        let fingerprint = StatFingerprint(status)
+        if status.isRegularFile {
+            let cached = cache.digest(for: relativePath, matching: fingerprint)
+            if cached != nil { statistics.cacheHits += 1 }
+            files.append(WalkedFile(relativePath: relativePath, kind: .file, isExecutable: status.isOwnerExecutable,
+                                    fingerprint: fingerprint, digest: cached))
+        } else if status.isSymbolicLink {
+            switch FileSystemCalls.readLink(in: directoryFD, name, sizeHint: Int(clamping: status.st_size)) {
+            case .success(let target):
+                var linkFingerprint = fingerprint
+                linkFingerprint.size = UInt64(target.count)
+                files.append(WalkedFile(relativePath: relativePath, kind: .symlink, isExecutable: false,
+                                        fingerprint: linkFingerprint, digest: FileDigest.of(target)))
+            case .failure(let errno) where errno == .noSuchFile || errno.rawValue == EINVAL:
+                return
+            case .failure(let errno):
+                problems.append(ScanProblem(relativePath: relativePath, error: SystemError("readlink", path: relativePath, errno: errno)))
+            }
+        }
+    }
+}

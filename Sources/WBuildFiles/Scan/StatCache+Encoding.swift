@@ -1,0 +1,88 @@
+/// The stat cache's file format, version 1 (little-endian):
+///
+///     magic "WBSC" | version u32 | entry count u32
+///     entries, in path order: shared-prefix length (varint), suffix length (varint),
+///       suffix bytes, size u64, mtime ns i64, ctime ns i64, inode u64, device u64, digest as four u64 words
+///     checksum u64 (Checksum64 of everything before it)
+///
+/// Paths are prefix-compressed against the previous one; a tree's sorted paths share long
+/// prefixes, so 100k entries take a few MB and load in milliseconds.
+extension StatCache {
+    static let magic: [UInt8] = Array("WBSC".utf8)
+    static let formatVersion: UInt32 = 1
+
+    /// The cache as bytes for `decode(_:)`; write it with `AtomicFile.write`.
+    public func encode() -> [UInt8] {
+        var writer = ByteWriter()
+        writer.bytes.reserveCapacity(16 + entries.count * 90)
+        writer.append(contentsOf: Self.magic)
+        writer.append(Self.formatVersion)
+        writer.append(UInt32(clamping: entries.count))
+        var previous: [UInt8] = []
+        for path in paths {
+            guard let entry = entries[path] else { continue }
+            let current = Array(path.utf8)
+            var shared = 0
+            let limit = min(previous.count, current.count)
+            while shared < limit, previous[shared] == current[shared] { shared += 1 }
+            writer.appendVarint(UInt64(shared))
+            writer.appendVarint(UInt64(current.count - shared))
+            writer.append(contentsOf: current[shared...])
+            let fingerprint = entry.fingerprint
+            writer.append(fingerprint.size)
+            writer.append(fingerprint.modifiedNanoseconds)
+            writer.append(fingerprint.changedNanoseconds)
+            writer.append(fingerprint.inode)
+            writer.append(fingerprint.device)
+            writer.append(entry.digest.word0)
+            writer.append(entry.digest.word1)
+            writer.append(entry.digest.word2)
+            writer.append(entry.digest.word3)
+            previous = current
+        }
+        let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
+        writer.append(checksum)
+        return writer.bytes
+    }
+
+    /// Reads bytes from `encode()`; `nil` for anything else: wrong magic or version,
+    /// truncation, trailing garbage, a checksum mismatch, or an inconsistent entry.
+    public static func decode(_ bytes: [UInt8]) -> StatCache? {
+        bytes.withUnsafeBytes { raw -> StatCache? in
+            guard raw.count >= 4 + 4 + 4 + 8 else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
+            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
+            guard Checksum64.of(body) == stored else { return nil }
+            var reader = ByteReader(body)
+            guard let magic = reader.readBytes(4), magic.elementsEqual(Self.magic),
+                  reader.read(UInt32.self) == Self.formatVersion,
+                  let count = reader.read(UInt32.self) else { return nil }
+            // Each entry takes at least 2 + 72 bytes: reject absurd counts before reserving.
+            guard Int(count) <= reader.remaining / 74 else { return nil }
+            var entries: [String: Entry] = [:]
+            entries.reserveCapacity(Int(count))
+            var previous: [UInt8] = []
+            for _ in 0..<count {
+                guard let shared = reader.readVarint(), let suffixLength = reader.readVarint(),
+                      shared <= UInt64(previous.count), suffixLength <= UInt64(reader.remaining),
+                      let suffix = reader.readBytes(Int(suffixLength)) else { return nil }
+                previous.removeSubrange(Int(shared)...)
+                previous.append(contentsOf: suffix)
+                guard let size = reader.read(UInt64.self), let modified = reader.read(Int64.self),
+                      let changed = reader.read(Int64.self), let inode = reader.read(UInt64.self),
+                      let device = reader.read(UInt64.self), let w0 = reader.read(UInt64.self),
+                      let w1 = reader.read(UInt64.self), let w2 = reader.read(UInt64.self),
+                      let w3 = reader.read(UInt64.self) else { return nil }
+                let path = String(decoding: previous, as: UTF8.self)
+                let fingerprint = StatFingerprint(size: size, modifiedNanoseconds: modified, changedNanoseconds: changed,
+                                                  inode: inode, device: device)
+                let digest = FileDigest(word0: w0, word1: w1, word2: w2, word3: w3)
+                guard entries.updateValue(Entry(fingerprint: fingerprint, digest: digest), forKey: path) == nil else {
+                    return nil
+                }
+            }
+            guard reader.remaining == 0 else { return nil }
+            return StatCache(entries: entries)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// What differs between two snapshots of a tree, as relative paths in path order.
+public struct TreeChanges: Sendable, Equatable {
+    public var added: [String]
+    /// Present in both, with different content, kind or executable bit.
+    public var modified: [String]
+    public var removed: [String]
+
+    public init(added: [String] = [], modified: [String] = [], removed: [String] = []) {
+        self.added = added
+        self.modified = modified
+        self.removed = removed
+    }
+
+    public var isEmpty: Bool { added.isEmpty && modified.isEmpty && removed.isEmpty }
+
+    /// Every changed path, in path order.
+    public var allPaths: [String] { (added + modified + removed).sorted(by: PathOrder.precedes) }
+}

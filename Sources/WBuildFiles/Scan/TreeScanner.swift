@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WBuildSystem
+
+/// Scans a source set into a `TreeSnapshot`: walks with `readdir`/`lstat`, prunes ignored
+/// directories, and hashes only files the `StatCache` cannot vouch for, on `hashingThreads`
+/// threads. Symlinks are recorded, never followed.
+///
+/// The synchronous methods block: call them from a thread of your own, or use the `async`
+/// variants, which run the scan on a dedicated `Thread`.
+public struct TreeScanner: Sendable {
+    /// Tuning and seams for tests.
+    public struct Options: Sendable {
+        /// Threads that read and hash files on a cold scan (the calling thread included).
+        public var hashingThreads: Int
+        /// Read buffer per hashing thread.
+        public var readBufferSize: Int
+        /// A file whose mtime or ctime is within this window of the scan's start is
+        /// racily clean: it is hashed but not cached, so the next scan reads it again.
+        public var racyWindowNanoseconds: Int64
+        /// Wall-clock time in ns since the epoch (injectable for tests).
+        public var clock: @Sendable () -> Int64
+
+        public init(hashingThreads: Int = 2, readBufferSize: Int = 1 << 20,
+                    racyWindowNanoseconds: Int64 = 2_000_000_000,
+                    clock: @escaping @Sendable () -> Int64 = TreeScanner.realTimeNanoseconds) {
+            self.hashingThreads = max(1, hashingThreads)
+            self.readBufferSize = readBufferSize
+            self.racyWindowNanoseconds = racyWindowNanoseconds
+            self.clock = clock
+        }
+    }
+
+    public var sourceSet: SourceSet
+    public var options: Options
+
+    public init(sourceSet: SourceSet, options: Options = Options()) {
+        self.sourceSet = sourceSet
+        self.options = options
+    }
+
+    /// `clock_gettime(CLOCK_REALTIME)` in nanoseconds: the clock file timestamps come from.
+    public static func realTimeNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) &* 1_000_000_000 &+ Int64(now.tv_nsec)
+    }
+
+    /// Scans the whole source set. `cache` is consulted and updated in place: entries for
+    /// files no longer present are dropped, freshly hashed (non-racy) files are added.
+    /// Throws only when the root itself cannot be opened; unreadable files are `problems`.
+    public func scan(cache: inout StatCache) throws(FilesError) -> ScanResult {
+        let startedAt = options.clock()
+        let rootFD = try openRoot()
+        defer { close(rootFD) }
+        var walker = DirectoryWalker(sourceSet: sourceSet)
+        switch retryingInterrupts({ openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
+        case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: "", cache: cache)
+        case .failure(let errno): throw rootError(errno)
+        }
+        var statistics = walker.statistics
+        var problems = walker.problems
+        let entries = finish(walker.files, rootFD: rootFD, startedAt: startedAt, cache: &cache,
+                             statistics: &statistics, problems: &problems)
+        // Forget files that are gone, so the cache does not grow without bound.
+        if cache.count > entries.count {
+            var kept: [String: StatCache.Entry] = [:]
+            kept.reserveCapacity(entries.count)
+            for entry in entries {
+                if let cached = cache.entries[entry.relativePath] { kept[entry.relativePath] = cached }
+            }
+            cache = StatCache(entries: kept)
+        }
+        return ScanResult(snapshot: TreeSnapshot(sortedEntries: entries), problems: problems, statistics: statistics)
+    }
+
+    /// Scans with a fresh cache (every file is read).
+    public func scan() throws(FilesError) -> ScanResult {
+        var cache = StatCache()
+        return try scan(cache: &cache)
+    }
+
+    func openRoot() throws(FilesError) -> Int32 {
+        switch retryingInterrupts({ open(sourceSet.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
+        case .success(let fd): return fd
+        case .failure(let errno): throw rootError(errno)
+        }
+    }
+
+    func rootError(_ errno: Errno) -> FilesError {
+        FilesError(.scanRootUnavailable, "cannot scan source directory", path: sourceSet.root,
+                   cause: SystemError("open", path: sourceSet.root, errno: errno),
+                   hint: "check that the directory exists and is readable")
+    }
+
+    /// Hashes what the cache could not answer, records fresh digests in the cache, and
+    /// returns entries in the walk's order.
+    func finish(_ files: [WalkedFile], rootFD: Int32, startedAt: Int64, cache: inout StatCache,
+                statistics: inout ScanStatistics, problems: inout [ScanProblem]) -> [FileEntry] {
+        var pending: [Int] = []
+        for (index, file) in files.enumerated() where file.digest == nil { pending.append(index) }
+        var outcomes: [HashOutcome] = []
+        if !pending.isEmpty {
+            let jobs = pending.map { HashJob(relativePath: files[$0].relativePath, expectedSize: files[$0].fingerprint.size) }
+            outcomes = ParallelHasher(jobs: jobs, rootFD: rootFD, bufferSize: options.readBufferSize)
+                .run(threadCount: options.hashingThreads)
+        }
+        var entries: [FileEntry] = []
+        entries.reserveCapacity(files.count)
+        var pendingCursor = 0
+        for file in files {
+            if let digest = file.digest {
+                entries.append(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
+                                         size: file.fingerprint.size, digest: digest))
+                continue
+            }
+            let outcome = outcomes[pendingCursor]
+            pendingCursor += 1
+            switch outcome {
+            case .hashed(let digest, let size, let after):
+                statistics.filesHashed += 1
+                statistics.bytesHashed += size
+                entries.append(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
+                                         size: size, digest: digest))
+                if after == file.fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
+                    cache[file.relativePath] = StatCache.Entry(fingerprint: after, digest: digest)
+                } else {
+                    cache.remove(file.relativePath)
+                }
+            case .vanished:
+                cache.remove(file.relativePath)
+            case .failed(let error):
+                cache.remove(file.relativePath)
+                problems.append(ScanProblem(relativePath: file.relativePath, error: error))
+            }
+        }
+        return entries
+    }
+}
