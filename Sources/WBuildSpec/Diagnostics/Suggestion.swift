@@ -8,7 +8,7 @@ enum Suggestion {
             return sameModuloCase
         }
         let wordScalars = Array(word.lowercased().unicodeScalars)
-        let allowed = max(1, min(3, wordScalars.count / 3))
+        let allowed = wordScalars.count <= 3 ? 1 : min(3, max(2, wordScalars.count / 3))
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let candidateScalars = Array(candidate.lowercased().unicodeScalars)
@@ -35,19 +35,25 @@ enum Suggestion {
         String(text.lowercased().unicodeScalars.filter { $0 != "_" && $0 != "-" })
     }
 
-    /// Levenshtein distance (insert, delete, substitute), one row at a time.
+    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    /// adjacent characters each cost 1 (`prots` is one step from `ports`).
     static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var best = min(previous[j - 1] + cost, previous[j] + 1, current[j - 1] + 1)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    best = min(best, beforePrevious[j - 2] + 1)
+                }
+                current[j] = best
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }
