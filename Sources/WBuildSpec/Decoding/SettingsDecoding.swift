@@ -1,0 +1,58 @@
+/// `publish`, `kubernetes`, `watch`, `images`.
+extension SpecDecoder {
+    func decodePublish(_ node: SpecNode) -> PublishSettings? {
+        guard let object = object(node, allowedKeys: ["registry"]),
+              let registryNode = required(object, "registry", hint: "e.g. \"localhost:5000/shop\""),
+              let registry = string(registryNode) else { return nil }
+        if registry.contains("://") {
+            report("expected a registry as host[:port][/path], got \"\(Self.shortened(registry))\"", at: registryNode,
+                   hint: "leave out the scheme, e.g. \"localhost:5000/shop\"")
+            return nil
+        }
+        return PublishSettings(registry: registry)
+    }
+
+    func decodeKubernetes(_ node: SpecNode) -> KubernetesSettings? {
+        guard let object = object(node, allowedKeys: ["namespace", "ingressClass", "cluster"]) else { return nil }
+        var settings = KubernetesSettings()
+        if let namespaceNode = object.member("namespace"), let namespace = string(namespaceNode) {
+            if Names.isValidName(namespace) && !namespace.hasSuffix("-") {
+                settings.namespace = namespace
+            } else {
+                report("invalid namespace \"\(Self.shortened(namespace))\"", at: namespaceNode,
+                       hint: "Kubernetes namespaces use lowercase letters, digits and `-`, start and end with a letter or digit, and have at most 63 characters")
+            }
+        }
+        settings.ingressClass = object.member("ingressClass").flatMap { string($0) }
+        if let clusterNode = object.member("cluster"),
+           let cluster = self.object(clusterNode, allowedKeys: ["existing", "context", "valuesFile"]) {
+            settings.cluster = ClusterSettings(
+                existing: cluster.member("existing").flatMap { bool($0) } ?? false,
+                context: cluster.member("context").flatMap { string($0) },
+                valuesFile: cluster.member("valuesFile").flatMap { string($0) })
+        }
+        return settings
+    }
+
+    func decodeWatch(_ node: SpecNode) -> WatchSettings? {
+        guard let object = object(node, allowedKeys: ["settleMs", "maxDelayMs", "ignore"]) else { return nil }
+        var settings = WatchSettings()
+        if let value = object.member("settleMs").flatMap({ integer($0, in: 0...60_000) }) { settings.settleMs = value }
+        if let maxNode = object.member("maxDelayMs"), let value = integer(maxNode, in: 0...600_000) {
+            settings.maxDelayMs = value
+            if value < settings.settleMs {
+                report("expected maxDelayMs ≥ settleMs (\(settings.settleMs)), got \(value)", at: maxNode,
+                       hint: "maxDelayMs caps how long a busy burst can postpone a build; it cannot be shorter than the settle window")
+            }
+        }
+        settings.ignore = object.member("ignore").flatMap { stringList($0) } ?? []
+        return settings
+    }
+
+    func decodeImages(_ node: SpecNode) -> ImageSettings? {
+        guard let object = object(node, allowedKeys: ["keep"]) else { return nil }
+        var settings = ImageSettings()
+        if let keep = object.member("keep").flatMap({ integer($0, in: 1...1000) }) { settings.keep = keep }
+        return settings
+    }
+}
