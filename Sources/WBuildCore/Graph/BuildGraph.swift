@@ -7,6 +7,12 @@ public struct BuildGraph: Sendable {
         public let id: NodeID
         public let inputs: [NodeID]
         public let rule: any NodeRule
+
+        public init(id: NodeID, inputs: [NodeID], rule: any NodeRule) {
+            self.id = id
+            self.inputs = inputs
+            self.rule = rule
+        }
     }
 
     public private(set) var nodes: [NodeID: Node] = [:]

@@ -22,12 +22,17 @@ public struct Evaluation: Sendable {
     public var fingerprint: Fingerprint
     /// Paths that changed since the last evaluation, when the rule knows (sources do).
     public var changedPaths: [String]
+    /// Whether the fingerprint stands for files (a source): a change then reads "inputs changed",
+    /// not "settings changed", even when the paths are not known.
+    public var coversFiles: Bool
     /// Rule-specific data carried from `evaluate` to `run` (e.g. the scanned file list).
     public var payload: (any Sendable)?
 
-    public init(fingerprint: Fingerprint, changedPaths: [String] = [], payload: (any Sendable)? = nil) {
+    public init(fingerprint: Fingerprint, changedPaths: [String] = [], coversFiles: Bool = false,
+                payload: (any Sendable)? = nil) {
         self.fingerprint = fingerprint
         self.changedPaths = changedPaths
+        self.coversFiles = coversFiles
         self.payload = payload
     }
 }

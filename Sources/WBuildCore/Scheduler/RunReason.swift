@@ -19,6 +19,7 @@ public enum RunReason: Sendable, Codable, Equatable, CustomStringConvertible {
         case .neverBuilt: return "never built"
         case .forced: return "forced"
         case .inputsChanged(let paths):
+            if paths.isEmpty { return "inputs changed" }
             let shown = paths.prefix(3).joined(separator: ", ")
             return paths.count > 3 ? "inputs changed: \(shown) and \(paths.count - 3) more" : "inputs changed: \(shown)"
         case .upstreamChanged(let ids):

@@ -171,7 +171,8 @@ public final class Scheduler: Sendable {
         guard let previous else { return .neverBuilt }
         if force { return .forced }
         if previous.fingerprint != evaluation.fingerprint {
-            return evaluation.changedPaths.isEmpty ? .settingsChanged : .inputsChanged(evaluation.changedPaths)
+            return evaluation.changedPaths.isEmpty && !evaluation.coversFiles
+                ? .settingsChanged : .inputsChanged(evaluation.changedPaths)
         }
         let changedInputs = inputHashes.keys.filter { previous.inputHashes[$0] != inputHashes[$0] }
             .compactMap(NodeID.init(parsing:)).sorted()

@@ -8,6 +8,10 @@ struct HumanRenderer: Sendable {
 
     func render(_ event: BuildEvent) {
         switch event {
+        case .nodeStart(let id, _) where id.kind == "source" && !verbose:
+            break
+        case .nodeDone(let result) where result.id.kind == "source" && result.status != .failed && !verbose:
+            break
         case .nodeStart(let id, let reason):
             console.out("\(console.paint("▶", .blue)) \(id)  \(console.paint(reason.description, .dim))")
         case .nodeDone(let result):

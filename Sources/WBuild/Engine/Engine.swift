@@ -1,0 +1,114 @@
+import Foundation
+import WBuildCore
+import WBuildSpec
+import WBuildSystem
+import WBuildWorkloads
+
+/// The library facade: load a project, bring it up to date, read typed results.
+///
+/// ```swift
+/// let engine = try Engine.load(projectFile: "wbuild.json")
+/// let result = try await engine.once(OnceOptions(targets: ["assets"]))
+/// if !result.ok { … }
+/// let image = result.node("image:api")?.output?.fields["image"]
+/// ```
+///
+/// Events (node starts, log lines, warnings) go to the `EventSink` given at load time.
+public final class Engine: Sendable {
+    public let project: ProjectGraph
+    public let state: StateStore
+    public let events: EventSink
+    let scheduler: Scheduler
+
+    init(project: ProjectGraph, state: StateStore, events: EventSink) {
+        self.project = project
+        self.state = state
+        self.events = events
+        self.scheduler = Scheduler(graph: project.graph, state: state, events: events)
+    }
+
+    /// Reads and validates `projectFile` (default `./wbuild.json`) and builds its graph.
+    /// - Throws: `WBuildError` of kind `.projectFile` (exit 2) with every diagnostic.
+    public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none) throws(WBuildError) -> Engine {
+        let path = Self.absolutePath(projectFile)
+        let spec: ProjectSpec
+        do {
+            spec = try ProjectLoader.load(path: path)
+        } catch {
+            throw WBuildError(.projectFile, error.description)
+        }
+        let layout = ProjectLayout(root: (path as NSString).deletingLastPathComponent)
+        let project: ProjectGraph
+        do {
+            project = try ProjectGraph.build(spec: spec, layout: layout)
+        } catch {
+            throw WBuildError(.projectFile, "\(path): \(error.description)")
+        }
+        let (state, warning) = StateStore.load(path: layout.stateFile)
+        if let warning { events.emit(.warning(warning)) }
+        return Engine(project: project, state: state, events: events)
+    }
+
+    /// One pass: everything stale in scope runs, everything up to date is cached; state is saved.
+    public func once(_ options: OnceOptions = OnceOptions()) async throws(WBuildError) -> RunResult {
+        let targets = try resolve(options.targets)
+        let summary = await scheduler.runPass(PassOptions(targets: targets, force: options.force,
+                                                          parallelism: options.parallelism))
+        saveState()
+        return RunResult(summary: summary)
+    }
+
+    /// Node ids for command-line targets: `task:assets`, or a bare name (`assets`).
+    public func resolve(_ targets: [String]) throws(WBuildError) -> Set<NodeID>? {
+        guard !targets.isEmpty else { return nil }
+        var resolved = Set<NodeID>()
+        let all = project.graph.order
+        for target in targets {
+            if let id = NodeID(parsing: target), project.graph.node(id) != nil {
+                resolved.insert(id)
+                continue
+            }
+            let byName = all.filter { $0.name == target && $0.kind != "source" }
+            guard let id = byName.first else {
+                let names = all.filter { $0.kind != "source" }.map(\.description)
+                throw WBuildError(.usage, "no node named `\(target)` in \(project.layout.root)/wbuild.json",
+                                  hint: names.isEmpty ? "the project defines no tasks yet" : "known nodes: \(names.joined(separator: ", "))")
+            }
+            resolved.insert(id)
+        }
+        return resolved
+    }
+
+    /// Persists node records and source file lists; a failure is reported as a warning
+    /// (the next run re-checks more).
+    public func saveState() {
+        for source in project.sources.values { source.persist() }
+        do {
+            try state.save()
+        } catch {
+            events.emit(.warning("could not save \(state.path): \(error); the next run will re-check what this one did"))
+        }
+    }
+
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return ProjectLayout(root: FileManager.default.currentDirectoryPath).absolute(path)
+    }
+}
+
+/// What `once` covers and how.
+public struct OnceOptions: Sendable {
+    /// Node ids or names; empty means everything.
+    public var targets: [String]
+    /// Run nodes even when up to date.
+    public var force: Bool
+    /// How many nodes may run at once (default: the number of cores).
+    public var parallelism: Int
+
+    public init(targets: [String] = [], force: Bool = false,
+                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.targets = targets
+        self.force = force
+        self.parallelism = parallelism
+    }
+}

@@ -1,0 +1,122 @@
+import WBuildCore
+import WBuildFiles
+import WBuildSpec
+import WBuildSystem
+
+/// A project's spec turned into the build graph, plus what the watch loop needs to map
+/// changed paths to nodes.
+///
+/// Nodes: `source:NAME` for each task's input set, `task:NAME` for each `cmd` task. Edges:
+/// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
+/// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
+/// A node's own outputs are excluded from its own inputs, so a task never retriggers itself.
+public struct ProjectGraph: Sendable {
+    public let spec: ProjectSpec
+    public let layout: ProjectLayout
+    public let graph: BuildGraph
+    /// Every source node's rule, for mapping watcher paths to nodes.
+    public let sources: [NodeID: SourceRule]
+
+    public static func build(spec: ProjectSpec, layout: ProjectLayout) throws(ProjectGraphError) -> ProjectGraph {
+        var nodes: [BuildGraph.Node] = []
+        var sources: [NodeID: SourceRule] = [:]
+        var taskIDs = Set<String>()
+
+        for task in spec.tasks where task.command != nil {
+            taskIDs.insert(task.name)
+        }
+        for task in spec.tasks {
+            guard let command = task.command else { continue }  // `serve` tasks run only in watch
+            let taskID = NodeID(kind: "task", name: task.name)
+            var inputs: [NodeID] = []
+            if !task.inputs.isEmpty {
+                let sourceID = NodeID(kind: "source", name: task.name)
+                let ignorePatterns = spec.watch.ignore + task.ignore + task.outputs
+                let sourceSet: SourceSet
+                do {
+                    sourceSet = try SourceSet(root: layout.root, includePatterns: task.inputs,
+                                              ignoreRules: try IgnoreRules(patterns: ignorePatterns))
+                } catch {
+                    throw ProjectGraphError("tasks.\(task.name): \(error)")
+                }
+                let rule = SourceRule(sourceSet: sourceSet, projectPrefix: "", cachePath: layout.sourceCache(task.name))
+                sources[sourceID] = rule
+                nodes.append(BuildGraph.Node(id: sourceID, inputs: [], rule: rule))
+                inputs.append(sourceID)
+            }
+            for dependency in task.dependsOn {
+                switch dependency.kind {
+                case .task:
+                    guard taskIDs.contains(dependency.name) else {
+                        throw ProjectGraphError("tasks.\(task.name).dependsOn: \(dependency) is a serve task, which `once` does not run; depend on a cmd task")
+                    }
+                    inputs.append(NodeID(kind: "task", name: dependency.name))
+                case .workload:
+                    continue  // workloads join the graph with images and containers
+                }
+            }
+            let definition = TaskDefinition(
+                name: task.name, command: command.processCommand,
+                directory: layout.absolute(task.dir ?? "."),
+                environment: task.env.map { ($0.key, $0.value) }, outputs: task.outputs, projectRoot: layout.root)
+            nodes.append(BuildGraph.Node(id: taskID, inputs: inputs,
+                                         rule: TaskRule(definition, outputCachePath: layout.outputCache(task.name))))
+        }
+
+        nodes = addOutputEdges(nodes, spec: spec, sources: sources)
+        do {
+            return ProjectGraph(spec: spec, layout: layout, graph: try BuildGraph(nodes), sources: sources)
+        } catch {
+            throw ProjectGraphError(error.description)
+        }
+    }
+
+    /// A task output inside another node's inputs is an edge from the task to that node's source.
+    private static func addOutputEdges(_ nodes: [BuildGraph.Node], spec: ProjectSpec,
+                                       sources: [NodeID: SourceRule]) -> [BuildGraph.Node] {
+        var extraInputs: [NodeID: [NodeID]] = [:]
+        for task in spec.tasks where task.command != nil && !task.outputs.isEmpty {
+            for (sourceID, rule) in sources where sourceID.name != task.name {
+                let overlaps = task.outputs.contains { output in
+                    let path = Self.literalPrefix(of: output)
+                    return rule.sourceSet.contains(path) || rule.sourceSet.mayContain(directory: path)
+                }
+                if overlaps { extraInputs[sourceID, default: []].append(NodeID(kind: "task", name: task.name)) }
+            }
+        }
+        return nodes.map { node in
+            guard let extra = extraInputs[node.id] else { return node }
+            return BuildGraph.Node(id: node.id, inputs: node.inputs + extra.sorted(), rule: node.rule)
+        }
+    }
+
+    /// The directory part of an output pattern before its first wildcard (`web/dist/**` → `web/dist`).
+    static func literalPrefix(of pattern: String) -> String {
+        var parts: [Substring] = []
+        for part in pattern.split(separator: "/") {
+            if part.contains(where: { "*?[".contains($0) }) { break }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// The source nodes whose files could include `projectPath`.
+    public func sources(covering projectPath: String) -> [NodeID] {
+        sources.filter { $0.value.covers(projectPath) }.map(\.key).sorted()
+    }
+}
+
+/// The spec describes a graph that cannot be built (a cycle through task outputs, a bad pattern).
+public struct ProjectGraphError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TaskCommand {
+    var processCommand: ProcessCommand {
+        switch self {
+        case .shell(let script): return .shell(script)
+        case .argv(let argv): return .argv(argv)
+        }
+    }
+}

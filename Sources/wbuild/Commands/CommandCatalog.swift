@@ -1,0 +1,78 @@
+/// Every command: its name, one-line summary, usage and accepted flags. `help` and the
+/// parser both read this table, so the help text cannot drift from what is accepted.
+struct CommandInfo {
+    let name: String
+    let summary: String
+    let usage: String
+    let details: String
+    let flags: [FlagSpec]
+}
+
+enum CommandCatalog {
+    static let file = FlagSpec(long: "file", short: "f", takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
+    static let json = FlagSpec(long: "json", short: nil, takesValue: false, help: "machine output: one JSON object per line")
+    static let verbose = FlagSpec(long: "verbose", short: "v", takesValue: false, help: "show cached nodes and more detail")
+    static let help = FlagSpec(long: "help", short: "h", takesValue: false, help: "show this help")
+    static let jobs = FlagSpec(long: "jobs", short: "j", takesValue: true, help: "run at most N nodes at once (default: cores)", valueName: "N")
+    static let force = FlagSpec(long: "force", short: nil, takesValue: false, help: "run nodes even when up to date")
+    static let format = FlagSpec(long: "format", short: nil, takesValue: true, help: "text (default), dot or json", valueName: "FORMAT")
+    static let common = [file, json, verbose, help]
+
+    static let commands: [CommandInfo] = [
+        CommandInfo(name: "once", summary: "bring tasks and images up to date once, then exit",
+                    usage: "wbuild once [TARGET…] [-j N] [--force] [--json]",
+                    details: """
+                    Runs every node whose inputs changed since its last success and skips the rest.
+                    TARGET is a node id (task:assets) or a name (assets); without targets, everything.
+                    Exit 0 when every node is built or cached, 1 when one failed (its dependents are
+                    blocked; independent nodes still run), 2 for a bad project file or target.
+                    With --json the last line is {"type":"result","ok":…,"nodes":[…]}.
+                    """,
+                    flags: common + [jobs, force]),
+        CommandInfo(name: "graph", summary: "print the graph with each node's last state",
+                    usage: "wbuild graph [--format text|dot|json]",
+                    details: "Shows every node, what it consumes, and why it last ran or did not. Runs nothing.",
+                    flags: common + [format]),
+        CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
+                    details: "", flags: [help]),
+    ]
+
+    static func command(_ name: String) -> CommandInfo? { commands.first { $0.name == name } }
+
+    static var overview: String {
+        let width = commands.map(\.name.count).max() ?? 0
+        let lines = commands.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
+        return """
+        wbuild — a file-watching build graph for containerized apps
+
+        usage: wbuild COMMAND [OPTIONS]
+
+        commands:
+        \(lines.joined(separator: "\n"))
+
+        common options:
+        \(flagLines(common))
+
+        Run `wbuild help COMMAND` for a command's options.
+        Exit codes: 0 ok, 1 a node failed, 2 usage or project-file error, 3 container engine unavailable.
+        """
+    }
+
+    static func usage(of command: CommandInfo) -> String {
+        var text = "usage: \(command.usage)\n\n\(command.summary)\n"
+        if !command.details.isEmpty { text += "\n\(command.details)\n" }
+        if !command.flags.isEmpty { text += "\noptions:\n\(flagLines(command.flags))\n" }
+        return text
+    }
+
+    static func flagLines(_ flags: [FlagSpec]) -> String {
+        let rendered = flags.map { flag -> (String, String) in
+            var left = flag.short.map { "-\($0), " } ?? "    "
+            left += "--\(flag.long)"
+            if flag.takesValue { left += " \(flag.valueName)" }
+            return (left, flag.help)
+        }
+        let width = rendered.map(\.0.count).max() ?? 0
+        return rendered.map { "  \($0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.1)" }.joined(separator: "\n")
+    }
+}

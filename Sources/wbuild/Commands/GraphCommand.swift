@@ -1,0 +1,19 @@
+import WBuild
+
+/// `wbuild graph`: the nodes, their inputs and last states, as text, Graphviz dot or JSON.
+enum GraphCommand {
+    static func run(_ context: CommandContext) throws -> Int32 {
+        let format = context.arguments.value("format") ?? (context.json ? "json" : "text")
+        guard ["text", "dot", "json"].contains(format) else {
+            throw UsageError(message: "--format takes text, dot or json, got `\(format)`", command: "graph")
+        }
+        let engine = try Engine.load(projectFile: context.projectFile, events: context.events)
+        let report = engine.graphReport()
+        switch format {
+        case "dot": context.console.out(report.dot)
+        case "json": context.console.out(report.json.rendered)
+        default: context.console.out(report.text)
+        }
+        return 0
+    }
+}
