@@ -1,3 +1,5 @@
 // The library's public surface: the facade types in this module, plus the graph vocabulary
-// (NodeID, NodeStatus, BuildEvent, RunReason, …) from WBuildCore so callers import one module.
+// (NodeID, NodeStatus, BuildEvent, RunReason, …) from WBuildCore and the spec model from WBuildSpec so callers import one module.
 @_exported import WBuildCore
+// The project-file model (ProjectSpec, WorkloadSpec, …) and its diagnostics.
+@_exported import WBuildSpec

@@ -22,8 +22,7 @@ enum WBuildMain {
         }
         guard let command = CommandCatalog.command(first) else {
             let names = CommandCatalog.commands.map(\.name)
-            let close = names.min { ArgumentParser.editDistance(first, $0) < ArgumentParser.editDistance(first, $1) }
-            let suggestion = close.flatMap { ArgumentParser.editDistance(first, $0) <= 2 ? "; did you mean `\($0)`?" : nil } ?? ""
+            let suggestion = Suggestion.closest(to: first, among: names).map { "; did you mean `\($0)`?" } ?? ""
             console.err("wbuild: unknown command `\(first)`\(suggestion)\nRun `wbuild --help` for the list of commands.")
             return 2
         }

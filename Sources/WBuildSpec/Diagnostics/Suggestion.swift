@@ -1,8 +1,8 @@
 /// "Did you mean …?": the closest candidate to a misspelt word.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if close enough to be a likely typo;
     /// differences of case, `_` and `-` alone always count as close.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let normalizedWord = normalize(word)
         if let sameModuloCase = candidates.first(where: { normalize($0) == normalizedWord }) {
             return sameModuloCase

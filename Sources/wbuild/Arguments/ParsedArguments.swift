@@ -1,3 +1,5 @@
+import WBuild
+
 /// The command line, parsed: a command, its flags and its positional arguments.
 ///
 /// Flags are declared per command (`FlagSpec`); anything undeclared is a usage error that
@@ -100,24 +102,8 @@ enum ArgumentParser {
         return parsed
     }
 
-    /// ", did you mean --x?" for the closest flag within two edits, or "".
+    /// "; did you mean --x?" for a likely typo of a known flag, or "".
     static func suggestion(for name: String, among candidates: [String]) -> String {
-        let scored = candidates.map { ($0, editDistance(name, $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }
-        return scored.map { "; did you mean --\($0.0)?" } ?? ""
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        Suggestion.closest(to: name, among: candidates).map { "; did you mean --\($0)?" } ?? ""
     }
 }
