@@ -1,8 +1,13 @@
 /// "Did you mean …?": the closest candidate to a misspelt word.
 public enum Suggestion {
+    /// Above this many candidates no suggestion is searched for.
+    static let maximumCandidates = 1000
+
     /// The candidate closest to `word` by edit distance, if close enough to be a likely typo;
     /// differences of case, `_` and `-` alone always count as close.
     public static func closest(to word: String, among candidates: [String]) -> String? {
+        // Scanning is linear in the candidates; a hostile file with thousands of names gets no suggestion.
+        guard candidates.count <= maximumCandidates else { return nil }
         let normalizedWord = normalize(word)
         if let sameModuloCase = candidates.first(where: { normalize($0) == normalizedWord }) {
             return sameModuloCase

@@ -4,7 +4,9 @@ extension SpecDecoder {
     /// the target does not declare. Returns the valid ones as graph edges.
     func checkBindings(in spec: ProjectSpec) -> [DependencyEdge] {
         var edges: [DependencyEdge] = []
-        let workloadNames = declarations.keys.filter { $0.kind == .workload }.map(\.name).sorted()
+        let workloadNames = DeclaredNames(declarations.keys).workloads
+        let workloadsByName = Dictionary(spec.workloads.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var portNamesByWorkload: [String: Set<String>] = [:]
         for mention in bindingMentions {
             let reference = mention.reference
             let target = reference.workload
@@ -23,7 +25,7 @@ extension SpecDecoder {
                 continue
             }
             // A target that failed to decode has its own diagnostics; don't pile on.
-            guard let workload = spec.workload(named: target) else { continue }
+            guard let workload = workloadsByName[target] else { continue }
             switch reference.field {
             case .port(nil), .url:
                 if workload.ports.isEmpty {
@@ -32,7 +34,10 @@ extension SpecDecoder {
                     continue
                 }
             case .port(let name?):
-                if !workload.ports.contains(where: { $0.name == name }) {
+                if portNamesByWorkload[target] == nil {
+                    portNamesByWorkload[target] = Set(workload.ports.compactMap(\.name))
+                }
+                if portNamesByWorkload[target]?.contains(name) != true {
                     let named = workload.ports.compactMap(\.name)
                     report("workload `\(target)` has no port named `\(Self.shortened(name))`", at: mention.node,
                            hint: Suggestion.hint(for: name, among: named, noun: "its named ports")

@@ -1,14 +1,20 @@
 /// Project-wide clashes: two ports on one host address, two workloads on one route.
 extension SpecDecoder {
     func checkHostPortConflicts() {
-        var published: [HostPortMention] = []
+        // Per host port: who publishes it on which address, and on a wildcard address.
+        var byAddress: [Int: [String: HostPortMention]] = [:]
+        var wildcard: [Int: HostPortMention] = [:]
         for mention in hostPortMentions {
-            if let earlier = published.first(where: { $0.port == mention.port && Self.addressesOverlap($0.hostIP, mention.hostIP) }) {
+            let published = byAddress[mention.port, default: [:]]
+            let isWildcard = Self.wildcardAddresses.contains(mention.hostIP)
+            let earlier = wildcard[mention.port] ?? published[mention.hostIP] ?? (isWildcard ? published.values.first : nil)
+            if let earlier {
                 report("host port \(mention.port) is already published by \(earlier.node.path)", at: mention.node,
                        hint: "choose another host port, or leave `host` out to get a free one")
-            } else {
-                published.append(mention)
+                continue
             }
+            byAddress[mention.port, default: [:]][mention.hostIP] = mention
+            if isWildcard { wildcard[mention.port] = mention }
         }
     }
 
@@ -24,8 +30,6 @@ extension SpecDecoder {
         }
     }
 
-    private static func addressesOverlap(_ a: String, _ b: String) -> Bool {
-        let wildcards: Set<String> = ["0.0.0.0", "::"]
-        return a == b || wildcards.contains(a) || wildcards.contains(b)
-    }
+    /// Addresses that bind every interface, and so clash with any address.
+    private static let wildcardAddresses: Set<String> = ["0.0.0.0", "::"]
 }

@@ -12,14 +12,16 @@ extension SpecDecoder {
     func resolveDependencies(in spec: inout ProjectSpec) -> [DependencyEdge] {
         var edges: [DependencyEdge] = []
         var resolved: [DependencyReference: [DependencyReference]] = [:]
+        var seen = Set<DependencyEdgeKey>()
+        let names = DeclaredNames(declarations.keys)
         for mention in dependencyMentions {
-            guard let target = resolve(mention) else { continue }
+            guard let target = resolve(mention, names: names) else { continue }
             if target == mention.owner {
                 report("\(mention.owner.kind.rawValue) `\(mention.owner.name)` depends on itself", at: mention.node,
                        hint: "remove this entry")
                 continue
             }
-            if resolved[mention.owner, default: []].contains(target) { continue }
+            guard seen.insert(DependencyEdgeKey(from: mention.owner, to: target)).inserted else { continue }
             resolved[mention.owner, default: []].append(target)
             edges.append(DependencyEdge(from: mention.owner, to: target, node: mention.node))
         }
@@ -32,14 +34,13 @@ extension SpecDecoder {
         return edges
     }
 
-    private func resolve(_ mention: DependencyMention) -> DependencyReference? {
+    private func resolve(_ mention: DependencyMention, names: DeclaredNames) -> DependencyReference? {
         let entry = mention.entry
-        let declaredNames = declarations.keys.map(\.name).sorted()
         guard let colon = entry.firstIndex(of: ":") else {
             if declarations[DependencyReference(.workload, entry)] != nil { return DependencyReference(.workload, entry) }
             if declarations[DependencyReference(.task, entry)] != nil { return DependencyReference(.task, entry) }
             report("unknown dependency `\(Self.shortened(entry))`: no task or workload has that name", at: mention.node,
-                   hint: Suggestion.hint(for: entry, among: declaredNames, noun: "tasks and workloads"))
+                   hint: Suggestion.hint(for: entry, among: names.all, noun: "tasks and workloads"))
             return nil
         }
         let prefix = String(entry[..<colon])
@@ -50,9 +51,28 @@ extension SpecDecoder {
         }
         let reference = DependencyReference(kind, name)
         guard declarations[reference] == nil else { return reference }
-        let sameKind = declarations.keys.filter { $0.kind == kind }.map(\.name).sorted()
+        let sameKind = kind == .task ? names.tasks : names.workloads
         report("unknown dependency `\(Self.shortened(entry))`: no \(kind.rawValue) has that name", at: mention.node,
                hint: Suggestion.hint(for: name, among: sameKind, noun: "\(kind.rawValue)s"))
         return nil
+    }
+}
+
+/// An edge's endpoints, to drop repeated `dependsOn` entries in constant time.
+struct DependencyEdgeKey: Hashable {
+    let from: DependencyReference
+    let to: DependencyReference
+}
+
+/// The declared names, sorted, for suggestions: computed once per load.
+struct DeclaredNames {
+    let all: [String]
+    let tasks: [String]
+    let workloads: [String]
+
+    init(_ references: some Collection<DependencyReference>) {
+        all = references.map(\.name).sorted()
+        tasks = references.filter { $0.kind == .task }.map(\.name).sorted()
+        workloads = references.filter { $0.kind == .workload }.map(\.name).sorted()
     }
 }
