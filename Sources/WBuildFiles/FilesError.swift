@@ -11,6 +11,8 @@ public struct FilesError: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadableIgnoreFile
         /// The root of a scan is missing, not a directory, or cannot be opened.
         case scanRootUnavailable
+        /// The stat cache could not be saved.
+        case cacheNotWritten
     }
 
     public var code: Code

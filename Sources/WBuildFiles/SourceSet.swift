@@ -35,8 +35,19 @@ public struct SourceSet: Sendable, Equatable {
     /// Whether a walker must look inside `directory` (relative path, `""` for the root):
     /// false when the directory is ignored beyond any `!` exception or no include reaches it.
     public func mayContain(directory relativePath: String) -> Bool {
+        mayContain(directory: relativePath, ancestorsChecked: false)
+    }
+
+    /// `mayContain(directory:)`; with `ancestorsChecked`, the caller has already admitted
+    /// every parent directory, so only the last name needs the default-ignore check.
+    func mayContain(directory relativePath: String, ancestorsChecked: Bool) -> Bool {
         if relativePath.isEmpty || relativePath == "." { return true }
-        if usesDefaultIgnores, DefaultIgnores.isIgnored(relativePath: relativePath, isDirectory: true) { return false }
+        if usesDefaultIgnores {
+            let ignored = ancestorsChecked
+                ? DefaultIgnores.directoryNames.contains(String(Self.lastComponent(relativePath)))
+                : DefaultIgnores.isIgnored(relativePath: relativePath, isDirectory: true)
+            if ignored { return false }
+        }
         if ignoreRules.canPruneDirectory(relativePath) { return false }
         if includes.isEmpty { return true }
         return includes.contains { $0.matchesOrContains(relativePath) || $0.couldMatchBeneath(directory: relativePath) }

@@ -88,6 +88,13 @@ struct IgnoreRulesTests {
         #expect(wholeDirectoryBack.canPruneDirectory("node_modules"))
     }
 
+    @Test func theContextRootIsNeverIgnored() throws {
+        let everything = try IgnoreRules.parse("*\n**")
+        #expect(!everything.isIgnored("."))
+        #expect(!everything.isIgnored(""))
+        #expect(everything.isIgnored("a"))
+    }
+
     @Test func malformedRulesAreRejectedWithTheirText() {
         #expect(throws: FilesError.self) { try IgnoreRules.parse("ok\nsrc/[abc\n") }
         #expect(throws: FilesError.self) { try IgnoreRules.parse("!\n") }

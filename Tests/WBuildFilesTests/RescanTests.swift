@@ -87,6 +87,19 @@ struct RescanTests {
         #expect(TreeScanner.outermostPaths(["a", "."]) == [""])
     }
 
+    @Test func absolutePathsUnderTheRootAreAccepted() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-rescan")
+        defer { directory.remove() }
+        try standardTree(directory)
+        let scanner = try ScanFixtures.scanner(directory)
+        var cache = StatCache()
+        let before = try scanner.scan(cache: &cache).snapshot
+        try directory.write("src/main.js", "main v2")
+        let after = try scanner.rescan(before, changedPaths: [directory.url("src/main.js")], cache: &cache)
+        #expect(after.statistics.filesExamined == 1)
+        #expect(after.snapshot.diff(from: before) == TreeChanges(modified: ["src/main.js"]))
+    }
+
     @Test func theRootAsAChangedPathMeansAFullScan() throws {
         _ = try check(paths: ["."], setUp: standardTree, change: { directory in
             try directory.write("big/f3.txt", "changed")

@@ -66,4 +66,17 @@ struct StatCacheEncodingTests {
         #expect(warm.statistics.filesHashed == 0)
         #expect(warm.statistics.cacheHits == 10)
     }
+
+    @Test func savesAndLoadsAndFallsBackToEmptyOnDamage() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-cache")
+        defer { directory.remove() }
+        let cache = sampleCache(count: 50)
+        let file = directory.url("stat-cache")
+        try cache.save(to: file)
+        #expect(StatCache.load(file: file) == cache)
+        #expect(StatCache.load(file: directory.url("missing")).isEmpty)
+        try directory.write("stat-cache", "damaged")
+        #expect(StatCache.load(file: file).isEmpty)
+        #expect(throws: FilesError.self) { try cache.save(to: directory.url("no/such/dir/cache")) }
+    }
 }

@@ -71,37 +71,51 @@ public struct SHA256: Sendable {
     @inline(__always)
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
 
+    /// One SHA-256 round with the working variables renamed instead of shifted: the caller
+    /// rotates the argument order, so `d` and `h` are the only two that change.
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+                              _ kw: UInt32) {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let ch = (e & f) ^ (~e & g)
+        let t1 = h &+ s1 &+ ch &+ kw
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let maj = (a & b) ^ (a & c) ^ (b & c)
+        d = d &+ t1
+        h = t1 &+ s0 &+ maj
+    }
+
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
-        var schedule = [UInt32](repeating: 0, count: 64)
-        schedule.withUnsafeMutableBufferPointer { ws in
-            SHA256.roundConstants.withUnsafeBufferPointer { k in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            SHA256.roundConstants.withUnsafeBufferPointer { constants in
+                guard let w = schedule.baseAddress, let k = constants.baseAddress else { return }
                 var h0 = state.0, h1 = state.1, h2 = state.2, h3 = state.3
                 var h4 = state.4, h5 = state.5, h6 = state.6, h7 = state.7
                 for block in 0..<blocks {
                     let p = data + block * 64
                     for i in 0..<16 {
-                        let b0 = UInt32(p.load(fromByteOffset: i * 4, as: UInt8.self))
-                        let b1 = UInt32(p.load(fromByteOffset: i * 4 + 1, as: UInt8.self))
-                        let b2 = UInt32(p.load(fromByteOffset: i * 4 + 2, as: UInt8.self))
-                        let b3 = UInt32(p.load(fromByteOffset: i * 4 + 3, as: UInt8.self))
-                        ws[i] = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3
+                        w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
                     }
                     for i in 16..<64 {
-                        let x = ws[i - 15], y = ws[i - 2]
+                        let x = w[i - 15], y = w[i - 2]
                         let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
                         let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
-                        ws[i] = ws[i - 16] &+ s0 &+ ws[i - 7] &+ s1
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
                     }
                     var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                    for i in 0..<64 {
-                        let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = h &+ s1 &+ ch &+ k[i] &+ ws[i]
-                        let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
+                    var i = 0
+                    while i < 64 {
+                        let r = i
+                        SHA256.round(a, b, c, &d, e, f, g, &h, k[i] &+ w[r])
+                        SHA256.round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[r + 1])
+                        SHA256.round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[r + 2])
+                        SHA256.round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[r + 3])
+                        SHA256.round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[r + 4])
+                        SHA256.round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[r + 5])
+                        SHA256.round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[r + 6])
+                        SHA256.round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[r + 7])
+                        i += 8
                     }
                     h0 = h0 &+ a; h1 = h1 &+ b; h2 = h2 &+ c; h3 = h3 &+ d
                     h4 = h4 &+ e; h5 = h5 &+ f; h6 = h6 &+ g; h7 = h7 &+ h

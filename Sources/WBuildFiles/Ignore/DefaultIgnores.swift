@@ -33,7 +33,7 @@ public enum DefaultIgnores {
 
     /// Whether `fileName` (a single name, no `/`) is a temporary file an editor or `sed -i` creates.
     public static func isEditorTemporary(fileName name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard !bytes.isEmpty else { return false }
         if name == "4913" { return true }
         if bytes.last == UInt8(ascii: "~"), bytes.count > 1 { return true }
@@ -49,17 +49,17 @@ public enum DefaultIgnores {
     }
 
     /// `.name.swp`, `.name.swo`, … `.name.swa` and `.name.swx`: dot, a name, `.sw` and one letter.
-    private static func isVimSwap(_ bytes: [UInt8]) -> Bool {
+    private static func isVimSwap(_ bytes: String.UTF8View) -> Bool {
         guard bytes.count >= 6 else { return false }
-        let tail = bytes[(bytes.count - 4)...]
-        guard tail.starts(with: Array(".sw".utf8)), let letter = tail.last else { return false }
+        let tail = bytes.suffix(4)
+        guard tail.starts(with: ".sw".utf8), let letter = tail.last else { return false }
         return (UInt8(ascii: "a")...UInt8(ascii: "p")).contains(letter) || letter == UInt8(ascii: "x")
     }
 
-    private static func isSedTemporary(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count == 9, bytes.starts(with: Array("sed".utf8)) else { return false }
+    private static func isSedTemporary(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count == 9, bytes.starts(with: "sed".utf8) else { return false }
         var sawNonLowercase = false
-        for byte in bytes[3...] {
+        for byte in bytes.dropFirst(3) {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"): continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): sawNonLowercase = true

@@ -29,8 +29,9 @@ public struct IgnoreRules: Sendable, Equatable {
     }
 
     /// Whether `relativePath` (clean, `/`-separated, relative to the context root) is ignored.
+    /// The root itself (`""` or `"."`) is never ignored, as in Docker.
     public func isIgnored(_ relativePath: String, isDirectory: Bool = false) -> Bool {
-        if rules.isEmpty { return false }
+        if rules.isEmpty || relativePath.isEmpty || relativePath == "." { return false }
         return withBytes(relativePath) { isIgnored(bytes: $0) }
     }
 

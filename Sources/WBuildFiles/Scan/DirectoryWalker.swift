@@ -67,7 +67,7 @@ struct DirectoryWalker {
             let nameString = String(decoding: child.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let relativePath = prefix + nameString
             if child.isDirectory {
-                guard sourceSet.mayContain(directory: relativePath) else { continue }
+                guard sourceSet.mayContain(directory: relativePath, ancestorsChecked: true) else { continue }
                 switch FileSystemCalls.openDirectory(in: directoryFD, child.name) {
                 case .success(let childFD):
                     walk(directoryFD: childFD, relativeDirectory: relativePath, cache: cache)

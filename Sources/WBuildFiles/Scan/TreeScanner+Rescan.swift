@@ -7,10 +7,11 @@ extension TreeScanner {
     /// Brings `snapshot` up to date for `changedPaths` only (relative paths, e.g. from the
     /// watcher), without walking the rest of the tree: each path is `lstat`ed again; a file
     /// is re-hashed (through the cache), a directory is walked, a missing path is dropped
-    /// with everything beneath it. A path of `""` or `"."` means "everything": a full scan.
+    /// with everything beneath it. Paths may also be absolute under `sourceSet.root`.
+    /// A path of `""` or `"."`, or one outside the root, means "everything": a full scan.
     public func rescan(_ snapshot: TreeSnapshot, changedPaths: some Sequence<String>,
                        cache: inout StatCache) throws(FilesError) -> ScanResult {
-        let roots = Self.outermostPaths(changedPaths)
+        let roots = Self.outermostPaths(changedPaths.map(relativeToRoot))
         if roots.contains("") { return try scan(cache: &cache) }
         let startedAt = options.clock()
         let rootFD = try openRoot()
@@ -83,6 +84,16 @@ extension TreeScanner {
             if !sourceSet.mayContain(directory: prefix) { return false }
         }
         return true
+    }
+
+    /// `path` relative to the root when it is an absolute path inside it; otherwise unchanged.
+    private func relativeToRoot(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let root = PathCleaning.clean(sourceSet.root)
+        let cleaned = PathCleaning.clean(path)
+        if cleaned == root { return "." }
+        let prefix = root == "/" ? "/" : root + "/"
+        return cleaned.hasPrefix(prefix) ? String(cleaned.dropFirst(prefix.count)) : ".."
     }
 
     /// Cleans the paths and keeps only those not beneath another one; `""` stands for the root.

@@ -83,9 +83,10 @@ public struct TreeSnapshot: Sendable, Equatable {
                 buffer.append(0)
                 buffer.append(entry.kind.rawValue)
                 buffer.append(entry.isExecutable ? 1 : 0)
-                for word in [entry.digest.word0, entry.digest.word1, entry.digest.word2, entry.digest.word3] {
-                    withUnsafeBytes(of: word.bigEndian) { buffer.append(contentsOf: $0) }
-                }
+                withUnsafeBytes(of: entry.digest.word0.bigEndian) { buffer.append(contentsOf: $0) }
+                withUnsafeBytes(of: entry.digest.word1.bigEndian) { buffer.append(contentsOf: $0) }
+                withUnsafeBytes(of: entry.digest.word2.bigEndian) { buffer.append(contentsOf: $0) }
+                withUnsafeBytes(of: entry.digest.word3.bigEndian) { buffer.append(contentsOf: $0) }
                 if buffer.count >= 60 * 1024 {
                     buffer.withUnsafeBytes { hasher.update($0) }
                     buffer.removeAll(keepingCapacity: true)
