@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WBuildTestSupport
 import WBuildWatcher
@@ -40,6 +41,35 @@ import WBuildWatcher
         }
         #expect(!OpenDescriptors.threadNames().contains(watcher.threadName))
         #expect(await eventually { tree.collector.isFinished })
+    }
+
+    @Test func withWatcherStopsTheWatcherWhenTheBodyThrows() async throws {
+        struct BodyFailed: Error {}
+        let directory = try TemporaryDirectory(prefix: "wbuild-watcher-scoped")
+        defer { directory.remove() }
+        let seen = Mutex<FileWatcher?>(nil)
+        await #expect(throws: BodyFailed.self) {
+            try await InotifyLimits.startingWatcher {
+                try await FileWatcher.withWatcher(WatchOptions(root: directory.path)) { watcher in
+                    seen.withLock { $0 = watcher }
+                    throw BodyFailed()
+                }
+            }
+        }
+        let watcher = try #require(seen.withLock { $0 })
+        #expect(!OpenDescriptors.threadNames().contains(watcher.threadName))
+    }
+
+    @Test func deletingTheRootWarnsAndReportsIt() async throws {
+        let tree = try await WatchedTree.start { try $0.write("a.txt", "a") }
+        defer { tree.stop() }
+
+        tree.directory.remove()
+
+        var warnings = tree.watcher.warnings.makeAsyncIterator()
+        #expect(await warnings.next()?.kind == .rootRemoved)
+        #expect(await tree.collector.waitForPaths(["a.txt", ""]))
+        #expect(await tree.collector.waitForRescan(""))
     }
 
     @Test func startOnAMissingRootFailsNamingIt() async throws {

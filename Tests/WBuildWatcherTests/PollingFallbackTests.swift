@@ -39,6 +39,28 @@ import WBuildWatcher
         #expect(await tree.collector.waitForPaths(["shallow/s.txt"]))
     }
 
+    @Test func outOfWatchesWarnsAboutTheFirstFewSubtreesOnly() async throws {
+        let tree = try await WatchedTree.start(
+            prepare: { directory in
+                for index in 0..<8 { try directory.write("d\(index)/f.txt", "one") }
+            },
+            configure: { options in
+                options.pollInterval = .milliseconds(50)
+                options.faults.addWatchError = { $0.isEmpty ? nil : .noSpace }
+            })
+        defer { tree.stop() }
+
+        try tree.write("d7/f.txt", "two, longer")
+        #expect(await tree.collector.waitForPaths(["d7/f.txt"]))
+
+        tree.watcher.stop()
+        var warnings: [WatchWarning] = []
+        for await warning in tree.watcher.warnings { warnings.append(warning) }
+        #expect(warnings.count == 5)
+        #expect(warnings.allSatisfy { $0.kind == .outOfWatches })
+        #expect(warnings.last?.message.contains("without another warning") == true)
+    }
+
     @Test func outOfInstancesPollsTheWholeTreeAndNamesTheSysctl() async throws {
         let tree = try await WatchedTree.start(
             prepare: { try $0.write("a/existing.txt", "one") },

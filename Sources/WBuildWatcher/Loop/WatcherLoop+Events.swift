@@ -70,11 +70,10 @@ extension WatcherLoop {
     /// is reported at both its old and its new path.
     private func renameSubtree(from source: String, to destination: String, now: ContinuousClock.Instant) {
         table.rename(source, to: destination)
-        for (subtree, var polling) in polled where RelativePath.isWithin(subtree, source) {
+        for subtree in polled.keys where RelativePath.isWithin(subtree, source) {
             polled[subtree] = nil
             let moved = RelativePath.rebase(subtree, from: source, to: destination)
-            polling = PolledSubtree(path: moved, root: root, isIgnored: isIgnored)
-            polled[moved] = polling
+            polled[moved] = PolledSubtree(path: moved, root: root, isIgnored: isIgnored)
         }
         // Watch anything the walk finds unwatched (created in the instant of the move), and
         // report every entry at both ends.

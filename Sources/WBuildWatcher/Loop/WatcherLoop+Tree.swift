@@ -50,8 +50,12 @@ extension WatcherLoop {
         polled[subtree] = polling
         if inotify == nil {
             warningSink.yield(.outOfInstances(pollInterval: pollInterval))
-        } else {
-            warningSink.yield(.outOfWatches(subtree: subtree, pollInterval: pollInterval))
+        } else if outOfWatchesWarnings < Self.outOfWatchesWarningLimit {
+            // Once out of watches, every further directory fails too: warn about the first
+            // few subtrees, not thousands.
+            outOfWatchesWarnings += 1
+            let isLast = outOfWatchesWarnings == Self.outOfWatchesWarningLimit
+            warningSink.yield(.outOfWatches(subtree: subtree, pollInterval: pollInterval, furtherSilenced: isLast))
         }
         if report {
             for path in polling.stamps.keys { window.record(path, at: now) }

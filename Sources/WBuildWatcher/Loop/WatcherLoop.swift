@@ -27,6 +27,9 @@ final class WatcherLoop {
     /// When unpaired moves are settled as moves out of the tree.
     var pendingMovesExpireAt: ContinuousClock.Instant?
     var rootRemoved = false
+    /// How many out-of-watches warnings were emitted (capped at `outOfWatchesWarningLimit`).
+    var outOfWatchesWarnings = 0
+    static let outOfWatchesWarningLimit = 5
 
     /// How long a directory's `IN_MOVED_FROM` waits for its `IN_MOVED_TO`. The kernel queues
     /// the two back to back, so this only covers a read that fell between them.
@@ -87,7 +90,11 @@ final class WatcherLoop {
                 if control.isStopRequested { break }
                 if control.takeOverflowRequest() { handle([InotifyEvent.overflow], now: .now) }
             }
-            if descriptors[1].revents != 0 {
+            if descriptors[1].revents & Int16(POLLERR | POLLNVAL) != 0 {
+                // Cannot happen on our own open descriptor; never spin on it if it does.
+                descriptors[1].fd = -1
+                window.recordRescan("", at: .now)
+            } else if descriptors[1].revents != 0 {
                 readAvailable(into: buffer)
             }
         }

@@ -27,7 +27,7 @@ public final class FileWatcher: Sendable {
     private let thread: ReaderThread
     /// Whether `stop()` has run; held while stopping so concurrent callers wait for it.
     private let stopped = Mutex(false)
-    /// The reader thread's name, e.g. `wbuild-watch-7`; visible in /proc/self/task/*/comm.
+    /// The reader thread's name, e.g. `wbwatch-7`; visible in /proc/self/task/*/comm.
     package let threadName: String
     /// The descriptors this watcher owns, for tests proving `stop()` closes them.
     package let descriptors: [Int32]
@@ -66,7 +66,7 @@ public final class FileWatcher: Sendable {
         let (warnings, warningSink) = AsyncStream.makeStream(of: WatchWarning.self, bufferingPolicy: .unbounded)
         let control = WatcherControl()
         let number = instanceCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let threadName = "wbuild-watch-\(number % 1000)"
+        let threadName = "wbwatch-\(number % 10_000)"  // at most 15 bytes: the kernel's limit
 
         let launchedThread = ThreadSlot()
         let started: Result<Int32?, WatchError> = await withCheckedContinuation { continuation in
@@ -100,6 +100,17 @@ public final class FileWatcher: Sendable {
             wake.close()
             throw WatchError(code: .threadFailed, root: options.root, hint: "report this as a bug in wbuild")
         }
+    }
+
+    /// Runs `body` with a started watcher and stops the watcher when `body` returns or throws.
+    public static func withWatcher<Value>(
+        _ options: WatchOptions,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (FileWatcher) async throws -> Value
+    ) async throws -> Value {
+        let watcher = try await start(options)
+        defer { watcher.stop() }
+        return try await body(watcher)
     }
 
     /// Stops watching: wakes the reader thread, waits for it to exit, closes every

@@ -29,11 +29,13 @@ public struct WatchWarning: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func outOfWatches(subtree: String, pollInterval: Duration) -> WatchWarning {
-        WatchWarning(
+    static func outOfWatches(subtree: String, pollInterval: Duration, furtherSilenced: Bool) -> WatchWarning {
+        let further = furtherSilenced ? " Further subtrees that cannot be watched are polled without another warning." : ""
+        return WatchWarning(
             kind: .outOfWatches, subtree: subtree,
             message: "inotify_add_watch on \(displayed(subtree)): no watches left (fs.inotify.max_user_watches is \(currentLimit("max_user_watches"))); "
-                + "polling this subtree every \(pollInterval) instead. Raise the limit with: sysctl fs.inotify.max_user_watches=524288")
+                + "polling this subtree every \(pollInterval) instead. Raise the limit with: sysctl fs.inotify.max_user_watches=524288."
+                + further)
     }
 
     static func outOfInstances(pollInterval: Duration) -> WatchWarning {
