@@ -40,4 +40,29 @@ import WBuildWatcher
         #expect(!watched.contains(try InotifyFdInfo.inode(of: tree.path("node_modules/pkg"))))
         #expect(watched.count == 2)
     }
+
+    @Test func renamingBetweenIgnoredAndWatchedNamesFollowsTheRules() async throws {
+        let tree = try await WatchedTree.start(
+            prepare: { directory in
+                try directory.write("build/out/a.o", "a")
+                try directory.write("src/lib/b.c", "b")
+            },
+            configure: { $0.isIgnored = editorTempIgnore(directories: ["build"]) })
+        defer { tree.stop() }
+
+        // An ignored directory renamed to a watched name: everything in it appears.
+        try tree.rename("build", "restored")
+        #expect(await tree.collector.waitForPaths(["restored", "restored/out", "restored/out/a.o"]))
+        try tree.write("restored/out/c.o")
+        #expect(await tree.collector.waitForPaths(["restored/out/c.o"]))
+
+        // A watched directory renamed to an ignored name: it is reported as gone, then silent.
+        try tree.rename("src", "build")
+        #expect(await tree.collector.waitForPaths(["src"]))
+        #expect(await tree.collector.waitForRescan("src"))
+        try tree.write("build/lib/d.c")
+        #expect(try await tree.flush())
+        #expect(!tree.collector.allPaths.contains { $0.hasPrefix("build") })
+        #expect(!(try InotifyFdInfo.watchedInodes(of: tree.watcher)).contains(try InotifyFdInfo.inode(of: tree.path("build/lib"))))
+    }
 }
