@@ -9,7 +9,21 @@ import WBuildSystem
 ///
 /// A dedicated thread blocks in `poll()` on the inotify descriptor and a wake-up pipe; it
 /// owns all watcher state, runs the settle-window timer through its poll timeout, and
-/// yields into `batches` and `warnings`. Each stream has a single consumer.
+/// yields into `batches` and `warnings`. Each stream has a single consumer; both buffer
+/// without bound, so a consumer that falls behind costs memory, never events.
+///
+/// What gets reported, and how edge cases are resolved:
+/// - One watch per directory; directories `isIgnored` prunes are never watched.
+/// - A new directory is watched first and listed second, and everything found in it is
+///   reported, so files written before the watch landed are not missed.
+/// - A directory renamed inside the tree keeps its watches (descendants re-keyed); every
+///   entry under it is reported at both its old and new path. One moved in is watched and
+///   scanned; one moved out (no `IN_MOVED_TO` within a few milliseconds) loses its watches
+///   and lands in `rescanNeeded`, since its files left without events of their own.
+/// - `IN_Q_OVERFLOW` puts `""` in `rescanNeeded` and rebuilds the watch table from a walk.
+/// - Out of watches (`ENOSPC`) or instances (`EMFILE`), the affected subtree (or the whole
+///   tree) is stat-walked every `pollInterval` and a `WatchWarning` names the sysctl.
+/// - `isIgnored` runs on the reader thread: keep it fast, and never call `stop()` from it.
 ///
 /// ```swift
 /// let watcher = try await FileWatcher.start(WatchOptions(root: "/src/app"))
