@@ -72,6 +72,20 @@ import WBuildWatcher
         #expect(await tree.collector.waitForRescan(""))
     }
 
+    @Test func aSymlinkedRootWatchesWhatItPointsTo() async throws {
+        let target = try TemporaryDirectory(prefix: "wbuild-watcher-target")
+        defer { target.remove() }
+        let link = target.path + "-link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target.path)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+
+        let watcher = try await InotifyLimits.startingWatcher { try await FileWatcher.start(WatchOptions(root: link)) }
+        defer { watcher.stop() }
+        let collector = BatchCollector(watcher)
+        try target.write("sub/file.txt", "x")
+        #expect(await collector.waitForPaths(["sub", "sub/file.txt"]))
+    }
+
     @Test func startOnAMissingRootFailsNamingIt() async throws {
         let missing = "/tmp/wbuild-watcher-missing-\(UUID().uuidString)"
         do {

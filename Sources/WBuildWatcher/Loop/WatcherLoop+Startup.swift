@@ -11,6 +11,12 @@ extension FileWatcher {
                           batchSink: AsyncStream<ChangeBatch>.Continuation,
                           warningSink: AsyncStream<WatchWarning>.Continuation,
                           ready: (Result<Int32?, WatchError>) -> Void) {
+        // Watch what the root resolves to: inotify is told not to follow symlinks.
+        var options = options
+        if let resolved = realpath(options.root, nil) {
+            options.root = String(cString: resolved)
+            free(resolved)
+        }
         guard let rootStamp = FileStamp.read(options.root), rootStamp.isDirectory else {
             batchSink.finish()
             warningSink.finish()
