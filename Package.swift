@@ -38,7 +38,7 @@ let package = Package(
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],
                 swiftSettings: strict),
         // Command line.
-        .executableTarget(name: "wbuild", dependencies: ["WBuild"], swiftSettings: strict),
+        .executableTarget(name: "wbuild", dependencies: ["WBuild", "WBuildSystem"], swiftSettings: strict),
         // Benchmarks (run with scripts/bench).
         .executableTarget(name: "wbuild-bench", dependencies: ["WBuildCore", "WBuildFiles", "WBuildSystem"],
                           path: "Benchmarks/WBuildBench", swiftSettings: strict),

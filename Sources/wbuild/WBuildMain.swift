@@ -36,6 +36,7 @@ enum WBuildMain {
             switch command.name {
             case "once": return try await OnceCommand.run(context)
             case "graph": return try GraphCommand.run(context)
+            case "watch": return try await WatchCommand.run(context)
             case "help":
                 guard let topic = parsed.positionals.first else {
                     console.out(CommandCatalog.overview)

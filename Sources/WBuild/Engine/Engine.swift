@@ -30,6 +30,13 @@ public final class Engine: Sendable {
     /// Reads and validates `projectFile` (default `./wbuild.json`) and builds its graph.
     /// - Throws: `WBuildError` of kind `.projectFile` (exit 2) with every diagnostic.
     public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none) throws(WBuildError) -> Engine {
+        try load(projectFile: projectFile, events: events, serveSupervisor: nil)
+    }
+
+    /// `load` for `watch`: with a supervisor, `serve` tasks join the graph; on a reload the
+    /// running session's state store is kept rather than re-read.
+    static func load(projectFile: String, events: EventSink, serveSupervisor: ServeSupervisor?,
+                     state existing: StateStore? = nil) throws(WBuildError) -> Engine {
         let path = Self.absolutePath(projectFile)
         let spec: ProjectSpec
         do {
@@ -40,10 +47,11 @@ public final class Engine: Sendable {
         let layout = ProjectLayout(root: (path as NSString).deletingLastPathComponent)
         let project: ProjectGraph
         do {
-            project = try ProjectGraph.build(spec: spec, layout: layout)
+            project = try ProjectGraph.build(spec: spec, layout: layout, serveSupervisor: serveSupervisor)
         } catch {
             throw WBuildError(.projectFile, "\(path): \(error.description)")
         }
+        if let existing { return Engine(project: project, state: existing, events: events) }
         let (state, warning) = StateStore.load(path: layout.stateFile)
         if let warning { events.emit(.warning(warning)) }
         return Engine(project: project, state: state, events: events)

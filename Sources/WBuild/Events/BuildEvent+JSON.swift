@@ -15,6 +15,10 @@ extension BuildEvent {
                             ("nodes", .array(nodes.map { .string($0.description) }))])
         case .warning(let message):
             return .object([("type", .string("warning")), ("message", .string(message))])
+        case .watching(let root):
+            return .object([("type", .string("watching")), ("root", .string(root))])
+        case .reloaded(let file):
+            return .object([("type", .string("reloaded")), ("file", .string(file))])
         case .passDone(let summary):
             return .object([("type", .string("pass.done")), ("ok", .bool(summary.ok)), ("ms", .int(summary.milliseconds))])
         }

@@ -17,6 +17,10 @@ public enum BuildEvent: Sendable {
     case warning(String)
     /// A pass over the graph finished.
     case passDone(PassSummary)
+    /// `watch` is watching `root` for changes (after its first pass started).
+    case watching(root: String)
+    /// The project file changed and its new graph replaced the old one.
+    case reloaded(file: String)
 }
 
 /// Where events go. Cheap to copy; safe to call from any thread.

@@ -6,7 +6,8 @@ import WBuildSystem
 /// A project's spec turned into the build graph, plus what the watch loop needs to map
 /// changed paths to nodes.
 ///
-/// Nodes: `source:NAME` for each task's input set, `task:NAME` for each `cmd` task. Edges:
+/// Nodes: `source:NAME` for each task's input set, `task:NAME` for each `cmd` task, and — when a
+/// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task. Edges:
 /// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
 /// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
 /// A node's own outputs are excluded from its own inputs, so a task never retriggers itself.
@@ -17,7 +18,8 @@ public struct ProjectGraph: Sendable {
     /// Every source node's rule, for mapping watcher paths to nodes.
     public let sources: [NodeID: SourceRule]
 
-    public static func build(spec: ProjectSpec, layout: ProjectLayout) throws(ProjectGraphError) -> ProjectGraph {
+    public static func build(spec: ProjectSpec, layout: ProjectLayout,
+                             serveSupervisor: ServeSupervisor? = nil) throws(ProjectGraphError) -> ProjectGraph {
         var nodes: [BuildGraph.Node] = []
         var sources: [NodeID: SourceRule] = [:]
         var taskIDs = Set<String>()
@@ -26,8 +28,10 @@ public struct ProjectGraph: Sendable {
             taskIDs.insert(task.name)
         }
         for task in spec.tasks {
-            guard let command = task.command else { continue }  // `serve` tasks run only in watch
-            let taskID = NodeID(kind: "task", name: task.name)
+            let isServe = task.command == nil
+            guard let command = task.command ?? task.serve else { continue }
+            if isServe && serveSupervisor == nil { continue }  // `serve` tasks run only in watch
+            let taskID = NodeID(kind: isServe ? "serve" : "task", name: task.name)
             var inputs: [NodeID] = []
             if !task.inputs.isEmpty {
                 let sourceID = NodeID(kind: "source", name: task.name)
@@ -46,11 +50,11 @@ public struct ProjectGraph: Sendable {
             }
             for dependency in task.dependsOn {
                 switch dependency.kind {
-                case .task:
-                    guard taskIDs.contains(dependency.name) else {
-                        throw ProjectGraphError("tasks.\(task.name).dependsOn: \(dependency) is a serve task, which `once` does not run; depend on a cmd task")
-                    }
+                case .task where taskIDs.contains(dependency.name):
                     inputs.append(NodeID(kind: "task", name: dependency.name))
+                case .task:
+                    // A serve task: waited for in `watch` (started first); `once` starts no servers.
+                    if serveSupervisor != nil { inputs.append(NodeID(kind: "serve", name: dependency.name)) }
                 case .workload:
                     continue  // workloads join the graph with images and containers
                 }
@@ -59,8 +63,13 @@ public struct ProjectGraph: Sendable {
                 name: task.name, command: command.processCommand,
                 directory: layout.absolute(task.dir ?? "."),
                 environment: task.env.map { ($0.key, $0.value) }, outputs: task.outputs, projectRoot: layout.root)
-            nodes.append(BuildGraph.Node(id: taskID, inputs: inputs,
-                                         rule: TaskRule(definition, outputCachePath: layout.outputCache(task.name))))
+            let rule: any NodeRule
+            if isServe, let serveSupervisor {
+                rule = ServeRule(definition, supervisor: serveSupervisor)
+            } else {
+                rule = TaskRule(definition, outputCachePath: layout.outputCache(task.name))
+            }
+            nodes.append(BuildGraph.Node(id: taskID, inputs: inputs, rule: rule))
         }
 
         nodes = addOutputEdges(nodes, spec: spec, sources: sources)
@@ -98,6 +107,16 @@ public struct ProjectGraph: Sendable {
             parts.append(part)
         }
         return parts.joined(separator: "/")
+    }
+
+    /// Whether `projectPath` lies inside a `cmd` task's declared outputs.
+    public func isDeclaredOutput(_ projectPath: String) -> Bool {
+        spec.tasks.contains { task in
+            task.command != nil && task.outputs.contains { output in
+                let prefix = Self.literalPrefix(of: output)
+                return projectPath == prefix || projectPath.hasPrefix(prefix + "/")
+            }
+        }
     }
 
     /// The source nodes whose files could include `projectPath`.

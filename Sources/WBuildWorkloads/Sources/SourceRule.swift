@@ -21,6 +21,9 @@ public final class SourceRule: NodeRule {
         var snapshot: TreeSnapshot?
         /// Whether `snapshot` differs from what `snapshotFile` holds.
         var snapshotUnsaved = false
+        /// The last evaluation, reused while the watcher reports nothing for this source.
+        var lastEvaluation: Evaluation?
+        var trustsWatcher = false
         /// Root-relative paths the watcher reported since the last evaluation; `""` means rescan all.
         var pending: Set<String> = []
     }
@@ -69,6 +72,11 @@ public final class SourceRule: NodeRule {
     }
 
     public func evaluate(_ context: NodeContext) async throws(NodeFailure) -> Evaluation {
+        // Watching: nothing reported since the last look means nothing changed (the watcher
+        // reports every change, and a full rescan after an overflow).
+        if trustsWatcher, let reused = live.withLock({ $0.pending.isEmpty ? $0.lastEvaluation : nil }) {
+            return Evaluation(fingerprint: reused.fingerprint, coversFiles: true, payload: reused.payload)
+        }
         var (cache, previous, pending) = live.withLock { state in
             let taken = (state.cache ?? cacheFile.load(), state.snapshot ?? snapshotFile.load(), state.pending)
             state.pending = []
@@ -111,8 +119,17 @@ public final class SourceRule: NodeRule {
         }
         var builder = FingerprintBuilder(kind: "source")
         builder.add("tree", result.snapshot.treeHash.hexString)
-        return Evaluation(fingerprint: builder.finish(), changedPaths: changed.map { projectPrefix + $0 },
-                          coversFiles: true, payload: result.snapshot)
+        let evaluation = Evaluation(fingerprint: builder.finish(), changedPaths: changed.map { projectPrefix + $0 },
+                                    coversFiles: true, payload: result.snapshot)
+        live.withLock { $0.lastEvaluation = evaluation }
+        return evaluation
+    }
+
+    /// Set by the watch loop once the watcher runs: from then on an evaluation with no
+    /// reported changes reuses the last result instead of walking the tree.
+    public var trustsWatcher: Bool {
+        get { live.withLock { $0.trustsWatcher } }
+        set { live.withLock { $0.trustsWatcher = newValue } }
     }
 
     public func checkOutput(_ record: NodeRecord, _ context: NodeContext) async -> OutputCheck { .present }

@@ -29,6 +29,18 @@ enum CommandCatalog {
                     With --json the last line is {"type":"result","ok":…,"nodes":[…]}.
                     """,
                     flags: common + [jobs, force]),
+        CommandInfo(name: "watch", summary: "keep tasks up to date as files change, until Ctrl-C",
+                    usage: "wbuild watch [TARGET…] [-j N] [--json]",
+                    details: """
+                    Runs what is stale, then watches the project: each settled batch of changes re-runs
+                    exactly the nodes downstream of the changed files; a change that arrives while an
+                    affected task runs cancels it (SIGTERM, then SIGKILL) and runs it again with the new
+                    inputs. `serve` tasks are started and restarted when their inputs change, and with
+                    backoff when they crash. Editing wbuild.json reloads the graph; an invalid edit is
+                    reported and the last good graph keeps running. Ctrl-C or SIGTERM stops everything
+                    wbuild started and exits 0.
+                    """,
+                    flags: common + [jobs]),
         CommandInfo(name: "graph", summary: "print the graph with each node's last state",
                     usage: "wbuild graph [--format text|dot|json]",
                     details: "Shows every node, what it consumes, and why it last ran or did not. Runs nothing.",

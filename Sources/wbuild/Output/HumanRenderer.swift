@@ -28,6 +28,10 @@ struct HumanRenderer: Sendable {
             console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
         case .passDone:
             break
+        case .watching(let root):
+            console.out("\(console.paint("👀", .cyan)) watching \(root) — Ctrl-C stops")
+        case .reloaded(let file):
+            console.out("\(console.paint("↻", .cyan)) \(file) changed: graph reloaded")
         }
     }
 

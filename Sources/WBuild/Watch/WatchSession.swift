@@ -1,0 +1,230 @@
+import Foundation
+import WBuildCore
+import WBuildFiles
+import WBuildSpec
+import WBuildWatcher
+import WBuildWorkloads
+
+/// The `wbuild watch` loop: a first pass, then for each settled batch of file changes, the
+/// sources they touch are re-scanned for those paths only and exactly the dirty subgraph runs
+/// again. A change that arrives while a node it affects is running cancels that node (its
+/// process gets SIGTERM, then SIGKILL) and the next pass runs it with the newer inputs, so no
+/// change is lost. Edits to `wbuild.json` reload the graph; an invalid edit is reported and the
+/// last good graph keeps running.
+actor WatchSession {
+    private var engine: Engine
+    private let projectFile: String
+    private let options: WatchLoopOptions
+    private let events: EventSink
+    private let supervisor: ServeSupervisor
+    private var scope: Set<NodeID>
+    /// Nodes waiting for a pass.
+    private var dirty = Set<NodeID>()
+    /// Passes in flight, each with the nodes it covers. Passes run concurrently only when
+    /// their scopes are disjoint, so an unrelated slow task never delays a change elsewhere.
+    private var passes: [Int: (scope: Set<NodeID>, task: Task<Void, Never>)] = [:]
+    private var nextPassNumber = 0
+    /// While set, no pass starts: a reload or the shutdown is draining the running ones.
+    private var paused = false
+    /// The project file changed again while a reload was draining.
+    private var reloadAgain = false
+    private var summary = WatchSummary(passes: 0, nodesRun: 0, stillFailing: [])
+    private var failing = Set<NodeID>()
+
+    init(engine: Engine, projectFile: String, options: WatchLoopOptions, events: EventSink,
+         supervisor: ServeSupervisor) throws(WBuildError) {
+        self.engine = engine
+        self.projectFile = projectFile
+        self.options = options
+        self.events = events
+        self.supervisor = supervisor
+        self.scope = try Self.scope(of: engine, targets: options.targets)
+    }
+
+    static func scope(of engine: Engine, targets: [String]) throws(WBuildError) -> Set<NodeID> {
+        let resolved = try engine.resolve(targets)
+        return resolved.map { engine.project.graph.closure(of: $0) } ?? Set(engine.project.graph.order)
+    }
+
+    /// Watches until `stop` yields or finishes, then stops everything it started.
+    func run(stop: AsyncStream<Void>) async throws(WBuildError) -> WatchSummary {
+        let root = engine.project.layout.root
+        let watcher: FileWatcher
+        do {
+            watcher = try await FileWatcher.start(Self.watchOptions(for: engine.project))
+        } catch {
+            throw WBuildError(.failed, "cannot watch \(root): \(error)", hint: error.hint)
+        }
+        for source in engine.project.sources.values { source.trustsWatcher = true }
+        dirty = scope
+        startPasses()
+        events.emit(.watching(root: root))
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await batch in watcher.batches { await self.handle(batch) }
+            }
+            group.addTask {
+                for await warning in watcher.warnings { self.events.emit(.warning(warning.message)) }
+            }
+            group.addTask {
+                for await _ in stop { break }
+            }
+            // The first child to finish is the stop signal (or the watcher dying): wind down.
+            await group.next()
+            watcher.stop()
+            group.cancelAll()
+        }
+        await shutdown()
+        return summary
+    }
+
+    private static func watchOptions(for project: ProjectGraph) -> WBuildWatcher.WatchOptions {
+        let ignore = (try? IgnoreRules(patterns: project.spec.watch.ignore)) ?? .none
+        return WBuildWatcher.WatchOptions(
+            root: project.layout.root,
+            isIgnored: { path, isDirectory in
+                DefaultIgnores.isIgnored(relativePath: path, isDirectory: isDirectory)
+                    || (isDirectory ? ignore.canPruneDirectory(path) : ignore.isIgnored(path, isDirectory: false))
+            },
+            settle: .milliseconds(project.spec.watch.settleMs),
+            maxDelay: .milliseconds(project.spec.watch.maxDelayMs))
+    }
+
+    private var projectFileRelative: String {
+        String(projectFile.dropFirst(engine.project.layout.root.count + 1))
+    }
+
+    func handle(_ batch: ChangeBatch) async {
+        let paths = batch.paths.sorted()
+        if paths.contains(projectFileRelative) {
+            if paused {
+                reloadAgain = true
+            } else {
+                await reload()
+            }
+        }
+        let project = engine.project
+        var touched = Set<NodeID>()
+        for (id, source) in project.sources {
+            var hits = paths.filter { source.covers($0) }
+            for subtree in batch.rescanNeeded where subtree.isEmpty || source.covers(subtree) { hits.append(subtree) }
+            if !hits.isEmpty {
+                source.noteChanges(hits)
+                touched.insert(id)
+            }
+        }
+        let affected = project.graph.downstream(of: touched).intersection(scope)
+        guard !affected.isEmpty else { return }
+        // Files a task just wrote into its declared outputs are wbuild's own doing: their
+        // consumers are re-checked, but the change is not announced as the user's.
+        let announced = paths.filter { !project.isDeclaredOutput($0) }
+        if !announced.isEmpty || !batch.rescanNeeded.isEmpty {
+            events.emit(.change(paths: announced.isEmpty ? Array(batch.rescanNeeded) : announced,
+                                nodes: affected.filter { $0.kind != "source" }.sorted()))
+        }
+        dirty.formUnion(affected)
+        engine.scheduler.cancel(affected.intersection(engine.scheduler.runningNodes))
+        startPasses()
+    }
+
+    /// Starts a pass for the dirty nodes whose scope no running pass touches; the rest wait
+    /// until the passes they overlap finish.
+    private func startPasses() {
+        guard !paused, !dirty.isEmpty else { return }
+        let graph = engine.project.graph
+        let busy = passes.values.reduce(into: Set<NodeID>()) { $0.formUnion($1.scope) }
+        let ready = busy.isEmpty ? dirty : dirty.filter { graph.closure(of: [$0]).isDisjoint(with: busy) }
+        guard !ready.isEmpty else { return }
+        dirty.subtract(ready)
+        let number = nextPassNumber
+        nextPassNumber += 1
+        let engine = self.engine
+        let parallelism = options.parallelism
+        let task = Task {
+            let result = await engine.scheduler.runPass(PassOptions(targets: ready, parallelism: parallelism))
+            engine.saveState()
+            self.passFinished(number, result)
+        }
+        passes[number] = (graph.closure(of: ready), task)
+    }
+
+    private func passFinished(_ number: Int, _ result: PassSummary) {
+        passes.removeValue(forKey: number)
+        summary.passes += 1
+        for node in result.results {
+            switch node.status {
+            case .built: summary.nodesRun += 1; failing.remove(node.id)
+            case .cached: failing.remove(node.id)
+            case .failed, .blocked: failing.insert(node.id)
+            case .cancelled: if !paused { dirty.insert(node.id) }
+            }
+        }
+        startPasses()
+    }
+
+    /// Cancels every running node and waits until no pass is in flight.
+    private func drainPasses() async {
+        engine.scheduler.cancel(engine.scheduler.runningNodes)
+        while let pass = passes.values.first {
+            await pass.task.value
+        }
+    }
+
+    /// Re-reads the project file; keeps the running graph when the new one is invalid.
+    private func reload() async {
+        let next: Engine
+        do {
+            next = try Engine.load(projectFile: projectFile, events: events, serveSupervisor: supervisor,
+                                   state: engine.state)
+        } catch {
+            events.emit(.warning("\(projectFileRelative) has errors; keeping the last good graph until it is fixed:\n\(error.message)"))
+            return
+        }
+        let nextScope: Set<NodeID>
+        do {
+            nextScope = try Self.scope(of: next, targets: options.targets)
+        } catch {
+            events.emit(.warning("after editing \(projectFileRelative): \(error.message); keeping the last good graph"))
+            return
+        }
+        paused = true
+        await drainPasses()
+        for source in next.project.sources.values { source.trustsWatcher = true }
+        let serveNames = Set(next.project.graph.order.filter { $0.kind == "serve" }.map(\.name))
+        await supervisor.stopAll(except: serveNames)
+        engine = next
+        scope = nextScope
+        failing = []
+        dirty = nextScope
+        paused = false
+        events.emit(.reloaded(file: projectFileRelative))
+        startPasses()
+        if reloadAgain {
+            reloadAgain = false
+            await reload()
+        }
+    }
+
+    private func shutdown() async {
+        paused = true
+        await drainPasses()
+        await supervisor.shutdown()
+        engine.saveState()
+        summary.stillFailing = failing.sorted()
+    }
+}
+
+extension Engine {
+    /// `wbuild watch`: brings the project up to date, then keeps it so as files change, until
+    /// `stop` yields (the CLI connects it to SIGINT and SIGTERM). Everything it started is
+    /// stopped before it returns.
+    public static func watch(projectFile: String = ProjectLoader.defaultFileName, options: WatchLoopOptions = WatchLoopOptions(),
+                             events: EventSink, stop: AsyncStream<Void>) async throws(WBuildError) -> WatchSummary {
+        let supervisor = ServeSupervisor(events: events)
+        let path = absolutePath(projectFile)
+        let engine = try load(projectFile: path, events: events, serveSupervisor: supervisor)
+        let session = try WatchSession(engine: engine, projectFile: path, options: options, events: events, supervisor: supervisor)
+        return try await session.run(stop: stop)
+    }
+}
