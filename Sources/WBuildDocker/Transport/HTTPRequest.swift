@@ -5,7 +5,7 @@ public enum RequestBody: Sendable {
     case bytes([UInt8], contentType: String)
     /// Bytes produced on the fly and sent with `Transfer-Encoding: chunked` (build contexts).
     /// The producer runs on the transport's thread and calls `write` for each piece.
-    case stream(contentType: String, producer: @Sendable (_ write: ([UInt8]) throws -> Void) throws -> Void)
+    case stream(contentType: String, producer: @Sendable (_ write: @escaping ([UInt8]) throws -> Void) throws -> Void)
 
     /// Whether the body can be sent again after a dropped connection.
     var isReplayable: Bool {
