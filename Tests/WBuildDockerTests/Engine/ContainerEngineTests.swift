@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import WBuildDocker
+
+/// Polls `condition` until it holds or `deadline` passes; returns whether it held.
+func eventually(within deadline: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let end = ContinuousClock.now + deadline
+    while ContinuousClock.now < end {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
+
+@Suite("Engine: containers, exec, archive, logs, events, networks (real engine)")
+struct ContainerEngineTests {
+    /// A long-running busybox container that exits cleanly on SIGTERM.
+    static func runningContainer(_ client: DockerClient, name: String, labels: [String: String] = [:]) async throws -> String {
+        _ = try await TestEngine.ensureBaseImage()
+        let config = ContainerConfig(
+            image: TestEngine.baseImage,
+            cmd: ["sh", "-c", "trap 'exit 0' TERM; echo out-line; echo err-line >&2; while true; do sleep 0.1; done"],
+            labels: ["dev.wbuild.test": "WBuildDockerTests"].merging(labels) { $1 })
+        let id = try await client.createContainer(name: name, config: config)
+        try await client.startContainer(id)
+        return id
+    }
+
+    @Test("create, start, exec, put an archive and read it back, logs, stop, remove")
+    func lifecycle() async throws {
+        let client = TestEngine.client()
+        let name = TestEngine.uniqueName("life")
+        let id = try await Self.runningContainer(client, name: name)
+        do {
+            let running = try #require(try await client.inspectContainer(name))
+            #expect(running.id == id)
+            #expect(running.state.running)
+            #expect(running.name == "/\(name)")
+
+            let result = try await client.exec(id, command: ["sh", "-c", "echo hi; echo oops >&2; exit 4"])
+            #expect(result == ExecResult(exitCode: 4, stdout: Array("hi\n".utf8), stderr: Array("oops\n".utf8)))
+            let withEnv = try await client.exec(id, command: ["sh", "-c", "echo $GREETING; pwd"], env: ["GREETING=hola"], workdir: "/bin")
+            #expect(withEnv.stdoutText == "hola\n/bin\n")
+            #expect(withEnv.exitCode == 0)
+
+            let marker = UUID().uuidString
+            let tar = try TarWriter.archive([.directory("data"), .file("data/hello.txt", contents: Array("hello \(marker)\n".utf8))])
+            try await client.putArchive(id, path: "/", tar: tar)
+            let readBack = try await client.exec(id, command: ["cat", "/data/hello.txt"])
+            #expect(readBack.stdoutText == "hello \(marker)\n")
+
+            let sawBoth = try await eventually {
+                var lines: [LogLine] = []
+                for try await line in try await client.logs(id) { lines.append(line) }
+                return lines.contains(LogLine(stream: .stdout, text: "out-line")) && lines.contains(LogLine(stream: .stderr, text: "err-line"))
+            }
+            #expect(sawBoth)
+
+            let listed = try await client.listContainers(labels: ["dev.wbuild.test=WBuildDockerTests"], all: false)
+            #expect(listed.contains { $0.id == id && $0.names == ["/\(name)"] && $0.state == "running" })
+
+            try await client.stopContainer(id, timeout: 5)
+            let stopped = try #require(try await client.inspectContainer(id))
+            #expect(stopped.state.status == "exited")
+            #expect(stopped.state.exitCode == 0)
+        } catch {
+            try? await client.removeContainer(id, force: true)
+            throw error
+        }
+        try await client.removeContainer(id, force: true, volumes: true)
+        #expect(try await client.inspectContainer(id) == nil)
+    }
+
+    @Test("following logs of a container that exits yields every line, then ends; wait gives the exit code")
+    func followLogsAndWait() async throws {
+        _ = try await TestEngine.ensureBaseImage()
+        let client = TestEngine.client()
+        let config = ContainerConfig(image: TestEngine.baseImage,
+                                     cmd: ["sh", "-c", "for i in 1 2 3; do echo line-$i; done; echo bad >&2; exit 3"],
+                                     labels: ["dev.wbuild.test": "WBuildDockerTests"])
+        let id = try await client.createContainer(name: TestEngine.uniqueName("logs"), config: config)
+        defer { Task { try? await client.removeContainer(id, force: true) } }
+        try await client.startContainer(id)
+        // `not-running` returns at once for an exited container, with its status.
+        #expect(try await client.waitContainer(id) == 3)
+        var lines: [LogLine] = []
+        for try await line in try await client.logs(id, follow: true) { lines.append(line) }
+        #expect(lines.filter { $0.stream == .stdout }.map(\.text) == ["line-1", "line-2", "line-3"])
+        #expect(lines.filter { $0.stream == .stderr }.map(\.text) == ["bad"])
+        // The engine copies the two streams independently, so only the count of the tail is certain.
+        var last: [LogLine] = []
+        for try await line in try await client.logs(id, tail: 2) { last.append(line) }
+        #expect(last.count == 2)
+        #expect(last.allSatisfy(lines.contains))
+    }
+
+    @Test("events report a labelled container's start and die with its exit code")
+    func events() async throws {
+        _ = try await TestEngine.ensureBaseImage()
+        let client = TestEngine.client()
+        let marker = TestEngine.uniqueName("events")
+        let since = Int64(Date().timeIntervalSince1970) - 1
+        let stream = try await client.events(filters: ["type": ["container"], "label": ["marker=\(marker)"], "event": ["start", "die"]],
+                                             since: since)
+        let id = try await client.createContainer(name: marker, config: ContainerConfig(
+            image: TestEngine.baseImage, cmd: ["sh", "-c", "exit 5"], labels: ["dev.wbuild.test": "WBuildDockerTests", "marker": marker]))
+        defer { Task { try? await client.removeContainer(id, force: true) } }
+        try await client.startContainer(id)
+        var seen: [DockerEvent] = []
+        for try await event in stream {
+            seen.append(event)
+            if event.action == "die" { break }
+        }
+        #expect(seen.map(\.action) == ["start", "die"])
+        #expect(seen.allSatisfy { $0.actorID == id && $0.type == "container" })
+        #expect(seen.last?.attributes["exitCode"] == "5")
+        #expect(seen.last?.attributes["marker"] == marker)
+    }
+
+    @Test("creating from a missing image is notFound; exec in a stopped container is a 409")
+    func containerErrors() async throws {
+        _ = try await TestEngine.ensureBaseImage()
+        let client = TestEngine.client()
+        await #expect {
+            _ = try await client.createContainer(name: nil, config: ContainerConfig(image: TestEngine.uniqueName("noimage") + ":1"))
+        } throws: { error in
+            (error as? DockerError)?.kind == .notFound && (error as? DockerError)?.status == 404
+        }
+        let id = try await client.createContainer(name: TestEngine.uniqueName("created"),
+                                                  config: ContainerConfig(image: TestEngine.baseImage, labels: ["dev.wbuild.test": "WBuildDockerTests"]))
+        defer { Task { try? await client.removeContainer(id, force: true) } }
+        await #expect {
+            _ = try await client.exec(id, command: ["true"])
+        } throws: { error in
+            (error as? DockerError)?.kind == .httpError && (error as? DockerError)?.status == 409
+        }
+    }
+
+    @Test("networks: create with labels, refuse a duplicate name, list by label, remove")
+    func networks() async throws {
+        let client = TestEngine.client()
+        let name = TestEngine.uniqueName("net")
+        let id = try await client.createNetwork(name: name, labels: ["dev.wbuild.test": "WBuildDockerTests", "marker": name])
+        do {
+            await #expect(throws: DockerError.self) { _ = try await client.createNetwork(name: name) }
+            let listed = try await client.listNetworks(labels: ["marker=\(name)"])
+            #expect(listed.map(\.id) == [id])
+            #expect(listed.first?.name == name)
+            #expect(listed.first?.driver == "bridge")
+        } catch {
+            try? await client.removeNetwork(id)
+            throw error
+        }
+        try await client.removeNetwork(id)
+        #expect(try await client.listNetworks(labels: ["marker=\(name)"]).isEmpty)
+    }
+
+    @Test("volumes: an anonymous volume is listed by its container's label filter and removed")
+    func volumes() async throws {
+        let client = TestEngine.client()
+        let name = TestEngine.uniqueName("vol")
+        #expect(try await client.listVolumes(labels: ["marker=\(name)"]).isEmpty)
+        await #expect {
+            try await client.removeVolume(name)
+        } throws: { error in
+            (error as? DockerError)?.kind == .notFound
+        }
+    }
+}
