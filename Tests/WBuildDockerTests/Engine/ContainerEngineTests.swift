@@ -79,19 +79,22 @@ struct ContainerEngineTests {
                                      cmd: ["sh", "-c", "for i in 1 2 3; do echo line-$i; done; echo bad >&2; exit 3"],
                                      labels: ["dev.wbuild.test": "WBuildDockerTests"])
         let id = try await client.createContainer(name: TestEngine.uniqueName("logs"), config: config)
-        defer { Task { try? await client.removeContainer(id, force: true) } }
-        try await client.startContainer(id)
-        // `not-running` returns at once for an exited container, with its status.
-        #expect(try await client.waitContainer(id) == 3)
-        var lines: [LogLine] = []
-        for try await line in try await client.logs(id, follow: true) { lines.append(line) }
-        #expect(lines.filter { $0.stream == .stdout }.map(\.text) == ["line-1", "line-2", "line-3"])
-        #expect(lines.filter { $0.stream == .stderr }.map(\.text) == ["bad"])
-        // The engine copies the two streams independently, so only the count of the tail is certain.
-        var last: [LogLine] = []
-        for try await line in try await client.logs(id, tail: 2) { last.append(line) }
-        #expect(last.count == 2)
-        #expect(last.allSatisfy(lines.contains))
+        try await TestEngine.withCleanup {
+            try await client.startContainer(id)
+            // `not-running` returns at once for an exited container, with its status.
+            #expect(try await client.waitContainer(id) == 3)
+            var lines: [LogLine] = []
+            for try await line in try await client.logs(id, follow: true) { lines.append(line) }
+            #expect(lines.filter { $0.stream == .stdout }.map(\.text) == ["line-1", "line-2", "line-3"])
+            #expect(lines.filter { $0.stream == .stderr }.map(\.text) == ["bad"])
+            // The engine copies the two streams independently, so only the count of the tail is certain.
+            var last: [LogLine] = []
+            for try await line in try await client.logs(id, tail: 2) { last.append(line) }
+            #expect(last.count == 2)
+            #expect(last.allSatisfy(lines.contains))
+        } cleanup: {
+            try? await client.removeContainer(id, force: true)
+        }
     }
 
     @Test("events report a labelled container's start and die with its exit code")
@@ -104,17 +107,23 @@ struct ContainerEngineTests {
                                              since: since)
         let id = try await client.createContainer(name: marker, config: ContainerConfig(
             image: TestEngine.baseImage, cmd: ["sh", "-c", "exit 5"], labels: ["dev.wbuild.test": "WBuildDockerTests", "marker": marker]))
-        defer { Task { try? await client.removeContainer(id, force: true) } }
-        try await client.startContainer(id)
-        var seen: [DockerEvent] = []
-        for try await event in stream {
-            seen.append(event)
-            if event.action == "die" { break }
+        try await TestEngine.withCleanup {
+            try await client.startContainer(id)
+            let seen = try await withDeadline(.seconds(60)) {
+                var seen: [DockerEvent] = []
+                for try await event in stream {
+                    seen.append(event)
+                    if event.action == "die" { break }
+                }
+                return seen
+            }
+            #expect(seen.map(\.action) == ["start", "die"])
+            #expect(seen.allSatisfy { $0.actorID == id && $0.type == "container" })
+            #expect(seen.last?.attributes["exitCode"] == "5")
+            #expect(seen.last?.attributes["marker"] == marker)
+        } cleanup: {
+            try? await client.removeContainer(id, force: true)
         }
-        #expect(seen.map(\.action) == ["start", "die"])
-        #expect(seen.allSatisfy { $0.actorID == id && $0.type == "container" })
-        #expect(seen.last?.attributes["exitCode"] == "5")
-        #expect(seen.last?.attributes["marker"] == marker)
     }
 
     @Test("creating from a missing image is notFound; exec in a stopped container is a 409")
@@ -128,11 +137,14 @@ struct ContainerEngineTests {
         }
         let id = try await client.createContainer(name: TestEngine.uniqueName("created"),
                                                   config: ContainerConfig(image: TestEngine.baseImage, labels: ["dev.wbuild.test": "WBuildDockerTests"]))
-        defer { Task { try? await client.removeContainer(id, force: true) } }
-        await #expect {
-            _ = try await client.exec(id, command: ["true"])
-        } throws: { error in
-            (error as? DockerError)?.kind == .httpError && (error as? DockerError)?.status == 409
+        try await TestEngine.withCleanup {
+            await #expect {
+                _ = try await client.exec(id, command: ["true"])
+            } throws: { error in
+                (error as? DockerError)?.kind == .httpError && (error as? DockerError)?.status == 409
+            }
+        } cleanup: {
+            try? await client.removeContainer(id, force: true)
         }
     }
 

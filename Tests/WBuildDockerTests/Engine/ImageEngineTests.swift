@@ -78,8 +78,8 @@ struct ImageEngineTests {
             try tar.append(.file("payload.bin", contents: [UInt8](repeating: 7, count: 200_000)))
             try tar.finish()
         }
-        defer { Task { try? await client.removeImage(tag, force: true) } }
         #expect(try await client.inspectImage(tag)?.id == imageID)
+        try await client.removeImage(tag, force: true)
     }
 
     @Test("a failing RUN step throws with the step, its output and exit code 3")

@@ -42,3 +42,38 @@ enum TestEngine {
         return try TarWriter.archive(entries)
     }
 }
+
+extension TestEngine {
+    /// Runs `body`, then always runs `cleanup` (awaited, unlike a `defer` that spawns a task).
+    @discardableResult
+    static func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+        do {
+            let result = try await body()
+            await cleanup()
+            return result
+        } catch {
+            await cleanup()
+            throw error
+        }
+    }
+}
+
+/// Thrown by `withDeadline` when the body did not finish in time.
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var description: String { "the operation did not finish before its deadline" }
+}
+
+/// Runs `body`, failing with `DeadlineExceeded` instead of hanging when it never finishes
+/// (a safety net for streams that wait for an engine event).
+func withDeadline<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: deadline)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
+        return value
+    }
+}
