@@ -127,7 +127,7 @@ public struct ExecResult: Sendable, Equatable {
 
 /// One line of container output from `logs`.
 public struct LogLine: Sendable, Equatable {
-    public var stream: OutputStream
+    public var stream: StdioStream
     /// The line without its newline (and with the timestamp when asked for).
     public var text: String
 }

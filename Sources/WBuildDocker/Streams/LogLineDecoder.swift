@@ -9,7 +9,7 @@ struct LogLineDecoder: StreamDecoder {
     }
 
     private var mode = Mode.undecided([])
-    private var partial: [OutputStream: [UInt8]] = [:]
+    private var partial: [StdioStream: [UInt8]] = [:]
 
     mutating func decode(_ bytes: [UInt8]) throws -> [LogLine] {
         switch mode {
@@ -49,7 +49,7 @@ struct LogLineDecoder: StreamDecoder {
             lines += append(buffered, to: .stdout)
         }
         if case .framed(let parser) = mode { try parser.finish() }
-        for stream in [OutputStream.stdout, .stderr] {
+        for stream in [StdioStream.stdout, .stderr] {
             if let rest = partial[stream], !rest.isEmpty {
                 lines.append(LogLine(stream: stream, text: Self.text(rest)))
             }
@@ -58,7 +58,7 @@ struct LogLineDecoder: StreamDecoder {
         return lines
     }
 
-    private mutating func append(_ bytes: [UInt8], to stream: OutputStream) -> [LogLine] {
+    private mutating func append(_ bytes: [UInt8], to stream: StdioStream) -> [LogLine] {
         var buffer = partial[stream, default: []] + bytes
         var lines: [LogLine] = []
         while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {

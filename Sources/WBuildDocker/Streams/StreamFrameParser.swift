@@ -1,5 +1,5 @@
 /// Which stream a multiplexed frame belongs to (the first byte of its 8-byte header).
-public enum OutputStream: UInt8, Sendable, Equatable, CustomStringConvertible {
+public enum StdioStream: UInt8, Sendable, Equatable, CustomStringConvertible {
     case stdin = 0
     case stdout = 1
     case stderr = 2
@@ -18,10 +18,10 @@ public enum OutputStream: UInt8, Sendable, Equatable, CustomStringConvertible {
 
 /// One frame of the engine's multiplexed stream (exec, attach and logs without a TTY).
 public struct StreamFrame: Sendable, Equatable {
-    public var stream: OutputStream
+    public var stream: StdioStream
     public var payload: [UInt8]
 
-    public init(stream: OutputStream, payload: [UInt8]) {
+    public init(stream: StdioStream, payload: [UInt8]) {
         self.stream = stream
         self.payload = payload
     }
@@ -45,7 +45,7 @@ public struct StreamFrameParser: Sendable {
         var frames: [StreamFrame] = []
         var start = 0
         while buffer.count - start >= 8 {
-            guard let stream = OutputStream(rawValue: buffer[start]),
+            guard let stream = StdioStream(rawValue: buffer[start]),
                   buffer[start + 1] == 0, buffer[start + 2] == 0, buffer[start + 3] == 0 else {
                 throw HTTPParseError("stream frame: bad header byte \(buffer[start]) (expected 0…3 followed by three zeros)")
             }

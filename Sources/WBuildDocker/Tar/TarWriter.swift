@@ -108,52 +108,56 @@ public struct TarWriter {
     }
 
     private func writeHeaders(path: String, entry: TarEntry, type: TarHeaderBlock.TypeFlag, size: Int64) throws {
-        let header = entry.header
-        var pax: [(key: String, value: [UInt8])] = []
-        let pathBytes = Array(path.utf8)
-        var fields = TarHeaderBlock.Fields(name: pathBytes, mode: header.mode, uid: header.uid, gid: header.gid,
-                                           size: size, mtime: header.mtime, type: type)
-        if let (prefix, name) = Self.ustarSplit(pathBytes) {
-            fields.prefix = prefix
-            fields.name = name
-        } else {
-            pax.append(("path", pathBytes))
-            fields.name = Self.asciiFallback(pathBytes, limit: 100)
-        }
-        if case .symlink(let target) = entry.kind {
-            let targetBytes = Array(target.utf8)
-            if targetBytes.count > 100 || !Self.isASCII(targetBytes) {
-                pax.append(("linkpath", targetBytes))
-                fields.linkName = Self.asciiFallback(targetBytes, limit: 100)
-            } else {
-                fields.linkName = targetBytes
-            }
-        }
-        if size > TarHeaderBlock.octalLimit(width: 12) { pax.append(("size", Array(String(size).utf8))) }
-        if header.uid < 0 || Int64(header.uid) > TarHeaderBlock.octalLimit(width: 8) { pax.append(("uid", Array(String(header.uid).utf8))) }
-        if header.gid < 0 || Int64(header.gid) > TarHeaderBlock.octalLimit(width: 8) { pax.append(("gid", Array(String(header.gid).utf8))) }
-        if header.mtime < 0 || header.mtime > TarHeaderBlock.octalLimit(width: 12) { pax.append(("mtime", Array(String(header.mtime).utf8))) }
-        for (key, name) in [("uname", header.uname), ("gname", header.gname)] {
-            let bytes = Array(name.utf8)
-            if bytes.count > 32 || !Self.isASCII(bytes) {
-                pax.append((key, bytes))
-            } else if key == "uname" {
-                fields.uname = bytes
-            } else {
-                fields.gname = bytes
-            }
-        }
-        if !pax.isEmpty {
-            let records = TarHeaderBlock.paxRecords(pax)
-            let paxName = Array("PaxHeaders/".utf8) + Self.asciiFallback(Array(pathBytes.split(separator: UInt8(ascii: "/")).last ?? []), limit: 89)
+        let layout = Self.headerLayout(path: path, entry: entry, type: type, size: size)
+        if !layout.pax.isEmpty {
+            let records = TarHeaderBlock.paxRecords(layout.pax)
+            let baseName = Array(Array(path.utf8).split(separator: UInt8(ascii: "/")).last ?? [])
+            let paxName = Array("PaxHeaders/".utf8) + Self.asciiFallback(baseName, limit: 89)
             let paxFields = TarHeaderBlock.Fields(name: paxName, mode: 0o644, uid: 0, gid: 0, size: Int64(records.count),
-                                                  mtime: min(max(header.mtime, 0), TarHeaderBlock.octalLimit(width: 12)),
+                                                  mtime: min(max(entry.header.mtime, 0), TarHeaderBlock.octalLimit(width: 12)),
                                                   type: .paxExtended)
             try sink(TarHeaderBlock.encode(paxFields))
             try sink(records)
             try emitPadding(Int64(records.count))
         }
-        try sink(TarHeaderBlock.encode(fields))
+        try sink(TarHeaderBlock.encode(layout.fields))
+    }
+
+    /// The USTAR fields for an entry, and the PAX records for whatever USTAR cannot hold.
+    static func headerLayout(path: String, entry: TarEntry, type: TarHeaderBlock.TypeFlag,
+                             size: Int64) -> (fields: TarHeaderBlock.Fields, pax: [(key: String, value: [UInt8])]) {
+        let header = entry.header
+        var pax: [(key: String, value: [UInt8])] = []
+        let pathBytes = Array(path.utf8)
+        var fields = TarHeaderBlock.Fields(name: pathBytes, mode: header.mode, uid: header.uid, gid: header.gid,
+                                           size: size, mtime: header.mtime, type: type)
+        if let (prefix, name) = ustarSplit(pathBytes) {
+            fields.prefix = prefix
+            fields.name = name
+        } else {
+            pax.append(("path", pathBytes))
+            fields.name = asciiFallback(pathBytes, limit: 100)
+        }
+        if case .symlink(let target) = entry.kind {
+            let targetBytes = Array(target.utf8)
+            if targetBytes.count > 100 || !isASCII(targetBytes) {
+                pax.append(("linkpath", targetBytes))
+                fields.linkName = asciiFallback(targetBytes, limit: 100)
+            } else {
+                fields.linkName = targetBytes
+            }
+        }
+        let octal8 = TarHeaderBlock.octalLimit(width: 8)
+        let octal12 = TarHeaderBlock.octalLimit(width: 12)
+        if size > octal12 { pax.append(("size", Array(String(size).utf8))) }
+        if header.uid < 0 || Int64(header.uid) > octal8 { pax.append(("uid", Array(String(header.uid).utf8))) }
+        if header.gid < 0 || Int64(header.gid) > octal8 { pax.append(("gid", Array(String(header.gid).utf8))) }
+        if header.mtime < 0 || header.mtime > octal12 { pax.append(("mtime", Array(String(header.mtime).utf8))) }
+        let uname = Array(header.uname.utf8)
+        if uname.count > 32 || !isASCII(uname) { pax.append(("uname", uname)) } else { fields.uname = uname }
+        let gname = Array(header.gname.utf8)
+        if gname.count > 32 || !isASCII(gname) { pax.append(("gname", gname)) } else { fields.gname = gname }
+        return (fields, pax)
     }
 
     /// USTAR's `prefix` (≤155 bytes) + `/` + `name` (≤100 bytes) split of an ASCII path, if one exists.

@@ -123,4 +123,29 @@ struct TarWriterTests {
         try writer.finish()
         #expect(largestPiece <= TarWriter.chunkSize)
     }
+
+    @Test("the PAX decision: each field beyond USTAR's reach gets its record, and only that one")
+    func paxDecision() {
+        func keys(_ entry: TarEntry, size: Int64 = 0) -> [String] {
+            TarWriter.headerLayout(path: entry.path, entry: entry, type: .regular, size: size).pax.map(\.key)
+        }
+        let plain = TarEntry.file("a.txt", contents: [])
+        #expect(keys(plain).isEmpty)
+        #expect(keys(plain, size: 8 * 1024 * 1024 * 1024 - 1).isEmpty)
+        #expect(keys(plain, size: 8 * 1024 * 1024 * 1024) == ["size"])
+        var ids = plain
+        ids.header.uid = 2_097_151
+        #expect(keys(ids).isEmpty)
+        ids.header.uid = 2_097_152
+        ids.header.gid = 3_000_000
+        #expect(keys(ids) == ["uid", "gid"])
+        var names = plain
+        names.header.uname = "jösé"
+        names.header.gname = String(repeating: "g", count: 33)
+        #expect(keys(names) == ["uname", "gname"])
+        #expect(keys(.symlink("l", target: String(repeating: "t", count: 100))).isEmpty)
+        #expect(keys(.symlink("l", target: String(repeating: "t", count: 101))) == ["linkpath"])
+        #expect(keys(.file("café.txt", contents: [])) == ["path"])
+        #expect(keys(.file(String(repeating: "d", count: 156) + "/f", contents: [])) == ["path"])
+    }
 }
