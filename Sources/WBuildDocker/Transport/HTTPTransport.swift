@@ -11,6 +11,7 @@ final class HTTPTransport: Sendable {
     let host: DockerHost
     let pool: ConnectionPool
     private let opened = Atomic<Int>(0)
+    private let active = Atomic<Int>(0)
 
     init(host: DockerHost, pool: ConnectionPool = ConnectionPool()) {
         self.host = host
@@ -19,6 +20,9 @@ final class HTTPTransport: Sendable {
 
     /// How many connections were opened so far (keep-alive reuse shows as a small number).
     var connectionsOpened: Int { opened.load(ordering: .relaxed) }
+
+    /// How many requests are in flight (a cancelled stream's request leaves this count once its socket is shut down).
+    var requestsInFlight: Int { active.load(ordering: .relaxed) }
 
     /// The peer closed a connection before answering; maybe retryable.
     private struct DroppedConnection: Error {
@@ -30,6 +34,8 @@ final class HTTPTransport: Sendable {
     func execute(_ request: HTTPRequest, cancellation: CancellationHandle,
                  onHead: (HTTPResponseHead) throws -> Void,
                  onBody: ([UInt8]) throws -> Void) throws -> HTTPResponseHead {
+        active.add(1, ordering: .relaxed)
+        defer { active.subtract(1, ordering: .relaxed) }
         var retried = false
         while true {
             let pooled = pool.take()

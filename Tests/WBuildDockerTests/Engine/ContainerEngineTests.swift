@@ -178,4 +178,56 @@ struct ContainerEngineTests {
             (error as? DockerError)?.kind == .notFound
         }
     }
+
+    @Test("cancelling the task that follows logs ends the stream and closes its connection")
+    func cancelFollow() async throws {
+        let client = TestEngine.client()
+        let id = try await Self.runningContainer(client, name: TestEngine.uniqueName("cancel"))
+        try await TestEngine.withCleanup {
+            let stream = try await client.logs(id, follow: true)
+            let received = LockedState(0)
+            let ended = LockedState<Result<Void, DockerError>?>(nil)
+            let follower = Task {
+                do {
+                    for try await _ in stream { received.withLock { $0 += 1 } }
+                    ended.withLock { $0 = .success(()) }
+                } catch {
+                    ended.withLock { $0 = .failure(error as? DockerError ?? DockerError(.protocolError, message: "\(error)")) }
+                }
+            }
+            // Both start-up lines arrived: the follow request is live and blocked waiting for more.
+            #expect(await eventually { received.value >= 2 })
+            follower.cancel()
+            // The stream ends cleanly (no error) instead of waiting for the container to exit.
+            #expect(await eventually(within: .seconds(30)) { ended.value != nil })
+            if case .failure(let error) = ended.value { Issue.record(error) }
+            // …and the blocked reader thread was woken and let go of its connection.
+            #expect(await eventually { client.transport.requestsInFlight == 0 })
+            #expect(try await client.inspectContainer(id)?.state.running == true)
+        } cleanup: {
+            try? await client.removeContainer(id, force: true)
+        }
+    }
+
+    @Test("restart gives a new start time; kill with a bad signal is a 400; kill stops it")
+    func restartAndKill() async throws {
+        let client = TestEngine.client()
+        let id = try await Self.runningContainer(client, name: TestEngine.uniqueName("restart"))
+        try await TestEngine.withCleanup {
+            let before = try #require(try await client.inspectContainer(id)).state.startedAt
+            try await client.restartContainer(id, timeout: 5)
+            let after = try #require(try await client.inspectContainer(id))
+            #expect(after.state.running)
+            #expect(after.state.startedAt != before)
+            await #expect {
+                try await client.killContainer(id, signal: "BOGUS")
+            } throws: { error in
+                (error as? DockerError)?.status == 400
+            }
+            try await client.killContainer(id, signal: "SIGKILL")
+            #expect(try await client.waitContainer(id) == 137)
+        } cleanup: {
+            try? await client.removeContainer(id, force: true)
+        }
+    }
 }
