@@ -41,12 +41,20 @@ extension DockerClient {
         } catch let error as HTTPParseError {
             throw DockerError(.protocolError, method: start.method, endpoint: start.target, message: error.message)
         }
-        let inspected = try await decoding(Inspected.self, request("GET", "/exec/\(execID)/json"))
-        guard let exitCode = inspected.ExitCode, !inspected.Running else {
-            throw DockerError(.protocolError, method: "GET", endpoint: "/exec/\(execID)/json",
-                              message: "the exec's output ended but the engine reports it still running")
+        // The exit code is normally set when the output ends; allow the engine a moment if not.
+        let inspect = try await request("GET", "/exec/\(execID)/json")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            let inspected = try await decoding(Inspected.self, inspect)
+            if let exitCode = inspected.ExitCode, !inspected.Running {
+                result.exitCode = exitCode
+                return result
+            }
+            guard ContinuousClock.now < deadline else {
+                throw DockerError(.protocolError, method: inspect.method, endpoint: inspect.target,
+                                  message: "the exec's output ended but the engine still reports it running")
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        result.exitCode = exitCode
-        return result
     }
 }

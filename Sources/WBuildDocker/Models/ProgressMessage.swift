@@ -1,11 +1,13 @@
 /// One line of the engine's JSON progress stream (build, pull, push): `stream`, `status`,
 /// `progressDetail`, `aux`, and `error`/`errorDetail` for in-band failures.
 public struct ProgressMessage: Sendable, Decodable, Equatable {
+    /// `progressDetail`: bytes done and expected for one layer.
     public struct Detail: Sendable, Decodable, Equatable {
         public var current: Int64?
         public var total: Int64?
     }
 
+    /// `errorDetail`: an in-band failure's message and code.
     public struct ErrorDetail: Sendable, Decodable, Equatable {
         public var code: Int?
         public var message: String?
