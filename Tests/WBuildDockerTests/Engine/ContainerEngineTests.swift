@@ -2,16 +2,6 @@ import Foundation
 import Testing
 @testable import WBuildDocker
 
-/// Polls `condition` until it holds or `deadline` passes; returns whether it held.
-func eventually(within deadline: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let end = ContinuousClock.now + deadline
-    while ContinuousClock.now < end {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 @Suite("Engine: containers, exec, archive, logs, events, networks (real engine)")
 struct ContainerEngineTests {
     /// A long-running busybox container that exits cleanly on SIGTERM.

@@ -9,6 +9,8 @@ final class ScriptedUnixServer: Sendable {
     enum Action: Sendable {
         case respond(String)
         case closeWithoutAnswer
+        /// Never answer; wait until the client goes away.
+        case hang
     }
 
     let path: String
@@ -74,6 +76,9 @@ final class ScriptedUnixServer: Sendable {
                 let response = "HTTP/1.1 200 OK\r\nApi-Version: 1.40\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
                 _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             case .closeWithoutAnswer:
+                return
+            case .hang:
+                while recv(client, &buffer, buffer.count, 0) > 0 {}
                 return
             }
         }

@@ -120,4 +120,21 @@ struct TransportTests {
         #expect(version.apiVersion == "1.40")
         #expect(server.requestLines == ["GET /_ping HTTP/1.1", "GET /v1.40/version HTTP/1.1"])
     }
+
+    @Test("cancelling a task waiting on an unanswered request throws cancelled and frees the connection")
+    func cancellation() async throws {
+        let directory = try TemporaryDirectory(prefix: "sock")
+        defer { directory.remove() }
+        let server = try ScriptedUnixServer(directory: directory.path) { _, _ in .hang }
+        defer { server.stop() }
+        let transport = HTTPTransport(host: .unix(path: server.path))
+        let waiting = Task { try await transport.send(HTTPRequest(method: "GET", target: "/never")) }
+        #expect(await eventually { server.requestLines.count == 1 })
+        waiting.cancel()
+        let outcome = await waiting.result
+        #expect(throws: DockerError.self) { try outcome.get() }
+        if case .failure(let error as DockerError) = outcome { #expect(error.kind == .cancelled) }
+        #expect(await eventually { transport.requestsInFlight == 0 })
+        #expect(transport.pool.idleCount == 0)
+    }
 }
