@@ -38,13 +38,15 @@ final class ScriptedUnixServer: Sendable {
         thread.start()
     }
 
+    /// Stops accepting. Only the accept thread closes the listening descriptor, so its number
+    /// cannot be reused by another test while that thread might still call `accept` on it.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         unlink(path)
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
