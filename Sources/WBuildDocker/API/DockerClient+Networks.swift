@@ -12,6 +12,27 @@ extension DockerClient {
         return try await decoding(Created.self, request).Id
     }
 
+    /// `POST /networks/{id}/connect`: attaches a container, reachable by `aliases` on that network.
+    public func connectNetwork(_ network: String, container: String, aliases: [String] = []) async throws {
+        struct Body: Encodable {
+            struct Endpoint: Encodable { var Aliases: [String] }
+            var Container: String
+            var EndpointConfig: Endpoint
+        }
+        let body = try Self.json(Body(Container: container, EndpointConfig: .init(Aliases: aliases)))
+        _ = try await transport.send(request("POST", "/networks/\(PathSegment.escapeName(network))/connect", body: body))
+    }
+
+    /// `POST /networks/{id}/disconnect`.
+    public func disconnectNetwork(_ network: String, container: String, force: Bool = false) async throws {
+        struct Body: Encodable {
+            var Container: String
+            var Force: Bool
+        }
+        let body = try Self.json(Body(Container: container, Force: force))
+        _ = try await transport.send(request("POST", "/networks/\(PathSegment.escapeName(network))/disconnect", body: body))
+    }
+
     /// `GET /networks?filters={"label":[…]}`.
     public func listNetworks(labels: [String] = []) async throws -> [NetworkSummary] {
         let filters = labels.isEmpty ? nil : JSONCoding.queryJSON(["label": labels])

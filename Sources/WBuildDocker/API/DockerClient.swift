@@ -28,6 +28,11 @@ public struct DockerClient: Sendable {
     /// The version negotiated so far, if any call happened.
     public var apiVersion: APIVersion? { negotiated.value }
 
+    /// Closes the idle keep-alive connections (in-flight requests are not affected).
+    public func closeIdleConnections() {
+        transport.pool.closeAll()
+    }
+
     /// `GET /_ping` (unversioned): checks the engine answers and negotiates the API version.
     @discardableResult
     public func ping() async throws -> EngineVersion {

@@ -149,6 +149,24 @@ struct ContainerEngineTests {
             #expect(listed.map(\.id) == [id])
             #expect(listed.first?.name == name)
             #expect(listed.first?.driver == "bridge")
+
+            // Attach a running container under an alias; removal is refused while it is attached.
+            let container = try await Self.runningContainer(client, name: TestEngine.uniqueName("netmember"))
+            try await TestEngine.withCleanup {
+                try await client.connectNetwork(id, container: container, aliases: ["web"])
+                let joined = try await client.inspectContainer(container)?.networks[name]
+                #expect(joined?.aliases?.contains("web") == true)
+                #expect(joined?.ipAddress?.isEmpty == false)
+                await #expect {
+                    try await client.removeNetwork(id)
+                } throws: { error in
+                    (error as? DockerError)?.status == 403
+                }
+                try await client.disconnectNetwork(id, container: container)
+                #expect(try await client.inspectContainer(container)?.networks[name] == nil)
+            } cleanup: {
+                try? await client.removeContainer(container, force: true)
+            }
         } catch {
             try? await client.removeNetwork(id)
             throw error
