@@ -82,6 +82,22 @@ struct ImageEngineTests {
         try await client.removeImage(tag, force: true)
     }
 
+    @Test("a Dockerfile from outside the context builds, and COPY . sees neither it nor .dockerignore")
+    func injectedDockerfile() async throws {
+        _ = try await TestEngine.ensureBaseImage()
+        let client = TestEngine.client()
+        let dockerfile = "FROM \(TestEngine.baseImage)\nCOPY . /ctx/\n"
+            + "RUN test -e /ctx/app.txt && test ! -e /ctx/.dockerignore && ! ls -A /ctx | grep -q dockerfile\n"
+        let (extra, path) = DockerfileInjection.entries(dockerfile: Array(dockerfile.utf8),
+                                                       existingDockerignore: Array("*.log".utf8), suffix: "0123456789abcdef0123")
+        #expect(path == ".dockerfile.0123456789abcdef0123")
+        let context = try TarWriter.archive([.file("app.txt", contents: Array("app".utf8))] + extra)
+        let tag = TestEngine.uniqueName("injected") + ":1"
+        let imageID = try await client.build(contextTar: context, options: BuildOptions(tags: [tag], dockerfile: path, noCache: true))
+        #expect(try await client.inspectImage(tag)?.id == imageID)
+        try await client.removeImage(tag, force: true)
+    }
+
     @Test("a failing RUN step throws with the step, its output and exit code 3")
     func failingRun() async throws {
         _ = try await TestEngine.ensureBaseImage()
