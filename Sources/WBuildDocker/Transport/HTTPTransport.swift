@@ -77,15 +77,18 @@ final class HTTPTransport: Sendable {
             } else {
                 socket.close()
             }
-            if outcome.status >= 400 { throw outcome.error }
+            if outcome.head.status >= 400 {
+                throw DockerError.fromResponse(method: request.method, endpoint: request.target,
+                                               status: outcome.head.status, body: outcome.errorBody)
+            }
             return outcome.head
         }
     }
 
+    /// A complete response: its head, and its body when the status is an error (≥ 400).
     private struct ResponseOutcome {
         var head: HTTPResponseHead
-        var error: DockerError
-        var status: Int { head.status }
+        var errorBody: [UInt8]
     }
 
     private func exchange(_ request: HTTPRequest, on socket: EngineSocket,
@@ -136,9 +139,7 @@ final class HTTPTransport: Sendable {
                                   message: "reading the response failed: \(errno)")
             }
             if let reusable = try handle(events), let head {
-                let error = DockerError.fromResponse(method: request.method, endpoint: request.target,
-                                                     status: head.status, body: errorBody)
-                return (ResponseOutcome(head: head, error: error), reusable)
+                return (ResponseOutcome(head: head, errorBody: errorBody), reusable)
             }
         }
     }
