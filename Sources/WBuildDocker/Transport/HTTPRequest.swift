@@ -1,5 +1,5 @@
 /// The body of a request to the engine.
-public enum RequestBody: Sendable {
+enum RequestBody: Sendable {
     case empty
     /// Bytes sent with `Content-Length`.
     case bytes([UInt8], contentType: String)
@@ -15,18 +15,18 @@ public enum RequestBody: Sendable {
 }
 
 /// One HTTP/1.1 request to the engine. `target` is the full request target (path and query).
-public struct HTTPRequest: Sendable {
-    public var method: String
-    public var target: String
-    public var headers: [(name: String, value: String)]
-    public var body: RequestBody
+struct HTTPRequest: Sendable {
+    var method: String
+    var target: String
+    var headers: [(name: String, value: String)]
+    var body: RequestBody
     /// Safe to send twice: retried once on a fresh connection when a reused one turns out dead.
     /// True by default for GET, HEAD and DELETE.
-    public var isIdempotent: Bool
+    var isIdempotent: Bool
     /// The response takes over the connection (exec start, attach): read until EOF, never reuse.
-    public var hijacks: Bool
+    var hijacks: Bool
 
-    public init(method: String, target: String, headers: [(name: String, value: String)] = [],
+    init(method: String, target: String, headers: [(name: String, value: String)] = [],
                 body: RequestBody = .empty, isIdempotent: Bool? = nil, hijacks: Bool = false) {
         self.method = method
         self.target = target
