@@ -1,0 +1,31 @@
+import Foundation
+
+/// Polls `condition` until it holds or `deadline` passes; returns whether it held.
+func eventually(within deadline: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let end = ContinuousClock.now + deadline
+    while ContinuousClock.now < end {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
+
+/// Thrown by `withDeadline` when the body did not finish in time.
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var description: String { "the operation did not finish before its deadline" }
+}
+
+/// Runs `body`, failing with `DeadlineExceeded` instead of hanging when it never finishes
+/// (a safety net for streams that wait for an engine event).
+func withDeadline<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: deadline)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
+        return value
+    }
+}
