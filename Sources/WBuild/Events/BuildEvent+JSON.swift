@@ -15,6 +15,12 @@ extension BuildEvent {
                             ("nodes", .array(nodes.map { .string($0.description) }))])
         case .warning(let message):
             return .object([("type", .string("warning")), ("message", .string(message))])
+        case .workloadState(let id, let state, let detail):
+            return .object([("type", .string(state == "ready" ? "ready" : "workload")), ("id", .string(id.description)),
+                            ("state", .string(state)), ("detail", .string(detail))])
+        case .liveUpdate(let id, let files, let phases):
+            return .object([("type", .string("liveUpdate")), ("id", .string(id.description)), ("files", .int(files)),
+                            ("phases", .object(phases.map { ($0.0, .int($0.1)) }))])
         case .watching(let root):
             return .object([("type", .string("watching")), ("root", .string(root))])
         case .reloaded(let file):

@@ -17,6 +17,12 @@ public enum BuildEvent: Sendable {
     case warning(String)
     /// A pass over the graph finished.
     case passDone(PassSummary)
+    /// A workload's state changed (starting, ready, unhealthy, crash-looping, stopped, …);
+    /// `detail` says why or where (urls, exit code, "OOM killed").
+    case workloadState(NodeID, state: String, detail: String)
+    /// A live update finished: files synced and the timeline of its phases in milliseconds
+    /// (e.g. `settled`, `sent`, `steps`, `restarted`, `ready`), in order.
+    case liveUpdate(NodeID, files: Int, phases: [(String, Int)])
     /// `watch` is watching `root` for changes (after its first pass started).
     case watching(root: String)
     /// The project file changed and its new graph replaced the old one.

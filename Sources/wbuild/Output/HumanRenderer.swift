@@ -28,6 +28,12 @@ struct HumanRenderer: Sendable {
             console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
         case .passDone:
             break
+        case .workloadState(let id, let state, let detail):
+            let style: Console.Style = state == "ready" ? .green : (state == "starting" || state == "building" ? .blue : .yellow)
+            console.out("\(console.paint("●", style)) \(id.name) \(console.paint(state, style))\(detail.isEmpty ? "" : "  \(detail)")")
+        case .liveUpdate(let id, let files, let phases):
+            let timeline = phases.map { "\($0.0) \($0.1) ms" }.joined(separator: " → ")
+            console.out("\(console.paint("⚡", .green)) \(id.name) live update: \(files) file\(files == 1 ? "" : "s")  \(console.paint(timeline, .dim))")
         case .watching(let root):
             console.out("\(console.paint("👀", .cyan)) watching \(root) — Ctrl-C stops")
         case .reloaded(let file):
