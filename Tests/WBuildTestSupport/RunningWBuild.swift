@@ -109,3 +109,15 @@ final class LineBuffer: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
+
+extension RunningWBuild {
+    /// Reasons of the `node.start` events for `id`, in order.
+    public func startReasons(_ id: String) -> [String] {
+        events.filter { $0["type"] as? String == "node.start" && $0["id"] as? String == id }.compactMap { $0["reason"] as? String }
+    }
+
+    /// Events of `type`.
+    public func events(ofType type: String) -> [[String: Any]] {
+        events.filter { $0["type"] as? String == type }
+    }
+}
