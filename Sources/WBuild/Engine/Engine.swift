@@ -1,5 +1,6 @@
 import Foundation
 import WBuildCore
+import WBuildDocker
 import WBuildSpec
 import WBuildSystem
 import WBuildWorkloads
@@ -60,10 +61,26 @@ public final class Engine: Sendable {
     /// One pass: everything stale in scope runs, everything up to date is cached; state is saved.
     public func once(_ options: OnceOptions = OnceOptions()) async throws(WBuildError) -> RunResult {
         let targets = try resolve(options.targets)
+        try await checkEngine(for: targets)
         let summary = await scheduler.runPass(PassOptions(targets: targets, force: options.force,
                                                           parallelism: options.parallelism))
         saveState()
         return RunResult(summary: summary)
+    }
+
+    /// When the pass needs the container engine, makes sure it answers first, so a missing
+    /// engine is one clear error (exit 3) rather than a failure per image.
+    func checkEngine(for targets: Set<NodeID>?) async throws(WBuildError) {
+        let scope = targets.map { project.graph.closure(of: $0) } ?? Set(project.graph.order)
+        guard let docker = project.docker, scope.contains(where: { $0.kind == "image" || $0.kind == "workload" }) else { return }
+        do {
+            _ = try await docker.ping()
+        } catch let error as DockerError where error.kind == .engineUnreachable {
+            throw WBuildError(.engineUnavailable, error.message, hint: error.hint)
+        } catch {
+            throw WBuildError(.engineUnavailable, "the container engine at \(docker.host) did not answer: \(error)",
+                              hint: "run `wbuild doctor` to check the engine")
+        }
     }
 
     /// Node ids for command-line targets: `task:assets`, or a bare name (`assets`).

@@ -14,6 +14,15 @@ public protocol NodeRule: Sendable {
 
     /// Does the work. Cancellation (a newer change made it stale) arrives as Swift task cancellation.
     func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput
+
+    /// An output that already exists for exactly this evaluation although no record says so:
+    /// content-addressed outputs such as an image tagged with its fingerprint (after `.wbuild/`
+    /// was deleted, or when a change is reverted). `nil` (the default) means "run it".
+    func existingOutput(_ context: NodeContext, _ evaluation: Evaluation) async -> (NodeOutput, String)?
+}
+
+extension NodeRule {
+    public func existingOutput(_ context: NodeContext, _ evaluation: Evaluation) async -> (NodeOutput, String)? { nil }
 }
 
 /// The result of evaluating a node's own inputs.

@@ -11,6 +11,8 @@ public enum RunReason: Sendable, Codable, Equatable, CustomStringConvertible {
     /// The recorded output is gone or altered.
     case outputMissing(String)
     case upToDate
+    /// Not run: its output already exists (e.g. "wbuild/shop-api:3f2a… is in the engine").
+    case alreadyExists(String)
     /// Not run because an input failed.
     case inputFailed([NodeID])
 
@@ -27,6 +29,7 @@ public enum RunReason: Sendable, Codable, Equatable, CustomStringConvertible {
         case .settingsChanged: return "settings changed"
         case .outputMissing(let why): return "output missing: \(why)"
         case .upToDate: return "up to date"
+        case .alreadyExists(let what): return "up to date: \(what)"
         case .inputFailed(let ids): return "blocked by failed input: \(ids.map(\.description).joined(separator: ", "))"
         }
     }

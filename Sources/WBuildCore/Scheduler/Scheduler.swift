@@ -151,6 +151,12 @@ public final class Scheduler: Sendable {
                 reason = .outputMissing(why)
             }
         }
+        if reason != .forced, let (output, what) = await node.rule.existingOutput(context, evaluation) {
+            state.setRecord(NodeRecord(fingerprint: evaluation.fingerprint, inputHashes: inputHashes, output: output,
+                                       finishedAt: Date().timeIntervalSince1970), for: id)
+            reason = .alreadyExists(what)
+            return finish(.cached, output: output)
+        }
         if Task.isCancelled { return finish(.cancelled) }
         events.emit(.nodeStart(id, reason))
         do {
@@ -170,19 +176,23 @@ public final class Scheduler: Sendable {
                        inputChanges: [NodeID: [String]], force: Bool) -> RunReason {
         guard let previous else { return .neverBuilt }
         if force { return .forced }
+        // Inputs first: a rule may fold its inputs into its own fingerprint (images do, for their
+        // tag), and "inputs changed: api/src/main.js" says more than "settings changed".
+        let changedInputs = inputHashes.keys.filter { previous.inputHashes[$0] != inputHashes[$0] }
+            .compactMap(NodeID.init(parsing:)).sorted()
+        let removedInputs = previous.inputHashes.keys.filter { inputHashes[$0] == nil }.compactMap(NodeID.init(parsing:))
+        if !changedInputs.isEmpty || !removedInputs.isEmpty {
+            let files = changedInputs.flatMap { inputChanges[$0] ?? [] }
+            if !files.isEmpty, changedInputs.allSatisfy({ inputChanges[$0] != nil }) {
+                return .inputsChanged(Array(Set(files)).sorted())
+            }
+            return .upstreamChanged((changedInputs + removedInputs).sorted())
+        }
         if previous.fingerprint != evaluation.fingerprint {
             return evaluation.changedPaths.isEmpty && !evaluation.coversFiles
                 ? .settingsChanged : .inputsChanged(evaluation.changedPaths)
         }
-        let changedInputs = inputHashes.keys.filter { previous.inputHashes[$0] != inputHashes[$0] }
-            .compactMap(NodeID.init(parsing:)).sorted()
-        let removedInputs = previous.inputHashes.keys.filter { inputHashes[$0] == nil }.compactMap(NodeID.init(parsing:))
-        if changedInputs.isEmpty && removedInputs.isEmpty { return .upToDate }
-        let files = changedInputs.flatMap { inputChanges[$0] ?? [] }
-        if !files.isEmpty, changedInputs.allSatisfy({ inputChanges[$0] != nil }) {
-            return .inputsChanged(Array(Set(files)).sorted())
-        }
-        return .upstreamChanged((changedInputs + removedInputs).sorted())
+        return .upToDate
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Follows a build's progress stream: the current step, the last output lines, the last `aux.ID`
-/// and the first in-band error, and turns each message into `BuildEvent`s.
+/// and the first in-band error, and turns each message into `ImageBuildEvent`s.
 struct BuildStreamState: Sendable {
     static let tailLength = 20
 
@@ -11,8 +11,8 @@ struct BuildStreamState: Sendable {
     private(set) var errorMessage: String?
     private(set) var errorCode: Int?
 
-    mutating func consume(_ message: ProgressMessage) -> [BuildEvent] {
-        var events: [BuildEvent] = []
+    mutating func consume(_ message: ProgressMessage) -> [ImageBuildEvent] {
+        var events: [ImageBuildEvent] = []
         if let text = message.stream {
             for line in Self.lines(text) {
                 if line.hasPrefix("Step ") {

@@ -6,7 +6,7 @@ extension DockerClient {
     /// `POST /build` with a context tar already in memory. See `build(options:onEvent:context:)`.
     @discardableResult
     public func build(contextTar: [UInt8], options: BuildOptions,
-                      onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in }) async throws -> String {
+                      onEvent: @escaping @Sendable (ImageBuildEvent) -> Void = { _ in }) async throws -> String {
         try await build(body: .bytes(contextTar, contentType: "application/x-tar"), options: options, onEvent: onEvent)
     }
 
@@ -17,13 +17,13 @@ extension DockerClient {
     /// lines, exit code) when the build fails after starting, or `.httpError` when the daemon
     /// rejects it up front (Dockerfile parse error, missing Dockerfile).
     @discardableResult
-    public func build(options: BuildOptions, onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in },
+    public func build(options: BuildOptions, onEvent: @escaping @Sendable (ImageBuildEvent) -> Void = { _ in },
                       context: @escaping ContextProducer) async throws -> String {
         try await build(body: .stream(contentType: "application/x-tar", producer: context), options: options, onEvent: onEvent)
     }
 
     private func build(body: RequestBody, options: BuildOptions,
-                       onEvent: @escaping @Sendable (BuildEvent) -> Void) async throws -> String {
+                       onEvent: @escaping @Sendable (ImageBuildEvent) -> Void) async throws -> String {
         var query: [(String, String?)] = options.tags.map { ("t", $0) }
         query += [
             ("dockerfile", options.dockerfile),

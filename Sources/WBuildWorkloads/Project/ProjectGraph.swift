@@ -1,12 +1,17 @@
 import WBuildCore
+import WBuildDocker
 import WBuildFiles
 import WBuildSpec
 import WBuildSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A project's spec turned into the build graph, plus what the watch loop needs to map
 /// changed paths to nodes.
 ///
-/// Nodes: `source:NAME` for each task's input set, `task:NAME` for each `cmd` task, and — when a
+/// Nodes: `source:NAME` for each task's input set and each image's build context, `task:NAME`
+/// for each `cmd` task, `image:NAME` for each workload (built or pulled), and — when a
 /// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task. Edges:
 /// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
 /// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
@@ -17,8 +22,10 @@ public struct ProjectGraph: Sendable {
     public let graph: BuildGraph
     /// Every source node's rule, for mapping watcher paths to nodes.
     public let sources: [NodeID: SourceRule]
+    /// The engine client, when the project has workloads.
+    public let docker: DockerClient?
 
-    public static func build(spec: ProjectSpec, layout: ProjectLayout,
+    public static func build(spec: ProjectSpec, layout: ProjectLayout, docker: DockerClient? = nil,
                              serveSupervisor: ServeSupervisor? = nil) throws(ProjectGraphError) -> ProjectGraph {
         var nodes: [BuildGraph.Node] = []
         var sources: [NodeID: SourceRule] = [:]
@@ -56,7 +63,7 @@ public struct ProjectGraph: Sendable {
                     // A serve task: waited for in `watch` (started first); `once` starts no servers.
                     if serveSupervisor != nil { inputs.append(NodeID(kind: "serve", name: dependency.name)) }
                 case .workload:
-                    continue  // workloads join the graph with images and containers
+                    inputs.append(NodeID(kind: "image", name: dependency.name))
                 }
             }
             let definition = TaskDefinition(
@@ -72,11 +79,64 @@ public struct ProjectGraph: Sendable {
             nodes.append(BuildGraph.Node(id: taskID, inputs: inputs, rule: rule))
         }
 
+        var engineClient: DockerClient?
+        if !spec.workloads.isEmpty {
+            let client: DockerClient
+            if let docker {
+                client = docker
+            } else {
+                do {
+                    client = try DockerClient()
+                } catch {
+                    throw ProjectGraphError(error.description)
+                }
+            }
+            engineClient = client
+            for workload in spec.workloads {
+                nodes += try imageNodes(for: workload, spec: spec, layout: layout, client: client, sources: &sources)
+            }
+        }
         nodes = addOutputEdges(nodes, spec: spec, sources: sources)
         do {
-            return ProjectGraph(spec: spec, layout: layout, graph: try BuildGraph(nodes), sources: sources)
+            return ProjectGraph(spec: spec, layout: layout, graph: try BuildGraph(nodes), sources: sources, docker: engineClient)
         } catch {
             throw ProjectGraphError(error.description)
+        }
+    }
+
+    /// `image:NAME` (pulled, or built from a `source:NAME` context scanned after `.dockerignore`).
+    private static func imageNodes(for workload: WorkloadSpec, spec: ProjectSpec, layout: ProjectLayout,
+                                   client: DockerClient, sources: inout [NodeID: SourceRule]) throws(ProjectGraphError) -> [BuildGraph.Node] {
+        let imageID = NodeID(kind: "image", name: workload.name)
+        switch workload.source {
+        case .image(let reference):
+            return [BuildGraph.Node(id: imageID, inputs: [], rule: ImagePullRule(reference: reference, client: client))]
+        case .build(let build):
+            let contextDirectory = layout.absolute(build.context)
+            let ignorePath = contextDirectory + "/.dockerignore"
+            let ignore: IgnoreRules
+            do {
+                ignore = FileManagerLite.exists(ignorePath) ? try IgnoreRules.load(file: ignorePath) : .none
+            } catch {
+                throw ProjectGraphError("workloads.\(workload.name).build: \(error)")
+            }
+            let relative = contextDirectory == layout.root ? "" : String(contextDirectory.dropFirst(layout.root.count + 1)) + "/"
+            guard contextDirectory == layout.root || contextDirectory.hasPrefix(layout.root + "/") else {
+                throw ProjectGraphError("workloads.\(workload.name).build.context: \(build.context) is outside the project; wbuild watches only the project directory")
+            }
+            let sourceID = NodeID(kind: "source", name: workload.name)
+            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
+                                    projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
+            sources[sourceID] = source
+            let definition = ImageDefinition(
+                project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
+                dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
+                buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+                target: build.target, keep: spec.images.keep)
+            return [
+                BuildGraph.Node(id: sourceID, inputs: [], rule: source),
+                BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),
+            ]
         }
     }
 
@@ -86,10 +146,7 @@ public struct ProjectGraph: Sendable {
         var extraInputs: [NodeID: [NodeID]] = [:]
         for task in spec.tasks where task.command != nil && !task.outputs.isEmpty {
             for (sourceID, rule) in sources where sourceID.name != task.name {
-                let overlaps = task.outputs.contains { output in
-                    let path = Self.literalPrefix(of: output)
-                    return rule.sourceSet.contains(path) || rule.sourceSet.mayContain(directory: path)
-                }
+                let overlaps = task.outputs.contains { output in rule.covers(Self.literalPrefix(of: output)) }
                 if overlaps { extraInputs[sourceID, default: []].append(NodeID(kind: "task", name: task.name)) }
             }
         }
@@ -138,4 +195,9 @@ extension TaskCommand {
         case .argv(let argv): return .argv(argv)
         }
     }
+}
+
+/// `access(2)`-based existence check (Foundation-free).
+enum FileManagerLite {
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 }

@@ -39,7 +39,7 @@ struct ImageEngineTests {
         let context = try TestEngine.context(
             dockerfile: "FROM \(TestEngine.baseImage)\nARG GREETING\nCOPY hello.txt /hello.txt\nRUN echo \"$GREETING\" > /greeting\n",
             files: ["hello.txt": "hello \(marker)\n"])
-        let events = Mutex<[BuildEvent]>([])
+        let events = Mutex<[ImageBuildEvent]>([])
         let imageID = try await client.build(
             contextTar: context,
             options: BuildOptions(tags: [tag], buildArgs: ["GREETING": "hola"], labels: ["dev.wbuild.test": "WBuildDockerTests", "marker": marker]),

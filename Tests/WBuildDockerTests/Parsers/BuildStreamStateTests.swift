@@ -16,7 +16,7 @@ struct BuildStreamStateTests {
     @Test("steps, output without colour codes, the last image ID, and the failure's exit code")
     func failure() throws {
         var state = BuildStreamState()
-        var events: [BuildEvent] = []
+        var events: [ImageBuildEvent] = []
         events += state.consume(try message(stream: "Step 1/2 : FROM base\n"))
         events += state.consume(try message(auxID: "sha256:stage"))
         events += state.consume(try message(stream: "Step 2/2 : RUN make\n"))

@@ -1,5 +1,5 @@
 /// Progress of a build, as the engine reports it.
-public enum BuildEvent: Sendable, Equatable {
+public enum ImageBuildEvent: Sendable, Equatable {
     /// A `Step N/M : INSTRUCTION` line.
     case step(String)
     /// Other output (RUN output, cache notes), one line, ANSI colour codes removed.

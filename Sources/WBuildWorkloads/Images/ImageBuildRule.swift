@@ -1,0 +1,151 @@
+import Foundation
+import WBuildCore
+import WBuildDocker
+import WBuildFiles
+import WBuildSystem
+
+/// An `image:NAME` node built from a Dockerfile through the Docker Engine API.
+///
+/// Its fingerprint covers the Dockerfile, build args, target, the context after `.dockerignore`
+/// (through its source node's tree hash) and upstream outputs. The image is tagged
+/// `wbuild/<project>-<workload>:<first 16 hex>` and labelled with the full fingerprint; when the
+/// engine already has that tag the build is skipped without sending a context. Build output
+/// streams as it happens; a failure shows the failing step, its output and exit code.
+public final class ImageBuildRule: NodeRule {
+    public let definition: ImageDefinition
+    let source: SourceRule
+    let client: DockerClient
+
+    public init(_ definition: ImageDefinition, source: SourceRule, client: DockerClient) {
+        self.definition = definition
+        self.source = source
+        self.client = client
+    }
+
+    public func evaluate(_ context: NodeContext) async throws(NodeFailure) -> Evaluation {
+        let dockerfile: [UInt8]
+        do {
+            guard let bytes = try AtomicFile.read(definition.dockerfile) else {
+                throw NodeFailure("no Dockerfile at \(definition.dockerfile)",
+                                  hint: "create it, or point workloads.\(definition.workload).build.dockerfile at it")
+            }
+            dockerfile = bytes
+        } catch let error as NodeFailure {
+            throw error
+        } catch {
+            throw NodeFailure("cannot read \(definition.dockerfile): \(error)")
+        }
+        var builder = FingerprintBuilder(kind: "image")
+        builder.add("dockerfile.path", definition.dockerfileInContext ?? "(outside the context)")
+        builder.add("dockerfile", bytes: dockerfile)
+        builder.add("args", pairs: definition.buildArgs.sorted { $0.key < $1.key })
+        builder.add("target", definition.target ?? "")
+        for (input, output) in context.inputOutputs.sorted(by: { $0.key < $1.key }) {
+            builder.add("input." + input.description, output.hash)
+        }
+        return Evaluation(fingerprint: builder.finish(), payload: dockerfile)
+    }
+
+    func tag(_ fingerprint: Fingerprint) -> String { "\(definition.repository):\(fingerprint.short)" }
+
+    public func checkOutput(_ record: NodeRecord, _ context: NodeContext) async -> OutputCheck {
+        guard let image = record.output.fields["image"] else { return .missing("no image recorded") }
+        do {
+            guard let info = try await client.inspectImage(image) else { return .missing("\(image) is no longer in the engine") }
+            return info.id == record.output.hash ? .present : .missing("\(image) now names another image")
+        } catch {
+            return .missing("cannot check \(image): \(error)")
+        }
+    }
+
+    public func existingOutput(_ context: NodeContext, _ evaluation: Evaluation) async -> (NodeOutput, String)? {
+        let tag = tag(evaluation.fingerprint)
+        guard let info = try? await client.inspectImage(tag),
+              info.labels["dev.wbuild.fingerprint"] == evaluation.fingerprint.hex else { return nil }
+        return (output(tag: tag, id: info.id), "\(tag) is already in the engine")
+    }
+
+    public func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput {
+        guard let snapshot = source.currentSnapshot else {
+            throw NodeFailure("the build context of \(definition.workload) was not scanned")
+        }
+        let tag = tag(evaluation.fingerprint)
+        let dockerfile = (evaluation.payload as? [UInt8]) ?? []
+        // The labels go in as one LABEL instruction appended to the Dockerfile, sent beside the
+        // context the way the docker CLI sends an outside Dockerfile: the `labels` query
+        // parameter would add one build step (one container) per label. With a `target`, a
+        // trailing LABEL would land in the wrong stage, so the query parameter is used then.
+        let labels = definition.labels(fingerprint: evaluation.fingerprint.hex)
+        var sentDockerfile = dockerfile
+        var queryLabels: [String: String] = [:]
+        if definition.target == nil {
+            if let last = sentDockerfile.last, last != UInt8(ascii: "\n") { sentDockerfile.append(UInt8(ascii: "\n")) }
+            let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
+            sentDockerfile += Array("LABEL \(pairs)\n".utf8)
+        } else {
+            queryLabels = labels
+        }
+        let existingIgnore = try? AtomicFile.read(definition.contextDirectory + "/.dockerignore")
+        let injection = DockerfileInjection.entries(dockerfile: sentDockerfile, existingDockerignore: existingIgnore ?? nil,
+                                                    suffix: String(evaluation.fingerprint.hex.prefix(20)))
+        let injected = injection.entries
+        let replaced: Set<String> = [".dockerignore"]
+        let dockerfilePath = injection.dockerfilePath
+        let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, injected: injected, replaced: replaced)
+        let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: definition.buildArgs,
+                                   target: definition.target, labels: queryLabels)
+        let events = context.events, id = context.id
+        let imageID: String
+        do {
+            imageID = try await client.build(options: options, onEvent: { event in
+                switch event {
+                case .step(let line), .output(let line), .status(let line):
+                    if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, line)) }
+                case .imageID:
+                    break
+                }
+            }, context: { write in try writer.write(to: write) })
+        } catch let error as DockerError {
+            if let failure = error.buildFailure {
+                var message = "image build failed"
+                if let step = failure.step { message += " at \(step)" }
+                if let code = failure.exitCode { message += " (exit code \(code))" }
+                throw NodeFailure(message, tail: failure.outputTail,
+                                  hint: "fix the Dockerfile or the files it uses; wbuild builds again when they change")
+            }
+            throw NodeFailure(error.description)
+        } catch {
+            throw NodeFailure("image build failed: \(error)")
+        }
+        await prune(keeping: imageID)
+        return output(tag: tag, id: imageID)
+    }
+
+    /// The classic builder's bookkeeping lines ("---> Running in …", "Removing intermediate
+    /// container …", "---> 3f2a9c0d1e2b"), which say nothing a developer needs.
+    static func isBuilderChatter(_ line: String) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("---> Running in ") || text.hasPrefix("Removing intermediate container") { return true }
+        if text.hasPrefix("---> ") {
+            let rest = text.dropFirst(5)
+            return rest.count == 12 && rest.allSatisfy(\.isHexDigit)
+        }
+        return text.isEmpty
+    }
+
+    func output(tag: String, id: String) -> NodeOutput {
+        NodeOutput(hash: id, fields: ["image": tag, "imageId": id])
+    }
+
+    /// Removes this workload's older wbuild images beyond the newest `keep`; never an image
+    /// without our labels, never one a container still uses (the engine refuses, and we let it).
+    func prune(keeping current: String) async {
+        guard let images = try? await client.listImages(labelFilter: [
+            "dev.wbuild.project=\(definition.project)", "dev.wbuild.workload=\(definition.workload)",
+        ]) else { return }
+        let stale = images.filter { $0.id != current }.sorted { $0.created > $1.created }.dropFirst(max(0, definition.keep - 1))
+        for image in stale {
+            try? await client.removeImage(image.id, force: false)
+        }
+    }
+}
