@@ -10,19 +10,24 @@ struct WalkedFile {
     var isExecutable: Bool
     var fingerprint: StatFingerprint
     var digest: FileDigest?
+    /// Index of its job in the hash pipeline when `digest` was not cached.
+    var jobIndex: Int?
 }
 
 /// Walks directories with `readdir` + `fstatat` (never following symlinks), keeping
 /// only what the source set contains, answering digests from the stat cache where the
-/// fingerprint still matches. Files come out in path order within each walked directory.
+/// fingerprint still matches, and handing the rest to the hash pipeline as it goes.
+/// Files come out in path order within each walked directory.
 struct DirectoryWalker {
     let sourceSet: SourceSet
+    let pipeline: HashPipeline
     var files: [WalkedFile] = []
     var problems: [ScanProblem] = []
     var statistics = ScanStatistics()
 
-    init(sourceSet: SourceSet) {
+    init(sourceSet: SourceSet, pipeline: HashPipeline) {
         self.sourceSet = sourceSet
+        self.pipeline = pipeline
     }
 
     private struct Child {
@@ -100,9 +105,14 @@ struct DirectoryWalker {
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
             let cached = cache.digest(for: relativePath, matching: fingerprint)
-            if cached != nil { statistics.cacheHits += 1 }
+            var jobIndex: Int?
+            if cached != nil {
+                statistics.cacheHits += 1
+            } else {
+                jobIndex = pipeline.add(HashJob(relativePath: relativePath, expectedSize: fingerprint.size))
+            }
             files.append(WalkedFile(relativePath: relativePath, kind: .file, isExecutable: status.isOwnerExecutable,
-                                    fingerprint: fingerprint, digest: cached))
+                                    fingerprint: fingerprint, digest: cached, jobIndex: jobIndex))
         } else if status.isSymbolicLink {
             switch FileSystemCalls.readLink(in: directoryFD, name, sizeHint: Int(clamping: status.st_size)) {
             case .success(let target):

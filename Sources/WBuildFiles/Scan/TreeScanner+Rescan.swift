@@ -16,14 +16,13 @@ extension TreeScanner {
         let startedAt = options.clock()
         let rootFD = try openRoot()
         defer { close(rootFD) }
-        var walker = DirectoryWalker(sourceSet: sourceSet)
+        var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
         for path in roots where admitsAncestors(of: path) {
             revisit(path, rootFD: rootFD, walker: &walker, cache: cache)
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        var fresh = finish(walker.files, rootFD: rootFD, startedAt: startedAt, cache: &cache,
-                           statistics: &statistics, problems: &problems)
+        var fresh = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
         // Drop what was at or beneath each revisited path, then merge in what is there now.
