@@ -58,11 +58,10 @@ extension TreeScanner {
         let name = String(SourceSet.lastComponent(path))
         guard case .success(let parentFD) = FileSystemCalls.openDirectoryPath(parent, from: rootFD) else { return }
         defer { close(parentFD) }
-        let cName = Array(name.utf8CString)
-        guard case .success(let status) = FileSystemCalls.status(in: parentFD, cName) else { return }
+        guard case .success(let status) = name.withCString({ FileSystemCalls.status(in: parentFD, $0) }) else { return }
         if status.isDirectory {
             guard sourceSet.mayContain(directory: path) else { return }
-            switch FileSystemCalls.openDirectory(in: parentFD, cName) {
+            switch name.withCString({ FileSystemCalls.openDirectory(in: parentFD, $0) }) {
             case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: path, cache: cache)
             case .failure(let errno) where errno == .noSuchFile || errno == .notDirectory || errno.rawValue == ELOOP: return
             case .failure(let errno):
@@ -70,7 +69,7 @@ extension TreeScanner {
             }
         } else if status.isRegularFile || status.isSymbolicLink {
             guard sourceSet.contains(path) else { return }
-            walker.visitFile(in: parentFD, name: cName, relativePath: path, cache: cache)
+            walker.visitFile(in: parentFD, name: name, relativePath: path, cache: cache)
         }
     }
 
