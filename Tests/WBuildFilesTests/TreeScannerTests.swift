@@ -203,6 +203,23 @@ struct TreeScannerTests {
         #expect(result.problems.allSatisfy { $0.error.errno == .permissionDenied })
     }
 
+    @Test func aNameThatIsNotUTF8IsReportedNotDropped() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-scan")
+        defer { directory.remove() }
+        try directory.write("sub/ok.txt", "fine")
+        // "bad\xff" as raw bytes: no String can spell it.
+        var rawName = Array((directory.url("sub") + "/bad").utf8CString.dropLast())
+        rawName.append(CChar(bitPattern: 0xFF))
+        rawName.append(0)
+        let fd = open(rawName, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        let result = try ScanFixtures.scanner(directory).scan()
+        #expect(result.snapshot.paths == ["sub/ok.txt"])
+        #expect(result.problems.map(\.relativePath) == ["sub"])
+        #expect(result.problems.first?.description.contains("UTF-8") == true)
+    }
+
     @Test func aMissingRootIsATypedError() throws {
         let sourceSet = SourceSet(root: "/nonexistent/wbuild-\(UInt32.random(in: 0...UInt32.max))")
         #expect {

@@ -62,9 +62,16 @@ struct DirectoryWalker {
         statistics.directoriesRead += 1
         var children: [Child] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> String in
+            let decoded = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> String? in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                return String(decoding: bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)], as: UTF8.self)
+                return String(validating: bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)], as: UTF8.self)
+            }
+            guard let name = decoded else {
+                // Paths are Strings throughout (globs, JSON, the tree hash): say so rather than drop it silently.
+                problems.append(ScanProblem(relativePath: relativeDirectory,
+                                            error: SystemError("readdir", path: relativeDirectory, errno: Errno(rawValue: EILSEQ),
+                                                               hint: "a name in this directory is not valid UTF-8; rename it")))
+                continue
             }
             if name == "." || name == ".." { continue }
             var type = entry.pointee.d_type
