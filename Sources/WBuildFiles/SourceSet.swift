@@ -27,6 +27,13 @@ public struct SourceSet: Sendable, Equatable {
         self.init(root: root, includes: globs, ignoreRules: ignoreRules, usesDefaultIgnores: usesDefaultIgnores)
     }
 
+    /// A Docker build context: everything under `root`, minus what `root/.dockerignore`
+    /// (if present) and the default ignores exclude.
+    public static func dockerContext(root: String) throws(FilesError) -> SourceSet {
+        let file = root.hasSuffix("/") ? root + ".dockerignore" : root + "/.dockerignore"
+        return SourceSet(root: root, ignoreRules: try IgnoreRules.load(file: file))
+    }
+
     /// Whether the file (or symlink) at `relativePath` belongs to the set.
     public func contains(_ relativePath: String) -> Bool {
         withBytes(relativePath) { contains(bytes: $0, name: String(Self.lastComponent(relativePath))) }

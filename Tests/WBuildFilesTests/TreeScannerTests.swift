@@ -220,6 +220,26 @@ struct TreeScannerTests {
         #expect(result.problems.first?.description.contains("UTF-8") == true)
     }
 
+    @Test func aDockerContextHonoursItsDockerignore() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-scan")
+        defer { directory.remove() }
+        try directory.write(".dockerignore", "# build output\ndist\n*.md\n!README.md\n")
+        try directory.write("Dockerfile", "FROM scratch")
+        try directory.write("dist/app.js", "built")
+        try directory.write("NOTES.md", "notes")
+        try directory.write("README.md", "readme")
+        let sourceSet = try SourceSet.dockerContext(root: directory.path)
+        let result = try TreeScanner(sourceSet: sourceSet, options: ScanFixtures.options).scan()
+        #expect(result.snapshot.paths == [".dockerignore", "Dockerfile", "README.md"])
+    }
+
+    @Test func changeSummariesNameTheFirstPaths() {
+        let changes = TreeChanges(added: ["b.js"], modified: ["a.js", "d.js"], removed: ["c.js"])
+        #expect(changes.summary(limit: 2) == "a.js, b.js and 2 more")
+        #expect(changes.summary(limit: 10) == "a.js, b.js, c.js, d.js")
+        #expect(TreeChanges().summary() == "")
+    }
+
     @Test func aMissingRootIsATypedError() throws {
         let sourceSet = SourceSet(root: "/nonexistent/wbuild-\(UInt32.random(in: 0...UInt32.max))")
         #expect {
