@@ -7,8 +7,8 @@ import WBuildSystem
 /// directories, and hashes only files the `StatCache` cannot vouch for, on `hashingThreads`
 /// threads. Symlinks are recorded, never followed.
 ///
-/// The synchronous methods block: call them from a thread of your own, or use the `async`
-/// variants, which run the scan on a dedicated `Thread`.
+/// `scan` and `rescan` block: call them from a thread of your own, or use
+/// `scanInBackground` / `rescanInBackground`, which run on a dedicated `Thread`.
 public struct TreeScanner: Sendable {
     /// Tuning and seams for tests.
     public struct Options: Sendable {
@@ -63,7 +63,7 @@ public struct TreeScanner: Sendable {
         var problems = walker.problems
         let entries = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         // Forget files that are gone, so the cache does not grow without bound.
-        if cache.count > entries.count {
+        if cache.count > entries.lazy.filter({ $0.kind == .file }).count {
             var kept: [String: StatCache.Entry] = [:]
             kept.reserveCapacity(entries.count)
             for entry in entries {
