@@ -100,6 +100,20 @@ struct RescanTests {
         #expect(after.snapshot.diff(from: before) == TreeChanges(modified: ["src/main.js"]))
     }
 
+    @Test func aBurstAsBigAsTheTreeBecomesOneWalk() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-rescan")
+        defer { directory.remove() }
+        for index in 0..<300 { try directory.write("d\(index % 4)/f\(index)", "v1 \(index)") }
+        let scanner = try ScanFixtures.scanner(directory)
+        var cache = StatCache()
+        let before = try scanner.scan(cache: &cache).snapshot
+        for index in 0..<300 { try directory.write("d\(index % 4)/f\(index)", "v2 \(index)") }
+        let paths = (0..<300).map { "d\($0 % 4)/f\($0)" }
+        let after = try scanner.rescan(before, changedPaths: paths, cache: &cache)
+        #expect(after.statistics.directoriesRead == 5)
+        #expect(after.snapshot.diff(from: before).modified.count == 300)
+    }
+
     @Test func theRootAsAChangedPathMeansAFullScan() throws {
         _ = try check(paths: ["."], setUp: standardTree, change: { directory in
             try directory.write("big/f3.txt", "changed")

@@ -12,13 +12,16 @@ extension TreeScanner {
     public func rescan(_ snapshot: TreeSnapshot, changedPaths: some Sequence<String>,
                        cache: inout StatCache) throws(FilesError) -> ScanResult {
         let roots = Self.outermostPaths(changedPaths.map(relativeToRoot))
-        if roots.contains("") { return try scan(cache: &cache) }
+        // A burst as big as the tree (a branch switch) is cheaper as one walk with the cache.
+        if roots.contains("") || roots.count > max(256, snapshot.entries.count / 8) { return try scan(cache: &cache) }
         let startedAt = options.clock()
         let rootFD = try openRoot()
         defer { close(rootFD) }
         var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
+        var parents = ParentDirectories(rootFD: rootFD)
+        defer { parents.close() }
         for path in roots where admitsAncestors(of: path) {
-            revisit(path, rootFD: rootFD, walker: &walker, cache: cache)
+            revisit(path, parents: &parents, walker: &walker, cache: cache)
         }
         var statistics = walker.statistics
         var problems = walker.problems
@@ -53,11 +56,10 @@ extension TreeScanner {
     }
 
     /// Looks at one changed path again, feeding the walker.
-    private func revisit(_ path: String, rootFD: Int32, walker: inout DirectoryWalker, cache: StatCache) {
+    private func revisit(_ path: String, parents: inout ParentDirectories, walker: inout DirectoryWalker, cache: StatCache) {
         let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         let name = String(SourceSet.lastComponent(path))
-        guard case .success(let parentFD) = FileSystemCalls.openDirectoryPath(parent, from: rootFD) else { return }
-        defer { close(parentFD) }
+        guard let parentFD = parents.open(parent) else { return }
         guard case .success(let status) = name.withCString({ FileSystemCalls.status(in: parentFD, $0) }) else { return }
         if status.isDirectory {
             guard sourceSet.mayContain(directory: path) else { return }
@@ -109,5 +111,30 @@ extension TreeScanner {
             if !covered { outermost.append(path) }
         }
         return outermost
+    }
+}
+
+/// Keeps the most recently opened parent directory open, so sibling paths in a burst
+/// (sorted, so siblings are adjacent) share one component-by-component open.
+private struct ParentDirectories {
+    let rootFD: Int32
+    private var path: String?
+    private var fd: Int32 = -1
+
+    init(rootFD: Int32) { self.rootFD = rootFD }
+
+    /// The descriptor for `relativePath`, or nil when it is gone or not a real directory.
+    mutating func open(_ relativePath: String) -> Int32? {
+        if path == relativePath { return fd >= 0 ? fd : nil }
+        close()
+        path = relativePath
+        if case .success(let opened) = FileSystemCalls.openDirectoryPath(relativePath, from: rootFD) { fd = opened }
+        return fd >= 0 ? fd : nil
+    }
+
+    mutating func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+        path = nil
     }
 }
