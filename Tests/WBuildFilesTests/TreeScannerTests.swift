@@ -117,13 +117,16 @@ struct TreeScannerTests {
         let directory = try TemporaryDirectory(prefix: "wbuild-scan")
         defer { directory.remove() }
         try directory.write("fresh.txt", "just written")
-        // The real clock: the file was modified within the racy window of this scan.
+        // Its mtime is after the scan starts (as when it is written during the scan), so a
+        // later change could keep the same timestamp: the digest must not be cached.
+        ScanFixtures.setModificationTime("fresh.txt", seconds: 4_000_000_000, in: directory)
         let scanner = try ScanFixtures.scanner(directory, options: TreeScanner.Options())
         var cache = StatCache()
         _ = try scanner.scan(cache: &cache)
         #expect(cache.isEmpty)
         let again = try scanner.scan(cache: &cache)
         #expect(again.statistics.filesHashed == 1)
+        #expect(again.statistics.cacheHits == 0)
     }
 
     @Test func touchingWithoutChangingKeepsTheTreeHash() throws {
