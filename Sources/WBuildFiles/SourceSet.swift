@@ -27,9 +27,16 @@ public struct SourceSet: Sendable, Equatable {
         self.init(root: root, includes: globs, ignoreRules: ignoreRules, usesDefaultIgnores: usesDefaultIgnores)
     }
 
+    /// A Docker build context: everything under `root`, minus what `root/.dockerignore`
+    /// (if present) and the default ignores exclude.
+    public static func dockerContext(root: String) throws(FilesError) -> SourceSet {
+        let file = root.hasSuffix("/") ? root + ".dockerignore" : root + "/.dockerignore"
+        return SourceSet(root: root, ignoreRules: try IgnoreRules.load(file: file))
+    }
+
     /// Whether the file (or symlink) at `relativePath` belongs to the set.
     public func contains(_ relativePath: String) -> Bool {
-        withBytes(relativePath) { contains(bytes: $0, name: Self.lastComponent(relativePath)) }
+        withBytes(relativePath) { contains(bytes: $0, name: String(Self.lastComponent(relativePath))) }
     }
 
     /// Whether a walker must look inside `directory` (relative path, `""` for the root):
@@ -44,7 +51,7 @@ public struct SourceSet: Sendable, Equatable {
         if relativePath.isEmpty || relativePath == "." { return true }
         if usesDefaultIgnores {
             let ignored = ancestorsChecked
-                ? DefaultIgnores.directoryNames.contains(String(Self.lastComponent(relativePath)))
+                ? DefaultIgnores.isIgnored(name: String(Self.lastComponent(relativePath)), isDirectory: true)
                 : DefaultIgnores.isIgnored(relativePath: relativePath, isDirectory: true)
             if ignored { return false }
         }
@@ -55,10 +62,10 @@ public struct SourceSet: Sendable, Equatable {
 
     /// `contains` for a path whose ancestors the caller has already admitted with
     /// `mayContain(directory:)`, so only the last component needs the default-ignore check.
-    func contains(bytes: UnsafeBufferPointer<UInt8>, name: Substring, ancestorsChecked: Bool = false) -> Bool {
+    func contains(bytes: UnsafeBufferPointer<UInt8>, name: String, ancestorsChecked: Bool = false) -> Bool {
         if usesDefaultIgnores {
             if ancestorsChecked {
-                if DefaultIgnores.isIgnored(name: String(name), isDirectory: false) { return false }
+                if DefaultIgnores.isIgnored(name: name, isDirectory: false) { return false }
             } else if DefaultIgnores.isIgnored(relativePath: String(decoding: bytes, as: UTF8.self), isDirectory: false) {
                 return false
             }

@@ -100,6 +100,22 @@ struct RescanTests {
         #expect(after.snapshot.diff(from: before) == TreeChanges(modified: ["src/main.js"]))
     }
 
+    @Test func aBurstAsBigAsTheTreeBecomesOneWalk() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-rescan")
+        defer { directory.remove() }
+        for index in 0..<300 { try directory.write("d\(index % 4)/f\(index)", "v1 \(index)") }
+        let scanner = try ScanFixtures.scanner(directory)
+        var cache = StatCache()
+        let before = try scanner.scan(cache: &cache).snapshot
+        // A different size: a same-size rewrite within one timestamp tick is what the racy
+        // window (off in these tests) is for.
+        for index in 0..<300 { try directory.write("d\(index % 4)/f\(index)", "version 2 \(index)") }
+        let paths = (0..<300).map { "d\($0 % 4)/f\($0)" }
+        let after = try scanner.rescan(before, changedPaths: paths, cache: &cache)
+        #expect(after.statistics.directoriesRead == 5)
+        #expect(after.snapshot.diff(from: before).modified.count == 300)
+    }
+
     @Test func theRootAsAChangedPathMeansAFullScan() throws {
         _ = try check(paths: ["."], setUp: standardTree, change: { directory in
             try directory.write("big/f3.txt", "changed")
@@ -119,5 +135,63 @@ struct RescanTests {
         #expect(second.snapshot.diff(from: first.snapshot) == TreeChanges(modified: ["src/main.js"]))
         let warm = try await scanner.scanInBackground(cache: &cache)
         #expect(warm.statistics.filesHashed == 0)
+    }
+}
+
+@Suite("Incremental rescan against full scans")
+struct RescanPropertyTests {
+    /// A small deterministic generator (SplitMix64), so a failure replays the same way.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func randomEditsGiveWhatAFullScanGives(seed: UInt64) throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-rescan-prop")
+        defer { directory.remove() }
+        var random = SplitMix(state: seed)
+        let names = ["a", "b", "a-b", "a.b", "c"]
+        func randomPath(depth: Int) -> String {
+            (0..<depth).map { _ in names.randomElement(using: &random) ?? "a" }.joined(separator: "/")
+        }
+        // The real racy window: files rewritten within one timestamp tick must not be trusted.
+        let scanner = try ScanFixtures.scanner(directory, ignore: "**/c\n!a/c", options: TreeScanner.Options())
+        var cache = StatCache()
+        var snapshot = try scanner.scan(cache: &cache).snapshot
+        let manager = FileManager.default
+        for round in 0..<25 {
+            var touched: [String] = []
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let path = randomPath(depth: Int.random(in: 1...3, using: &random))
+                let full = directory.url(path)
+                var isDirectory: ObjCBool = false
+                let exists = manager.fileExists(atPath: full, isDirectory: &isDirectory)
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0, 1:
+                    // Write a file (replacing a directory if one is there); parents that are files are skipped.
+                    if exists && isDirectory.boolValue { try manager.removeItem(atPath: full) }
+                    if (try? directory.write(path, "round \(round) \(path)")) == nil { continue }
+                case 2:
+                    if exists { try manager.removeItem(atPath: full) }
+                case 3:
+                    if exists && !isDirectory.boolValue { try manager.removeItem(atPath: full) }
+                    if (try? directory.write(path + "/inner/file", "nested \(round)")) == nil { continue }
+                default:
+                    if exists && !isDirectory.boolValue { ScanFixtures.chmod(path, round % 2 == 0 ? 0o755 : 0o644, in: directory) }
+                }
+                touched.append(path)
+            }
+            let incremental = try scanner.rescan(snapshot, changedPaths: touched, cache: &cache)
+            let full = try scanner.scan()
+            #expect(incremental.snapshot == full.snapshot, "seed \(seed) round \(round) touched \(touched)")
+            snapshot = incremental.snapshot
+        }
     }
 }

@@ -26,6 +26,24 @@ enum ScanFixtures {
         _ = Glibc.chmod(directory.url(relativePath), mode)
     }
 
+    /// Changes only the status-change time (as `chmod` does), toggling the mode between
+    /// 0644 and 0600 until the ctime differs: two changes within one timestamp tick share it.
+    static func changeStatusTime(_ relativePath: String, in directory: TemporaryDirectory) throws {
+        let path = directory.url(relativePath)
+        var before = stat()
+        try #require(lstat(path, &before) == 0)
+        let deadline = Date().addingTimeInterval(10)
+        var mode: mode_t = 0o600
+        while Date() < deadline {
+            _ = Glibc.chmod(path, mode)
+            var after = stat()
+            try #require(lstat(path, &after) == 0)
+            if after.st_ctim.tv_sec != before.st_ctim.tv_sec || after.st_ctim.tv_nsec != before.st_ctim.tv_nsec { return }
+            mode = mode == 0o600 ? 0o644 : 0o600
+        }
+        Issue.record("ctime of \(relativePath) did not change within 10 s")
+    }
+
     /// Sets mtime (and atime) of a file to `seconds` since the epoch.
     static func setModificationTime(_ relativePath: String, seconds: Int, in directory: TemporaryDirectory) {
         var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]

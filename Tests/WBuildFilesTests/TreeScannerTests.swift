@@ -90,7 +90,7 @@ struct TreeScannerTests {
 
         // chmod changes ctime only: the entry no longer vouches, the file is read again.
         cache["data.bin"] = entry
-        ScanFixtures.chmod("data.bin", 0o600, in: directory)
+        try ScanFixtures.changeStatusTime("data.bin", in: directory)
         let afterChmod = try scanner.scan(cache: &cache)
         #expect(afterChmod.statistics.filesHashed == 1)
         #expect(afterChmod.snapshot["data.bin"]?.digest == real)
@@ -117,13 +117,16 @@ struct TreeScannerTests {
         let directory = try TemporaryDirectory(prefix: "wbuild-scan")
         defer { directory.remove() }
         try directory.write("fresh.txt", "just written")
-        // The real clock: the file was modified within the racy window of this scan.
+        // Its mtime is after the scan starts (as when it is written during the scan), so a
+        // later change could keep the same timestamp: the digest must not be cached.
+        ScanFixtures.setModificationTime("fresh.txt", seconds: 4_000_000_000, in: directory)
         let scanner = try ScanFixtures.scanner(directory, options: TreeScanner.Options())
         var cache = StatCache()
         _ = try scanner.scan(cache: &cache)
         #expect(cache.isEmpty)
         let again = try scanner.scan(cache: &cache)
         #expect(again.statistics.filesHashed == 1)
+        #expect(again.statistics.cacheHits == 0)
     }
 
     @Test func touchingWithoutChangingKeepsTheTreeHash() throws {
@@ -136,6 +139,7 @@ struct TreeScannerTests {
         let before = try scanner.scan(cache: &cache)
         ScanFixtures.setModificationTime("a.txt", seconds: 1_800_000_000, in: directory)
         try directory.write("b/c.txt", "also same")
+        ScanFixtures.setModificationTime("b/c.txt", seconds: 1_800_000_000, in: directory)
         let after = try scanner.scan(cache: &cache)
         #expect(after.statistics.filesHashed == 2)
         #expect(after.snapshot.treeHash == before.snapshot.treeHash)
@@ -201,6 +205,43 @@ struct TreeScannerTests {
         #expect(result.snapshot.paths == ["ok.txt"])
         #expect(Set(result.problems.map(\.relativePath)) == ["locked", "secret.txt"])
         #expect(result.problems.allSatisfy { $0.error.errno == .permissionDenied })
+    }
+
+    @Test func aNameThatIsNotUTF8IsReportedNotDropped() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-scan")
+        defer { directory.remove() }
+        try directory.write("sub/ok.txt", "fine")
+        // "bad\xff" as raw bytes: no String can spell it.
+        var rawName = Array((directory.url("sub") + "/bad").utf8CString.dropLast())
+        rawName.append(CChar(bitPattern: 0xFF))
+        rawName.append(0)
+        let fd = open(rawName, O_CREAT | O_WRONLY, 0o644)
+        #expect(fd >= 0)
+        close(fd)
+        let result = try ScanFixtures.scanner(directory).scan()
+        #expect(result.snapshot.paths == ["sub/ok.txt"])
+        #expect(result.problems.map(\.relativePath) == ["sub"])
+        #expect(result.problems.first?.description.contains("UTF-8") == true)
+    }
+
+    @Test func aDockerContextHonoursItsDockerignore() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-scan")
+        defer { directory.remove() }
+        try directory.write(".dockerignore", "# build output\ndist\n*.md\n!README.md\n")
+        try directory.write("Dockerfile", "FROM scratch")
+        try directory.write("dist/app.js", "built")
+        try directory.write("NOTES.md", "notes")
+        try directory.write("README.md", "readme")
+        let sourceSet = try SourceSet.dockerContext(root: directory.path)
+        let result = try TreeScanner(sourceSet: sourceSet, options: ScanFixtures.options).scan()
+        #expect(result.snapshot.paths == [".dockerignore", "Dockerfile", "README.md"])
+    }
+
+    @Test func changeSummariesNameTheFirstPaths() {
+        let changes = TreeChanges(added: ["b.js"], modified: ["a.js", "d.js"], removed: ["c.js"])
+        #expect(changes.summary(limit: 2) == "a.js, b.js and 2 more")
+        #expect(changes.summary(limit: 10) == "a.js, b.js, c.js, d.js")
+        #expect(TreeChanges().summary() == "")
     }
 
     @Test func aMissingRootIsATypedError() throws {

@@ -17,7 +17,8 @@ public enum DefaultIgnores {
 
     /// Whether a path component (file or directory name) is always ignored.
     public static func isIgnored(name: String, isDirectory: Bool) -> Bool {
-        if directoryNames.contains(name) { return true }
+        // Compared directly: cheaper than hashing into `directoryNames` for every file.
+        if name == ".git" || name == ".wbuild" { return true }
         return !isDirectory && isEditorTemporary(fileName: name)
     }
 
@@ -33,33 +34,42 @@ public enum DefaultIgnores {
 
     /// Whether `fileName` (a single name, no `/`) is a temporary file an editor or `sed -i` creates.
     public static func isEditorTemporary(fileName name: String) -> Bool {
-        let bytes = name.utf8
-        guard !bytes.isEmpty else { return false }
-        if name == "4913" { return true }
-        if bytes.last == UInt8(ascii: "~"), bytes.count > 1 { return true }
-        if name.hasSuffix("___jb_tmp___") || name.hasSuffix("___jb_old___") { return true }
-        if bytes.count > 2, bytes.first == UInt8(ascii: "#"), bytes.last == UInt8(ascii: "#") { return true }
-        if bytes.first == UInt8(ascii: ".") {
-            if name.hasPrefix(".#"), bytes.count > 2 { return true }
-            if name.hasSuffix(".kate-swp"), bytes.count > ".kate-swp".utf8.count + 1 { return true }
-            if name.hasPrefix(".goutputstream-"), bytes.count == ".goutputstream-".utf8.count + 6 { return true }
-            if isVimSwap(bytes) { return true }
+        withBytes(name) { isEditorTemporary(bytes: $0) }
+    }
+
+    static func isEditorTemporary(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        guard count > 0 else { return false }
+        let first = bytes[0], last = bytes[count - 1]
+        if last == UInt8(ascii: "~") { return count > 1 }
+        if first == UInt8(ascii: "#") { return count > 2 && last == UInt8(ascii: "#") }
+        if last == UInt8(ascii: "_") {
+            return hasSuffix(bytes, "___jb_tmp___") || hasSuffix(bytes, "___jb_old___")
         }
-        return isSedTemporary(bytes)
+        if first == UInt8(ascii: ".") {
+            if count > 2, bytes[1] == UInt8(ascii: "#") { return true }
+            if count > 10, hasSuffix(bytes, ".kate-swp") { return true }
+            if count == 21, hasPrefix(bytes, ".goutputstream-") { return true }
+            return isVimSwap(bytes)
+        }
+        if count == 4 { return hasPrefix(bytes, "4913") }
+        return count == 9 && isSedTemporary(bytes)
     }
 
     /// `.name.swp`, `.name.swo`, … `.name.swa` and `.name.swx`: dot, a name, `.sw` and one letter.
-    private static func isVimSwap(_ bytes: String.UTF8View) -> Bool {
-        guard bytes.count >= 6 else { return false }
-        let tail = bytes.suffix(4)
-        guard tail.starts(with: ".sw".utf8), let letter = tail.last else { return false }
+    private static func isVimSwap(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        guard count >= 6, bytes[count - 4] == UInt8(ascii: "."), bytes[count - 3] == UInt8(ascii: "s"),
+              bytes[count - 2] == UInt8(ascii: "w") else { return false }
+        let letter = bytes[count - 1]
         return (UInt8(ascii: "a")...UInt8(ascii: "p")).contains(letter) || letter == UInt8(ascii: "x")
     }
 
-    private static func isSedTemporary(_ bytes: String.UTF8View) -> Bool {
-        guard bytes.count == 9, bytes.starts(with: "sed".utf8) else { return false }
+    /// `sed` and six letters or digits, at least one of them not a lowercase letter.
+    private static func isSedTemporary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hasPrefix(bytes, "sed") else { return false }
         var sawNonLowercase = false
-        for byte in bytes.dropFirst(3) {
+        for byte in bytes[3...] {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"): continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): sawNonLowercase = true
@@ -67,5 +77,21 @@ public enum DefaultIgnores {
             }
         }
         return sawNonLowercase
+    }
+
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard bytes.count >= length else { return false }
+        let start = prefix.utf8Start
+        for index in 0..<length where bytes[index] != start[index] { return false }
+        return true
+    }
+
+    private static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {
+        let length = suffix.utf8CodeUnitCount
+        guard bytes.count >= length else { return false }
+        let start = suffix.utf8Start, offset = bytes.count - length
+        for index in 0..<length where bytes[offset + index] != start[index] { return false }
+        return true
     }
 }

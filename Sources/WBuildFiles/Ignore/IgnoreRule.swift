@@ -54,12 +54,3 @@ public struct IgnoreRule: Sendable, Equatable, CustomStringConvertible {
         return false
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces, tabs, CR and LF (Go's `TrimSpace` for ASCII).
-    var trimmingWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
-    }
-}

@@ -10,25 +10,43 @@ struct WalkedFile {
     var isExecutable: Bool
     var fingerprint: StatFingerprint
     var digest: FileDigest?
+    /// Index of its job in the hash pipeline when `digest` was not cached.
+    var jobIndex: Int?
 }
 
 /// Walks directories with `readdir` + `fstatat` (never following symlinks), keeping
 /// only what the source set contains, answering digests from the stat cache where the
-/// fingerprint still matches. Files come out in path order within each walked directory.
+/// fingerprint still matches, and handing the rest to the hash pipeline as it goes.
+/// Files come out in path order within each walked directory.
 struct DirectoryWalker {
     let sourceSet: SourceSet
+    let pipeline: HashPipeline
     var files: [WalkedFile] = []
     var problems: [ScanProblem] = []
     var statistics = ScanStatistics()
 
-    init(sourceSet: SourceSet) {
+    init(sourceSet: SourceSet, pipeline: HashPipeline) {
         self.sourceSet = sourceSet
+        self.pipeline = pipeline
     }
 
     private struct Child {
-        var name: [CChar]          // NUL-terminated
-        var sortKey: [UInt8]       // name bytes, with "/" appended for directories
+        var name: String
         var isDirectory: Bool
+
+        /// Path order of siblings: a directory sorts as if its name ended in `/`, so the
+        /// walk emits whole relative paths in byte order.
+        static func precedes(_ lhs: Child, _ rhs: Child) -> Bool {
+            withBytes(lhs.name) { left in
+                withBytes(rhs.name) { right in
+                    let common = min(left.count, right.count)
+                    for index in 0..<common where left[index] != right[index] { return left[index] < right[index] }
+                    let nextLeft = left.count > common ? Int(left[common]) : (lhs.isDirectory ? 0x2F : -1)
+                    let nextRight = right.count > common ? Int(right[common]) : (rhs.isDirectory ? 0x2F : -1)
+                    return nextLeft < nextRight
+                }
+            }
+        }
     }
 
     /// Walks the directory open at `directoryFD` (taking ownership of it), whose path
@@ -44,31 +62,33 @@ struct DirectoryWalker {
         statistics.directoriesRead += 1
         var children: [Child] = []
         while let entry = readdir(stream) {
-            var name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> [CChar] in
-                let chars = raw.assumingMemoryBound(to: CChar.self)
-                return Array(chars[0..<(chars.firstIndex(of: 0) ?? chars.count)])
+            let decoded = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> String? in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                return String(validating: bytes[0..<(bytes.firstIndex(of: 0) ?? bytes.count)], as: UTF8.self)
             }
-            if name == [46] || name == [46, 46] { continue }
+            guard let name = decoded else {
+                // Paths are Strings throughout (globs, JSON, the tree hash): say so rather than drop it silently.
+                problems.append(ScanProblem(relativePath: relativeDirectory,
+                                            error: SystemError("readdir", path: relativeDirectory, errno: Errno(rawValue: EILSEQ),
+                                                               hint: "a name in this directory is not valid UTF-8; rename it")))
+                continue
+            }
+            if name == "." || name == ".." { continue }
             var type = entry.pointee.d_type
-            name.append(0)
             if type == UInt8(DT_UNKNOWN) {
-                guard case .success(let status) = FileSystemCalls.status(in: directoryFD, name) else { continue }
+                guard case .success(let status) = name.withCString({ FileSystemCalls.status(in: directoryFD, $0) }) else { continue }
                 type = status.isDirectory ? UInt8(DT_DIR) : status.isSymbolicLink ? UInt8(DT_LNK) : status.isRegularFile ? UInt8(DT_REG) : 0
             }
             guard type == UInt8(DT_DIR) || type == UInt8(DT_REG) || type == UInt8(DT_LNK) else { continue }
-            let isDirectory = type == UInt8(DT_DIR)
-            var key = name.dropLast().map { UInt8(bitPattern: $0) }
-            if isDirectory { key.append(0x2F) }
-            children.append(Child(name: name, sortKey: key, isDirectory: isDirectory))
+            children.append(Child(name: name, isDirectory: type == UInt8(DT_DIR)))
         }
-        children.sort { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
+        children.sort(by: Child.precedes)
         let prefix = relativeDirectory.isEmpty ? "" : relativeDirectory + "/"
         for child in children {
-            let nameString = String(decoding: child.name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let relativePath = prefix + nameString
+            let relativePath = prefix + child.name
             if child.isDirectory {
                 guard sourceSet.mayContain(directory: relativePath, ancestorsChecked: true) else { continue }
-                switch FileSystemCalls.openDirectory(in: directoryFD, child.name) {
+                switch child.name.withCString({ FileSystemCalls.openDirectory(in: directoryFD, $0) }) {
                 case .success(let childFD):
                     walk(directoryFD: childFD, relativeDirectory: relativePath, cache: cache)
                 case .failure(let errno) where errno == .noSuchFile || errno == .notDirectory || errno.rawValue == ELOOP:
@@ -78,7 +98,7 @@ struct DirectoryWalker {
                 }
             } else {
                 let admitted = withBytes(relativePath) {
-                    sourceSet.contains(bytes: $0, name: Substring(nameString), ancestorsChecked: true)
+                    sourceSet.contains(bytes: $0, name: child.name, ancestorsChecked: true)
                 }
                 guard admitted else { continue }
                 visitFile(in: directoryFD, name: child.name, relativePath: relativePath, cache: cache)
@@ -87,9 +107,9 @@ struct DirectoryWalker {
     }
 
     /// Examines one non-directory entry: `lstat`, then the cache, or the link target.
-    mutating func visitFile(in directoryFD: Int32, name: [CChar], relativePath: String, cache: StatCache) {
+    mutating func visitFile(in directoryFD: Int32, name: String, relativePath: String, cache: StatCache) {
         let status: stat
-        switch FileSystemCalls.status(in: directoryFD, name) {
+        switch name.withCString({ FileSystemCalls.status(in: directoryFD, $0) }) {
         case .success(let value): status = value
         case .failure(let errno) where errno == .noSuchFile: return
         case .failure(let errno):
@@ -100,11 +120,16 @@ struct DirectoryWalker {
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
             let cached = cache.digest(for: relativePath, matching: fingerprint)
-            if cached != nil { statistics.cacheHits += 1 }
+            var jobIndex: Int?
+            if cached != nil {
+                statistics.cacheHits += 1
+            } else {
+                jobIndex = pipeline.add(HashJob(relativePath: relativePath, expectedSize: fingerprint.size))
+            }
             files.append(WalkedFile(relativePath: relativePath, kind: .file, isExecutable: status.isOwnerExecutable,
-                                    fingerprint: fingerprint, digest: cached))
+                                    fingerprint: fingerprint, digest: cached, jobIndex: jobIndex))
         } else if status.isSymbolicLink {
-            switch FileSystemCalls.readLink(in: directoryFD, name, sizeHint: Int(clamping: status.st_size)) {
+            switch name.withCString({ FileSystemCalls.readLink(in: directoryFD, $0, sizeHint: Int(clamping: status.st_size)) }) {
             case .success(let target):
                 var linkFingerprint = fingerprint
                 linkFingerprint.size = UInt64(target.count)

@@ -15,4 +15,14 @@ public struct TreeChanges: Sendable, Equatable {
 
     /// Every changed path, in path order.
     public var allPaths: [String] { (added + modified + removed).sorted(by: PathOrder.precedes) }
+
+    /// A short list for a build reason, e.g. `api/src/main.js, api/src/util.js and 3 more`;
+    /// `""` when nothing changed.
+    public func summary(limit: Int = 3) -> String {
+        let paths = allPaths
+        guard !paths.isEmpty else { return "" }
+        let shown = paths.prefix(max(1, limit)).joined(separator: ", ")
+        let rest = paths.count - min(paths.count, max(1, limit))
+        return rest > 0 ? "\(shown) and \(rest) more" : shown
+    }
 }

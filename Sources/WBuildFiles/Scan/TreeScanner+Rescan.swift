@@ -12,18 +12,20 @@ extension TreeScanner {
     public func rescan(_ snapshot: TreeSnapshot, changedPaths: some Sequence<String>,
                        cache: inout StatCache) throws(FilesError) -> ScanResult {
         let roots = Self.outermostPaths(changedPaths.map(relativeToRoot))
-        if roots.contains("") { return try scan(cache: &cache) }
+        // A burst as big as the tree (a branch switch) is cheaper as one walk with the cache.
+        if roots.contains("") || roots.count > max(256, snapshot.entries.count / 8) { return try scan(cache: &cache) }
         let startedAt = options.clock()
         let rootFD = try openRoot()
         defer { close(rootFD) }
-        var walker = DirectoryWalker(sourceSet: sourceSet)
+        var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
+        var parents = ParentDirectories(rootFD: rootFD)
+        defer { parents.close() }
         for path in roots where admitsAncestors(of: path) {
-            revisit(path, rootFD: rootFD, walker: &walker, cache: cache)
+            revisit(path, parents: &parents, walker: &walker, cache: cache)
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        var fresh = finish(walker.files, rootFD: rootFD, startedAt: startedAt, cache: &cache,
-                           statistics: &statistics, problems: &problems)
+        var fresh = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
         // Drop what was at or beneath each revisited path, then merge in what is there now.
@@ -54,16 +56,14 @@ extension TreeScanner {
     }
 
     /// Looks at one changed path again, feeding the walker.
-    private func revisit(_ path: String, rootFD: Int32, walker: inout DirectoryWalker, cache: StatCache) {
+    private func revisit(_ path: String, parents: inout ParentDirectories, walker: inout DirectoryWalker, cache: StatCache) {
         let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         let name = String(SourceSet.lastComponent(path))
-        guard case .success(let parentFD) = FileSystemCalls.openDirectoryPath(parent, from: rootFD) else { return }
-        defer { close(parentFD) }
-        let cName = Array(name.utf8CString)
-        guard case .success(let status) = FileSystemCalls.status(in: parentFD, cName) else { return }
+        guard let parentFD = parents.open(parent) else { return }
+        guard case .success(let status) = name.withCString({ FileSystemCalls.status(in: parentFD, $0) }) else { return }
         if status.isDirectory {
             guard sourceSet.mayContain(directory: path) else { return }
-            switch FileSystemCalls.openDirectory(in: parentFD, cName) {
+            switch name.withCString({ FileSystemCalls.openDirectory(in: parentFD, $0) }) {
             case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: path, cache: cache)
             case .failure(let errno) where errno == .noSuchFile || errno == .notDirectory || errno.rawValue == ELOOP: return
             case .failure(let errno):
@@ -71,7 +71,7 @@ extension TreeScanner {
             }
         } else if status.isRegularFile || status.isSymbolicLink {
             guard sourceSet.contains(path) else { return }
-            walker.visitFile(in: parentFD, name: cName, relativePath: path, cache: cache)
+            walker.visitFile(in: parentFD, name: name, relativePath: path, cache: cache)
         }
     }
 
@@ -111,5 +111,30 @@ extension TreeScanner {
             if !covered { outermost.append(path) }
         }
         return outermost
+    }
+}
+
+/// Keeps the most recently opened parent directory open, so sibling paths in a burst
+/// (sorted, so siblings are adjacent) share one component-by-component open.
+private struct ParentDirectories {
+    let rootFD: Int32
+    private var path: String?
+    private var fd: Int32 = -1
+
+    init(rootFD: Int32) { self.rootFD = rootFD }
+
+    /// The descriptor for `relativePath`, or nil when it is gone or not a real directory.
+    mutating func open(_ relativePath: String) -> Int32? {
+        if path == relativePath { return fd >= 0 ? fd : nil }
+        close()
+        path = relativePath
+        if case .success(let opened) = FileSystemCalls.openDirectoryPath(relativePath, from: rootFD) { fd = opened }
+        return fd >= 0 ? fd : nil
+    }
+
+    mutating func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+        path = nil
     }
 }

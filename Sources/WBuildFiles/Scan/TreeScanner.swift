@@ -7,8 +7,8 @@ import WBuildSystem
 /// directories, and hashes only files the `StatCache` cannot vouch for, on `hashingThreads`
 /// threads. Symlinks are recorded, never followed.
 ///
-/// The synchronous methods block: call them from a thread of your own, or use the `async`
-/// variants, which run the scan on a dedicated `Thread`.
+/// `scan` and `rescan` block: call them from a thread of your own, or use
+/// `scanInBackground` / `rescanInBackground`, which run on a dedicated `Thread`.
 public struct TreeScanner: Sendable {
     /// Tuning and seams for tests.
     public struct Options: Sendable {
@@ -54,17 +54,16 @@ public struct TreeScanner: Sendable {
         let startedAt = options.clock()
         let rootFD = try openRoot()
         defer { close(rootFD) }
-        var walker = DirectoryWalker(sourceSet: sourceSet)
+        var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
         switch retryingInterrupts({ openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
         case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: "", cache: cache)
         case .failure(let errno): throw rootError(errno)
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        let entries = finish(walker.files, rootFD: rootFD, startedAt: startedAt, cache: &cache,
-                             statistics: &statistics, problems: &problems)
+        let entries = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         // Forget files that are gone, so the cache does not grow without bound.
-        if cache.count > entries.count {
+        if cache.count > entries.lazy.filter({ $0.kind == .file }).count {
             var kept: [String: StatCache.Entry] = [:]
             kept.reserveCapacity(entries.count)
             for entry in entries {
@@ -94,30 +93,26 @@ public struct TreeScanner: Sendable {
                    hint: "check that the directory exists and is readable")
     }
 
-    /// Hashes what the cache could not answer, records fresh digests in the cache, and
+    func makePipeline(rootFD: Int32) -> HashPipeline {
+        HashPipeline(rootFD: rootFD, bufferSize: options.readBufferSize, threadCount: options.hashingThreads)
+    }
+
+    /// Waits for the hashing the walk started, records fresh digests in the cache, and
     /// returns entries in the walk's order.
-    func finish(_ files: [WalkedFile], rootFD: Int32, startedAt: Int64, cache: inout StatCache,
+    func finish(_ walker: DirectoryWalker, startedAt: Int64, cache: inout StatCache,
                 statistics: inout ScanStatistics, problems: inout [ScanProblem]) -> [FileEntry] {
-        var pending: [Int] = []
-        for (index, file) in files.enumerated() where file.digest == nil { pending.append(index) }
-        var outcomes: [HashOutcome] = []
-        if !pending.isEmpty {
-            let jobs = pending.map { HashJob(relativePath: files[$0].relativePath, expectedSize: files[$0].fingerprint.size) }
-            outcomes = ParallelHasher(jobs: jobs, rootFD: rootFD, bufferSize: options.readBufferSize)
-                .run(threadCount: options.hashingThreads)
-        }
+        let outcomes = walker.pipeline.finish()
+        let files = walker.files
         var entries: [FileEntry] = []
         entries.reserveCapacity(files.count)
-        var pendingCursor = 0
         for file in files {
             if let digest = file.digest {
                 entries.append(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
                                          size: file.fingerprint.size, digest: digest))
                 continue
             }
-            let outcome = outcomes[pendingCursor]
-            pendingCursor += 1
-            switch outcome {
+            guard let jobIndex = file.jobIndex, jobIndex < outcomes.count else { continue }
+            switch outcomes[jobIndex] {
             case .hashed(let digest, let size, let after):
                 statistics.filesHashed += 1
                 statistics.bytesHashed += size

@@ -1,0 +1,82 @@
+/// The snapshot file format, version 1 (little-endian), so a later run can say which inputs
+/// changed since the last build ("inputs changed: api/src/main.js"):
+///
+///     magic "WBTS" | version u32 | entry count u32
+///     entries, in path order: shared-prefix length (varint), suffix length (varint),
+///       suffix bytes, kind u8, executable u8, size u64, digest as four u64 words
+///     checksum u64 (Checksum64 of everything before it)
+///
+/// The tree hash is recomputed on decode, never trusted from the file.
+extension TreeSnapshot {
+    static let magic: [UInt8] = Array("WBTS".utf8)
+    static let formatVersion: UInt32 = 1
+
+    /// The snapshot as bytes for `decode(_:)`.
+    public func encode() -> [UInt8] {
+        var writer = ByteWriter()
+        writer.bytes.reserveCapacity(16 + entries.count * 60)
+        writer.append(contentsOf: Self.magic)
+        writer.append(Self.formatVersion)
+        writer.append(UInt32(clamping: entries.count))
+        var previous: [UInt8] = []
+        for entry in entries {
+            let current = Array(entry.relativePath.utf8)
+            var shared = 0
+            let limit = min(previous.count, current.count)
+            while shared < limit, previous[shared] == current[shared] { shared += 1 }
+            writer.appendVarint(UInt64(shared))
+            writer.appendVarint(UInt64(current.count - shared))
+            writer.append(contentsOf: current[shared...])
+            writer.append(entry.kind.rawValue)
+            writer.append(UInt8(entry.isExecutable ? 1 : 0))
+            writer.append(entry.size)
+            writer.append(entry.digest.word0)
+            writer.append(entry.digest.word1)
+            writer.append(entry.digest.word2)
+            writer.append(entry.digest.word3)
+            previous = current
+        }
+        let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
+        writer.append(checksum)
+        return writer.bytes
+    }
+
+    /// Reads bytes from `encode()`; `nil` on any corruption, truncation or unknown version,
+    /// or when paths are not strictly in order.
+    public static func decode(_ bytes: [UInt8]) -> TreeSnapshot? {
+        bytes.withUnsafeBytes { raw -> TreeSnapshot? in
+            guard raw.count >= 4 + 4 + 4 + 8 else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
+            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
+            guard Checksum64.of(body) == stored else { return nil }
+            var reader = ByteReader(body)
+            guard let magic = reader.readBytes(4), magic.elementsEqual(Self.magic),
+                  reader.read(UInt32.self) == Self.formatVersion,
+                  let count = reader.read(UInt32.self) else { return nil }
+            // Each entry takes at least 2 + 42 bytes: reject absurd counts before reserving.
+            guard Int(count) <= reader.remaining / 44 else { return nil }
+            var entries: [FileEntry] = []
+            entries.reserveCapacity(Int(count))
+            var previous: [UInt8] = []
+            for _ in 0..<count {
+                guard let shared = reader.readVarint(), let suffixLength = reader.readVarint(),
+                      shared <= UInt64(previous.count), suffixLength <= UInt64(reader.remaining),
+                      let suffix = reader.readBytes(Int(suffixLength)) else { return nil }
+                var current = Array(previous[0..<Int(shared)])
+                current.append(contentsOf: suffix)
+                guard previous.isEmpty || previous.lexicographicallyPrecedes(current) else { return nil }
+                guard let kindByte = reader.read(UInt8.self), let kind = FileKind(rawValue: kindByte),
+                      let executable = reader.read(UInt8.self), executable <= 1,
+                      let size = reader.read(UInt64.self), let w0 = reader.read(UInt64.self),
+                      let w1 = reader.read(UInt64.self), let w2 = reader.read(UInt64.self),
+                      let w3 = reader.read(UInt64.self) else { return nil }
+                entries.append(FileEntry(relativePath: String(decoding: current, as: UTF8.self), kind: kind,
+                                         isExecutable: executable == 1, size: size,
+                                         digest: FileDigest(word0: w0, word1: w1, word2: w2, word3: w3)))
+                previous = current
+            }
+            guard reader.remaining == 0 else { return nil }
+            return TreeSnapshot(sortedEntries: entries)
+        }
+    }
+}

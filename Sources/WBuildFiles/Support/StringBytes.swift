@@ -1,0 +1,16 @@
+/// Runs `body` over the UTF-8 bytes of `string` without copying when it is native.
+@inline(__always)
+func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+    let bytes = Array(string.utf8)
+    return bytes.withUnsafeBufferPointer(body)
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs, CR and LF (Go's `TrimSpace` for ASCII).
+    var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
