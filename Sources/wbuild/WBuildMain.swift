@@ -37,6 +37,7 @@ enum WBuildMain {
             case "once": return try await OnceCommand.run(context)
             case "graph": return try GraphCommand.run(context)
             case "watch": return try await WatchCommand.run(context)
+            case "doctor": return await DoctorCommand.run(context)
             case "help":
                 guard let topic = parsed.positionals.first else {
                     console.out(CommandCatalog.overview)

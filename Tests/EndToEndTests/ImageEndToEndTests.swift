@@ -189,3 +189,24 @@ import WBuildTestSupport
         #expect(DockerCLI.run(["image", "inspect", "wbuild-samples/busybox:1"]) != nil)
     }
 }
+
+extension ImageEndToEndTests {
+    @Test func watchRebuildsAnImageWhenItsContextChanges() throws {
+        let project = "wbt-img-watch-\(UUID().uuidString.prefix(6).lowercased())"
+        let dir = try makeProject(project)
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 1 })
+        try dir.write("api/src/index.html", "edited while watching\n")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 2 })
+        #expect(watch.startReasons("image:api").last == "inputs changed: api/src/index.html")
+        // Un-ignoring a file through .dockerignore reshapes the context and rebuilds.
+        try dir.write("api/.dockerignore", "# nothing ignored now\n")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 3 }, "\(watch.stdoutLines.suffix(10))")
+        let images = watch.events.filter { $0["type"] as? String == "node.done" && $0["id"] as? String == "image:api" }
+        let image = try #require(images.last?["image"] as? String)
+        #expect(read("/app/secret.txt", in: image) == "secret")
+    }
+}

@@ -97,7 +97,11 @@ actor WatchSession {
 
     func handle(_ batch: ChangeBatch) async {
         let paths = batch.paths.sorted()
-        if paths.contains(projectFileRelative) {
+        // The project file, or a build context's .dockerignore (it decides what the context is).
+        let reshapes = paths.contains(projectFileRelative) || paths.contains { path in
+            path.hasSuffix(".dockerignore") && engine.project.sources.values.contains { $0.isDockerignore(path) }
+        }
+        if reshapes {
             if paused {
                 reloadAgain = true
             } else {

@@ -63,6 +63,11 @@ public final class SourceRule: NodeRule {
         live.withLock { $0.pending.formUnion(relative) }
     }
 
+    /// Whether `projectPath` is the `.dockerignore` at this source's root (build contexts).
+    public func isDockerignore(_ projectPath: String) -> Bool {
+        projectPath == projectPrefix + ".dockerignore"
+    }
+
     /// Whether a project-relative path could belong to this source (used to map watcher events).
     public func covers(_ projectPath: String) -> Bool {
         if projectPrefix.isEmpty { return sourceSet.contains(projectPath) || sourceSet.mayContain(directory: projectPath) }

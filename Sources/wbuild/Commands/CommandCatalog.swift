@@ -45,6 +45,10 @@ enum CommandCatalog {
                     usage: "wbuild graph [--format text|dot|json]",
                     details: "Shows every node, what it consumes, and why it last ran or did not. Runs nothing.",
                     flags: common + [format]),
+        CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
+                    usage: "wbuild doctor [--json]",
+                    details: "Exit 0 when every check passes (warnings allowed), 3 when one fails.",
+                    flags: common),
         CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
                     details: "", flags: [help]),
     ]

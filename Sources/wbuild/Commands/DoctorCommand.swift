@@ -1,0 +1,24 @@
+import WBuild
+
+/// `wbuild doctor`: one line per check with a fix for each failure; exit 0 when all pass, 3 otherwise.
+enum DoctorCommand {
+    static func run(_ context: CommandContext) async -> Int32 {
+        let checks = await Doctor.run(projectFile: context.projectFile)
+        let console = context.console
+        for check in checks {
+            if context.json {
+                console.out(check.json.rendered)
+                continue
+            }
+            let mark: String
+            switch check.outcome {
+            case .ok: mark = console.paint("✓", .green)
+            case .warning: mark = console.paint("!", .yellow)
+            case .failed: mark = console.paint("✗", .red)
+            }
+            console.out("\(mark) \(check.name): \(check.detail)")
+            if let fix = check.fix { console.out("    fix: \(fix)") }
+        }
+        return checks.contains { $0.outcome == .failed } ? 3 : 0
+    }
+}
