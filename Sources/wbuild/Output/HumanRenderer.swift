@@ -1,10 +1,19 @@
+import Synchronization
 import WBuild
 
 /// Renders events for a person: one status line per node, logs prefixed by node name,
 /// failures with their reason. Cached nodes are shown only with `-v`.
-struct HumanRenderer: Sendable {
+final class HumanRenderer: Sendable {
     let console: Console
     let verbose: Bool
+    /// The change that started the pass now running, for its closing line
+    /// ("web/src/app.js changed → assets (120 ms)").
+    private let pendingChange = Mutex<String?>(nil)
+
+    init(console: Console, verbose: Bool) {
+        self.console = console
+        self.verbose = verbose
+    }
 
     func render(_ event: BuildEvent) {
         switch event {
@@ -20,14 +29,19 @@ struct HumanRenderer: Sendable {
             let prefix = console.paint(prefix: id.name.padding(toLength: max(id.name.count, 8), withPad: " ", startingAt: 0))
             let text = stream == .stderr ? console.paint(line, .yellow) : line
             console.out("\(prefix) │ \(text)")
-        case .change(let paths, let nodes):
+        case .change(let paths, _):
             let shown = paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
-            let targets = nodes.map(\.name).joined(separator: ", ")
-            console.out("\(console.paint("↻", .cyan)) \(shown) changed → \(targets.isEmpty ? "nothing to do" : targets)")
+            pendingChange.withLock { $0 = shown }
+            console.out(console.paint("↻ \(shown) changed", .cyan))
         case .warning(let message):
             console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
-        case .passDone:
-            break
+        case .passDone(let summary):
+            guard let change = pendingChange.withLock({ value -> String? in defer { value = nil }; return value }) else { break }
+            let ran = summary.results.filter { $0.status == .built && $0.id.kind != "source" }.map(\.id.name)
+            let failed = summary.results.filter { $0.status == .failed }.map(\.id.name)
+            var line = "\(change) changed → \(ran.isEmpty ? "nothing to rebuild" : ran.joined(separator: ", ")) (\(Duration.formatted(ms: summary.milliseconds)))"
+            if !failed.isEmpty { line += console.paint("; failed: \(failed.joined(separator: ", "))", .red) }
+            console.out(console.paint("✓", failed.isEmpty ? .green : .red) + " " + line)
         case .workloadState(let id, let state, let detail):
             let style: Console.Style = state == "ready" ? .green : (state == "starting" || state == "building" ? .blue : .yellow)
             console.out("\(console.paint("●", style)) \(id.name) \(console.paint(state, style))\(detail.isEmpty ? "" : "  \(detail)")")
