@@ -73,9 +73,10 @@ struct WatchSuite {
                               into figures: inout WatchFigures, report: inout Report) async throws(BenchError) {
         // Record state first, so the watch's initial pass is a no-op.
         let once = try await ProcessTimer.run(.argv([options.wbuild, "once", "--json", "-f", "wbuild.json"]), in: root)
-        if !once.status.isSuccess {
-            report.problem(BenchError(.commandFailed, "`wbuild once --json` in \(root) ended with \(once.status)",
-                                      detail: once.failureText,
+        if !once.status.isSuccess || OnceResult(once)?.ok != true {
+            let outcome = once.status.isSuccess ? "printed no ok {\"type\":\"result\"} line" : "ended with \(once.status)"
+            report.problem(BenchError(.commandFailed, "`wbuild once --json` in \(root) \(outcome)",
+                                      detail: once.outputText,
                                       hint: "the watch's first pass is then not a no-op; startup figures include hashing"))
         }
         let watch = try StampedProcess.start(.argv([options.wbuild, "watch", "--json", "-f", "wbuild.json"]), in: root)
@@ -90,7 +91,10 @@ struct WatchSuite {
         } catch {
             figures.peakResidentMegabytes = figures.peakResidentMegabytes ?? ProcStat.peakResidentMegabytes(pid: watch.pid)
             _ = await watch.stop()
-            throw error
+            var failure = error
+            failure.hint = failure.hint ?? "the watch suite needs `wbuild watch --json` to run the dirty task and emit"
+                + " `pass.done` after each pass; figures after this step are left out"
+            throw failure
         }
     }
 
