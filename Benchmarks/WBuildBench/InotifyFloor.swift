@@ -20,7 +20,7 @@ struct InotifyFloor {
     func measure() async throws(BenchError) -> Figures {
         let process = try StampedProcess.start(Self.command, in: edits.root)
         do {
-            let figures = try await measure(process)
+            let figures = try await measureRunning(process)
             _ = await process.stop(grace: .seconds(1))
             return figures
         } catch {
@@ -29,7 +29,7 @@ struct InotifyFloor {
         }
     }
 
-    private func measure(_ process: StampedProcess) async throws(BenchError) -> Figures {
+    private func measureRunning(_ process: StampedProcess) async throws(BenchError) -> Figures {
         let ready = try await process.waitFor("\"Watches established.\"", timeout: .seconds(120)) {
             $0.stream == .stderr && $0.text.contains("Watches established")
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads what the report says about the machine: CPUs, memory, kernel, and the date.
 enum Machine {
-    static func context(commit: String) -> MachineContext {
+    static func context(commit: String, wbuild: String) -> MachineContext {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         var names = utsname()
@@ -14,7 +14,8 @@ enum Machine {
                               processors: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
                               memoryMegabytes: memoryMegabytes() ?? 0,
                               commit: commit,
-                              kernel: kernel)
+                              kernel: kernel,
+                              wbuild: wbuild)
     }
 
     /// `MemTotal` from /proc/meminfo.

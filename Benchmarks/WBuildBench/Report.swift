@@ -63,9 +63,11 @@ struct MachineContext: Sendable {
     var memoryMegabytes: Int
     var commit: String
     var kernel: String
+    /// The wbuild executable measured.
+    var wbuild: String
 
     var summary: String {
-        "\(date) · \(processors) CPUs · \(memoryMegabytes) MB RAM · Linux \(kernel) · commit \(commit)"
+        "\(date) · \(processors) CPUs · \(memoryMegabytes) MB RAM · Linux \(kernel) · commit \(commit) · \(wbuild)"
     }
 }
 

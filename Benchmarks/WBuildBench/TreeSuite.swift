@@ -20,6 +20,13 @@ struct TreeSuite {
     static let hashAll = ProcessCommand.shell("find src -type f -print0 | xargs -0 sha256sum > /dev/null")
 
     func run(into report: inout Report) async {
+        if options.wbuildMissing == nil {
+            do {
+                try await measureStartup(into: &report)
+            } catch {
+                report.problem(error)
+            }
+        }
         for files in options.treeSizes {
             do {
                 try await measure(files: files, into: &report)
@@ -27,6 +34,23 @@ struct TreeSuite {
                 report.problem(error)
             }
         }
+    }
+
+    /// The fixed cost every `once` pays, to read small trees' ratios by: `wbuild --version`
+    /// beside `git --version`.
+    private func measureStartup(into report: inout Report) async throws(BenchError) {
+        let directory = workspace.path
+        let wbuildVersion = ProcessCommand.argv([options.wbuild, "--version"])
+        let gitVersion = ProcessCommand.argv(["git", "--version"])
+        try await ProcessTimer.runChecked(wbuildVersion, in: directory)
+        try await ProcessTimer.runChecked(gitVersion, in: directory)
+        var wbuild = Samples(), git = Samples()
+        for _ in 0..<max(options.runs, 5) {
+            wbuild.append(try await ProcessTimer.runChecked(wbuildVersion, in: directory).milliseconds)
+            git.append(try await ProcessTimer.runChecked(gitVersion, in: directory).milliseconds)
+        }
+        report.add(ReportRow(suite: "start", measure: "process start: --version (median)", unit: .milliseconds,
+                             wbuild: wbuild.median, peerName: "git --version", peer: git.median))
     }
 
     private func measure(files: Int, into report: inout Report) async throws(BenchError) {

@@ -25,7 +25,7 @@ struct WatchSuite {
         }
     }
 
-    private var label: String { "watch \(TreeSuite.label(options.watchFiles))" }
+    var label: String { "watch \(TreeSuite.label(options.watchFiles))" }
 
     private func measure(into report: inout Report) async throws(BenchError) {
         let root = try workspace.subdirectory("watch")
@@ -59,16 +59,6 @@ struct WatchSuite {
         addRows(figures, floor: floor, to: &report)
     }
 
-    /// What the wbuild side measured; a figure stays `nil` when the step that takes it failed.
-    private struct WatchFigures {
-        var toPassDone: Double?
-        var toReady: Double?
-        var idleCPUPercent: Double?
-        var taskLatency = Samples()
-        var eventLatency = Samples()
-        var peakResidentMegabytes: Double?
-    }
-
     private func measureWatch(root: String, edits: FileEdits, stampFile: String,
                               into figures: inout WatchFigures, report: inout Report) async throws(BenchError) {
         // Record state first, so the watch's initial pass is a no-op.
@@ -81,7 +71,7 @@ struct WatchSuite {
         }
         let watch = try StampedProcess.start(.argv([options.wbuild, "watch", "--json", "-f", "wbuild.json"]), in: root)
         do {
-            try await measure(watch, edits: edits, stampFile: stampFile, into: &figures, report: &report)
+            try await measureRunning(watch, edits: edits, stampFile: stampFile, into: &figures, report: &report)
             figures.peakResidentMegabytes = ProcStat.peakResidentMegabytes(pid: watch.pid)
             let status = await watch.stop()
             if status != .exited(0), status != .signaled(SIGTERM) {
@@ -98,7 +88,7 @@ struct WatchSuite {
         }
     }
 
-    private func measure(_ watch: StampedProcess, edits: FileEdits, stampFile: String,
+    private func measureRunning(_ watch: StampedProcess, edits: FileEdits, stampFile: String,
                          into figures: inout WatchFigures, report: inout Report) async throws(BenchError) {
         let passDone = try await watch.waitFor("`pass.done` event", timeout: .seconds(120)) { $0.eventType == "pass.done" }
         figures.toPassDone = WallClock.milliseconds(nanoseconds: passDone.arrived - watch.started)
@@ -132,32 +122,6 @@ struct WatchSuite {
             _ = try await watch.waitFor("`pass.done` after edit \(index)", since: written, timeout: .seconds(10)) {
                 $0.eventType == "pass.done"
             }
-        }
-    }
-
-    private func addRows(_ figures: WatchFigures, floor: InotifyFloor.Figures?, to report: inout Report) {
-        let writes = "\(options.writes) writes"
-        report.add(ReportRow(suite: label, measure: "write → task start p50 (\(writes))", unit: .milliseconds,
-                             wbuild: figures.taskLatency.median, peerName: "inotifywait",
-                             peer: floor?.latency.median, goal: .atMost(Double(options.settleMs + 5))))
-        report.add(ReportRow(suite: label, measure: "write → task start p95", unit: .milliseconds,
-                             wbuild: figures.taskLatency.percentile(95), peerName: "inotifywait",
-                             peer: floor?.latency.percentile(95)))
-        report.add(ReportRow(suite: label, measure: "write → node.start event p50", unit: .milliseconds,
-                             wbuild: figures.eventLatency.median, peerName: "inotifywait", peer: floor?.latency.median))
-        report.add(ReportRow(suite: label, measure: "start → first pass.done (no-op)", unit: .milliseconds,
-                             wbuild: figures.toPassDone, peerName: "inotifywait -r ready",
-                             peer: floor?.startupMilliseconds, goal: .atMost(1000)))
-        report.add(ReportRow(suite: label, measure: "start → `\(options.readyEvent)`", unit: .milliseconds,
-                             wbuild: figures.toReady, peerName: "inotifywait -r ready",
-                             peer: floor?.startupMilliseconds, goal: .atMost(1000)))
-        report.add(ReportRow(suite: label, measure: "peak RSS (VmHWM)", unit: .megabytes,
-                             wbuild: figures.peakResidentMegabytes, peerName: "inotifywait",
-                             peer: floor?.peakResidentMegabytes, goal: .atMost(64)))
-        report.add(ReportRow(suite: label, measure: "idle CPU over \(options.idleSeconds) s", unit: .percent,
-                             wbuild: figures.idleCPUPercent, goal: .below(1)))
-        if !figures.taskLatency.isEmpty, figures.taskLatency.count < options.writes {
-            report.suspect("\(label): only \(figures.taskLatency.count) of \(options.writes) writes were timed")
         }
     }
 }

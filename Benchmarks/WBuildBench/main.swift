@@ -39,7 +39,8 @@ if options.keep {
     workspace.remove()
 }
 
-let context = Machine.context(commit: options.commit)
+let context = Machine.context(commit: options.commit, wbuild: options.wbuild.replacingOccurrences(
+    of: FileManager.default.currentDirectoryPath + "/", with: ""))
 print(report.terminalText(context: context))
 if let readme = options.readme {
     do {
