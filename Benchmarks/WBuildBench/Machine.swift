@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads what the report says about the machine: CPUs, memory, kernel, and the date.
+/// Reads what the report says about the machine: CPUs, memory, load, kernel, and the date.
 enum Machine {
     static func context(commit: String, wbuild: String) -> MachineContext {
         let formatter = ISO8601DateFormatter()
@@ -15,7 +15,14 @@ enum Machine {
                               memoryMegabytes: memoryMegabytes() ?? 0,
                               commit: commit,
                               kernel: kernel,
-                              wbuild: wbuild)
+                              wbuild: wbuild,
+                              loadAverage: loadAverage() ?? "?")
+    }
+
+    /// The first three fields of /proc/loadavg.
+    private static func loadAverage() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     /// `MemTotal` from /proc/meminfo.

@@ -4,6 +4,8 @@ import Foundation
 /// tree suite can tell a real no-op (everything `cached`) from one that rebuilt.
 struct OnceResult: Sendable {
     var ok: Bool
+    /// The pass's own duration as wbuild reports it (`ms`), without process start and exit.
+    var milliseconds: Double?
     /// Node status (`built`, `cached`, `failed`, `blocked`) → count.
     var statuses: [String: Int]
 
@@ -12,6 +14,7 @@ struct OnceResult: Sendable {
         for chunk in run.output.reversed() where chunk.stream == .stdout {
             guard let object = JSONLine.object(chunk.line), object["type"] as? String == "result" else { continue }
             ok = object["ok"] as? Bool ?? false
+            milliseconds = (object["ms"] as? NSNumber)?.doubleValue
             var statuses: [String: Int] = [:]
             for node in object["nodes"] as? [[String: Any]] ?? [] {
                 statuses[node["status"] as? String ?? "?", default: 0] += 1

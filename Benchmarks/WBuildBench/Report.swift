@@ -65,9 +65,13 @@ struct MachineContext: Sendable {
     var kernel: String
     /// The wbuild executable measured.
     var wbuild: String
+    /// /proc/loadavg's 1, 5 and 15 minute figures at the end of the run: a busy machine
+    /// widens the spread of both columns.
+    var loadAverage: String
 
     var summary: String {
-        "\(date) · \(processors) CPUs · \(memoryMegabytes) MB RAM · Linux \(kernel) · commit \(commit) · \(wbuild)"
+        "\(date) · \(processors) CPUs · \(memoryMegabytes) MB RAM · load \(loadAverage) · Linux \(kernel)"
+            + " · commit \(commit) · \(wbuild)"
     }
 }
 

@@ -78,6 +78,7 @@ struct TreeSuite {
         }
 
         var cold = Samples(), noop = Samples(), git = Samples(), hash = Samples()
+        var coldReported = Samples(), noopReported = Samples()
         let runs = options.runs(forFiles: files)
         for sample in 1...runs {
             Progress.say("\(label): sample \(sample)/\(runs)")
@@ -87,6 +88,8 @@ struct TreeSuite {
                     cold.append(first.run.milliseconds)
                     let again = try await runOnce(wbuildOnce, in: root, cold: false)
                     noop.append(again.run.milliseconds)
+                    first.result.milliseconds.map { coldReported.append($0) }
+                    again.result.milliseconds.map { noopReported.append($0) }
                     if sample == 1 {
                         checkPass(cold: first.result, noop: again.result, label: label, into: &report)
                     }
@@ -99,6 +102,11 @@ struct TreeSuite {
             hash.append(try await ProcessTimer.runChecked(Self.hashAll, in: root).milliseconds)
         }
         let failed = wbuildError != nil
+        if !failed, let coldPass = coldReported.median, let noopPass = noopReported.median {
+            report.notes.append("\(label): the pass itself, as wbuild's result `ms` reports it (medians): cold "
+                                + "\(Report.format(coldPass)) ms, no-op \(Report.format(noopPass)) ms; the rest of the wall time"
+                                + " is process start, reading the project file, writing state and exit")
+        }
         report.add(ReportRow(suite: label, measure: "no-op once (median of \(runs))", unit: .milliseconds,
                              wbuild: failed ? nil : noop.median, peerName: "git status", peer: git.median,
                              goal: .ratioAtMost(2)))
