@@ -104,15 +104,21 @@ public final class Engine: Sendable {
         return resolved
     }
 
-    /// Persists node records and source file lists; a failure is reported as a warning
-    /// (the next run re-checks more).
-    public func saveState() {
-        for source in project.sources.values { source.persist() }
+    /// Persists node records and, unless `includingCaches` is false (the watch loop between
+    /// changes), the sources' stat caches and file lists. A failure is reported as a warning:
+    /// the next run re-checks more, it never trusts less.
+    public func saveState(includingCaches: Bool = true) {
+        if includingCaches { persistCaches() }
         do {
             try state.save()
         } catch {
             events.emit(.warning("could not save \(state.path): \(error); the next run will re-check what this one did"))
         }
+    }
+
+    /// Writes the sources' stat caches and file lists that changed.
+    public func persistCaches() {
+        for source in project.sources.values { source.persist() }
     }
 
     static func absolutePath(_ path: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import WBuildCore
+import WBuildSystem
 import WBuildFiles
 import WBuildSpec
 import WBuildWatcher
@@ -147,7 +148,7 @@ actor WatchSession {
         let parallelism = options.parallelism
         let task = Task {
             let result = await engine.scheduler.runPass(PassOptions(targets: ready, parallelism: parallelism))
-            engine.saveState()
+            await BlockingWork.run(name: "wbuild.state") { engine.saveState(includingCaches: false) }
             self.passFinished(number, result)
         }
         passes[number] = (graph.closure(of: ready), task)
@@ -165,6 +166,20 @@ actor WatchSession {
             }
         }
         startPasses()
+        if passes.isEmpty && dirty.isEmpty { persistWhenIdle() }
+    }
+
+    /// Stat caches and file lists are written after a second with no pass, off the change path.
+    private var idleGeneration = 0
+    private func persistWhenIdle() {
+        idleGeneration += 1
+        let generation = idleGeneration
+        let engine = self.engine
+        Task {
+            try? await Task.sleep(for: .seconds(1))
+            guard self.passes.isEmpty, self.idleGeneration == generation else { return }
+            await BlockingWork.run(name: "wbuild.caches") { engine.persistCaches() }
+        }
     }
 
     /// Cancels every running node and waits until no pass is in flight.
@@ -214,7 +229,8 @@ actor WatchSession {
         paused = true
         await drainPasses()
         await supervisor.shutdown()
-        engine.saveState()
+        let engine = self.engine
+        await BlockingWork.run(name: "wbuild.state") { engine.saveState() }
         summary.stillFailing = failing.sorted()
     }
 }

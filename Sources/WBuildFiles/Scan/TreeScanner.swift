@@ -18,12 +18,14 @@ public struct TreeScanner: Sendable {
         public var readBufferSize: Int
         /// A file whose mtime or ctime is within this window of the scan's start is
         /// racily clean: it is hashed but not cached, so the next scan reads it again.
+        /// The kernel stamps files from a coarse clock (one tick, 1–10 ms), so 100 ms leaves a
+        /// wide margin; a larger window only makes freshly written trees re-hash on every run.
         public var racyWindowNanoseconds: Int64
         /// Wall-clock time in ns since the epoch (injectable for tests).
         public var clock: @Sendable () -> Int64
 
         public init(hashingThreads: Int = 2, readBufferSize: Int = 1 << 20,
-                    racyWindowNanoseconds: Int64 = 2_000_000_000,
+                    racyWindowNanoseconds: Int64 = 100_000_000,
                     clock: @escaping @Sendable () -> Int64 = TreeScanner.realTimeNanoseconds) {
             self.hashingThreads = max(1, hashingThreads)
             self.readBufferSize = readBufferSize

@@ -19,13 +19,14 @@ public final class SourceRule: NodeRule {
     private struct Live {
         var cache: StatCache?
         var snapshot: TreeSnapshot?
-        /// Whether `snapshot` differs from what `snapshotFile` holds.
+        /// Whether `cache` / `snapshot` differ from what is on disk (saved by `persist`).
+        var cacheUnsaved = false
         var snapshotUnsaved = false
+        /// Root-relative paths the watcher reported since the last evaluation; `""` means rescan all.
+        var pending: Set<String> = []
         /// The last evaluation, reused while the watcher reports nothing for this source.
         var lastEvaluation: Evaluation?
         var trustsWatcher = false
-        /// Root-relative paths the watcher reported since the last evaluation; `""` means rescan all.
-        var pending: Set<String> = []
     }
     private let live = Mutex(Live())
 
@@ -39,15 +40,16 @@ public final class SourceRule: NodeRule {
         self.snapshotFile = SnapshotFile(path: cachePath + ".files")
     }
 
-    /// Writes the file list if it changed since it was last written (called after a pass, and
-    /// when `watch` stops), so the next process can name the files that changed in between.
+    /// Writes the stat cache and the file list if they changed since they were last written.
+    /// Called after `once`, and by `watch` when idle and when it stops — never on the path from
+    /// a change to its rebuild (a 100k-file cache takes ~150 ms to encode).
     public func persist() {
-        let unsaved = live.withLock { state -> TreeSnapshot? in
-            guard state.snapshotUnsaved, let snapshot = state.snapshot else { return nil }
-            state.snapshotUnsaved = false
-            return snapshot
+        let (cache, snapshot) = live.withLock { state -> (StatCache?, TreeSnapshot?) in
+            defer { state.cacheUnsaved = false; state.snapshotUnsaved = false }
+            return (state.cacheUnsaved ? state.cache : nil, state.snapshotUnsaved ? state.snapshot : nil)
         }
-        if let unsaved { try? snapshotFile.save(unsaved) }
+        if let cache { try? cacheFile.save(cache) }
+        if let snapshot { try? snapshotFile.save(snapshot) }
     }
 
     /// Records paths (relative to the project root) that the watcher saw change. `""` asks
@@ -82,49 +84,57 @@ public final class SourceRule: NodeRule {
         if trustsWatcher, let reused = live.withLock({ $0.pending.isEmpty ? $0.lastEvaluation : nil }) {
             return Evaluation(fingerprint: reused.fingerprint, coversFiles: true, payload: reused.payload)
         }
-        var (cache, previous, pending) = live.withLock { state in
-            let taken = (state.cache ?? cacheFile.load(), state.snapshot ?? snapshotFile.load(), state.pending)
+        // Move the cache out of the lock (not copy: a copy of 100k entries would be paid on the
+        // first write), scan, and move it back.
+        let (taken, inMemory, pending) = live.withLock { state in
+            let taken = (state.cache.take(), state.snapshot, state.pending)
             state.pending = []
             return taken
         }
-        let before = cache
+        var cache = taken ?? cacheFile.load()
+        let entriesBefore = cache.count
         let scanner = TreeScanner(sourceSet: sourceSet)
         let result: ScanResult
         do {
-            if let previous, live.withLock({ $0.snapshot != nil }), !pending.contains("") {
-                result = try await scanner.rescanInBackground(previous, changedPaths: Array(pending), cache: &cache)
+            if let inMemory, !pending.contains("") {
+                result = try await scanner.rescanInBackground(inMemory, changedPaths: Array(pending), cache: &cache)
             } else {
                 result = try await scanner.scanInBackground(cache: &cache)
             }
         } catch {
-            live.withLock { $0.pending.formUnion(pending) }
+            live.withLock { state in
+                state.cache = cache
+                state.pending.formUnion(pending)
+            }
             throw NodeFailure("cannot read the files of \(context.id): \(error)",
                               hint: "check that the directory exists and is readable")
         }
-        pending = []
+        let cacheChanged = result.statistics.filesHashed > 0 || cache.count != entriesBefore
+        let treeChanged = inMemory.map { $0.treeHash != result.snapshot.treeHash } ?? true
+        live.withLock { state in
+            state.cache = cache
+            state.cacheUnsaved = state.cacheUnsaved || cacheChanged
+            state.snapshotUnsaved = state.snapshotUnsaved || treeChanged
+            state.snapshot = result.snapshot
+        }
         if let problem = result.problems.first {
             throw NodeFailure("cannot read \(projectPrefix)\(problem.relativePath): \(problem.error)",
                               tail: result.problems.dropFirst().prefix(10).map(\.description),
                               hint: "fix the file's permissions or add it to an ignore rule")
         }
-        let changed = previous.map { result.snapshot.diff(from: $0).allPaths } ?? []
-        live.withLock { state in
-            state.cache = cache
-            if previous?.treeHash != result.snapshot.treeHash {
-                state.snapshotUnsaved = true
-            }
-            state.snapshot = result.snapshot
-        }
-        if cache != before {
-            do {
-                try cacheFile.save(cache)
-            } catch {
-                context.events.emit(.warning("could not save the stat cache \(cacheFile.path): \(error); the next run re-reads these files"))
-            }
-        }
         var builder = FingerprintBuilder(kind: "source")
         builder.add("tree", result.snapshot.treeHash.hexString)
-        let evaluation = Evaluation(fingerprint: builder.finish(), changedPaths: changed.map { projectPrefix + $0 },
+        let fingerprint = builder.finish()
+        let changed: [String]
+        if fingerprint == context.previous?.fingerprint {
+            changed = []
+        } else if let inMemory, !pending.contains("") {
+            changed = Self.changes(at: pending, from: inMemory, to: result.snapshot)
+        } else {
+            // First look in this process: name the files against the list the last run saved.
+            changed = (inMemory ?? snapshotFile.load()).map { result.snapshot.diff(from: $0).allPaths } ?? []
+        }
+        let evaluation = Evaluation(fingerprint: fingerprint, changedPaths: changed.map { projectPrefix + $0 },
                                     coversFiles: true, payload: result.snapshot)
         live.withLock { $0.lastEvaluation = evaluation }
         return evaluation
@@ -138,6 +148,19 @@ public final class SourceRule: NodeRule {
     }
 
     public func checkOutput(_ record: NodeRecord, _ context: NodeContext) async -> OutputCheck { .present }
+
+    /// The files that differ between `old` and `new` among the reported `paths`, found by lookup
+    /// rather than a walk of both lists; a path that is a directory (no entry in either) falls
+    /// back to a full diff, which only renames and removals of directories need.
+    static func changes(at paths: Set<String>, from old: TreeSnapshot, to new: TreeSnapshot) -> [String] {
+        var changed: [String] = []
+        for path in paths.sorted() {
+            let before = old[path], after = new[path]
+            if before == nil && after == nil { return new.diff(from: old).allPaths }
+            if before != after { changed.append(path) }
+        }
+        return changed
+    }
 
     public func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput {
         let snapshot = evaluation.payload as? TreeSnapshot
