@@ -1,0 +1,305 @@
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// Brings `plan`'s containers to `fingerprint`, idempotently, and returns once every
+    /// replica is ready (its readiness probe passed, or it runs when it has none).
+    ///
+    /// - Replicas already running with this fingerprint (labelled `dev.wbuild.fingerprint`) are
+    ///   adopted as they are, also when another wbuild process started them.
+    /// - Otherwise new replicas start beside the old ones; only when all are ready are the old
+    ///   ones taken off the network, stopped and removed, so a ready workload never goes dark.
+    ///   (A fixed host port cannot be held twice: then the old replica stops first.)
+    /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
+    /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
+    ///   failure and the last log lines; the old replicas, if any, keep serving.
+    @discardableResult
+    public func up(_ plan: WorkloadPlan, fingerprint: Fingerprint,
+                   beforeStart: @escaping @Sendable (String) async throws -> Void = { _ in },
+                   timeout: Duration = .seconds(60)) async throws(NodeFailure) -> WorkloadState {
+        let deadline = ContinuousClock.now + timeout
+        try await ensureNetwork()
+        try await checkGPUs(plan)
+        startMonitoring()
+        book.withLock { $0.plans[plan.workload] = plan }
+        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, initBinary: initBinary)
+
+        let existing = try await containers(of: plan.workload)
+        let mains = existing.filter { $0.labels[ContainerLabels.sidecar] == nil }
+        var kept: [Int: String] = [:]
+        var stale: [ContainerSummary] = []
+        for container in mains {
+            let replica = Int(container.labels[ContainerLabels.replica] ?? "") ?? -1
+            let current = container.labels[ContainerLabels.fingerprint] == fingerprint.hex && (0..<plan.replicas).contains(replica)
+            if current && container.state == "running" && kept[replica] == nil {
+                kept[replica] = container.id
+            } else if current {
+                // Same generation but not running (or a duplicate): its name is needed again.
+                await remove([container.id] + existing.filter { isSidecar($0, of: container) }.map(\.id), grace: 0)
+            } else {
+                stale.append(container)
+            }
+        }
+        for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            await adopt(id, replica: replica, plan: plan)
+            try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: existing)
+        }
+        let fixedPorts = plan.ports.contains { $0.host != 0 }
+        if fixedPorts && kept.count < plan.replicas && !stale.isEmpty {
+            // A fixed host port cannot be bound twice: the old replicas must go first.
+            await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
+            stale = []
+        }
+        var fresh: [String] = []
+        do {
+            for replica in 0..<plan.replicas where kept[replica] == nil {
+                let id = try await startReplica(replica, blueprint: blueprint, beforeStart: beforeStart)
+                fresh.append(id)
+                kept[replica] = id
+            }
+            try await awaitReady(Array(kept.values), plan: plan, deadline: deadline)
+        } catch {
+            if !stale.isEmpty && stale.contains(where: { $0.state == "running" }) {
+                // Keep the old generation serving; drop the new one that never got ready.
+                await remove(fresh + fresh.flatMap { id in book.withLock { $0.sidecars(of: id) } }, grace: 0)
+            }
+            throw error
+        }
+        for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            startLiveness(id, replica: replica, plan: plan)
+        }
+        await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
+        let state = try await workloadState(plan.workload)
+        emit(plan.workload, .ready, state.urls.joined(separator: " "))
+        return state
+    }
+
+    /// Waits until every replica of `workload` this runtime manages is ready (for `dependsOn`).
+    public func waitReady(workload: String, timeout: Duration) async throws(NodeFailure) {
+        let deadline = ContinuousClock.now + timeout
+        let (ids, plan) = book.withLock { book in
+            (book.tracked.filter { $0.value.workload == workload && $0.value.sidecar == nil }.map(\.key), book.plans[workload])
+        }
+        guard let plan, !ids.isEmpty else {
+            throw NodeFailure("workload `\(workload)` is not running", hint: "bring it up first")
+        }
+        try await awaitReady(ids, plan: plan, deadline: deadline)
+    }
+
+    /// Restarts `workload`'s containers on purpose (not counted as crashes), with their sidecars.
+    public func restart(workload: String) async throws(NodeFailure) {
+        let (ids, plan) = book.withLock { book in
+            (book.tracked.filter { $0.value.workload == workload && $0.value.sidecar == nil }.map(\.key), book.plans[workload])
+        }
+        guard let plan else { throw NodeFailure("workload `\(workload)` is not running", hint: "bring it up first") }
+        for id in ids {
+            do {
+                try await restartContainer(id, plan: plan)
+            } catch {
+                throw engineFailure("restarting \(workload)", error)
+            }
+        }
+    }
+
+    // MARK: - Steps
+
+    func containers(of workload: String) async throws(NodeFailure) -> [ContainerSummary] {
+        do {
+            return try await client.listContainers(labels: [projectLabel, ContainerLabels.workloadFilter(workload)])
+        } catch {
+            throw engineFailure("listing the containers of \(workload)", error)
+        }
+    }
+
+    func isSidecar(_ candidate: ContainerSummary, of main: ContainerSummary) -> Bool {
+        candidate.labels[ContainerLabels.sidecar] != nil
+            && candidate.labels[ContainerLabels.fingerprint] == main.labels[ContainerLabels.fingerprint]
+            && candidate.labels[ContainerLabels.replica] == main.labels[ContainerLabels.replica]
+    }
+
+    private func checkGPUs(_ plan: WorkloadPlan) async throws(NodeFailure) {
+        guard let gpus = plan.resources.gpus, ContainerBlueprint.deviceRequests(gpus) != nil else { return }
+        let runtimes: [String]
+        do {
+            runtimes = try await client.info().runtimes
+        } catch {
+            throw engineFailure("asking the engine for its runtimes", error)
+        }
+        guard runtimes.contains("nvidia") else {
+            throw NodeFailure("workload `\(plan.workload)` asks for GPUs, but the engine has no GPU runtime (runtimes: \(runtimes.joined(separator: ", ")))",
+                              hint: "install the NVIDIA Container Toolkit and register the `nvidia` runtime, or set resources.gpus to 0")
+        }
+    }
+
+    /// Tracks a running container of the right generation without touching it.
+    private func adopt(_ id: String, replica: Int, plan: WorkloadPlan) async {
+        let info = try? await client.inspectContainer(id)
+        let ports = info.map { publishedPorts($0, plan: plan) } ?? []
+        book.withLock { book in
+            if book.tracked[id] == nil {
+                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting, ports: ports)
+            } else {
+                book.tracked[id]?.ports = ports
+            }
+        }
+    }
+
+    /// Creates, prepares and starts one replica and its sidecars; returns its id.
+    private func startReplica(_ replica: Int, blueprint: ContainerBlueprint,
+                              beforeStart: @Sendable (String) async throws -> Void) async throws(NodeFailure) -> String {
+        let plan = blueprint.plan
+        let config: ContainerConfig
+        do {
+            config = try blueprint.replica(replica)
+        } catch {
+            throw error.nodeFailure
+        }
+        let name = blueprint.replicaName(replica)
+        let id: String
+        do {
+            id = try await client.createContainer(name: name, config: config)
+        } catch {
+            throw engineFailure("creating \(name)", error)
+        }
+        book.withLock { $0.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting) }
+        do {
+            try await beforeStart(id)
+        } catch {
+            await remove([id], grace: 0)
+            throw NodeFailure("preparing \(name) before its start failed: \(error)")
+        }
+        do {
+            try await client.startContainer(id)
+        } catch {
+            await remove([id], grace: 0)
+            throw engineFailure("starting \(name)", error)
+        }
+        book.withLock { $0.tracked[id]?.lastStart = .now }
+        let ports = await refreshPorts(id, plan: plan)
+        emit(plan.workload, .starting, "replica \(replica) started as \(name)" + (ports.isEmpty ? "" : " on " + describe(ports)))
+        try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: [])
+        return id
+    }
+
+    /// Starts the plan's sidecars beside `mainID` unless they already run.
+    func ensureSidecars(of mainID: String, replica: Int, blueprint: ContainerBlueprint,
+                        existing: [ContainerSummary]) async throws(NodeFailure) {
+        let plan = blueprint.plan
+        for sidecar in plan.sidecars {
+            let name = ContainerLabels.sidecarName(replicaName: blueprint.replicaName(replica), sidecar: sidecar.name)
+            if let present = existing.first(where: { $0.names.contains("/" + name) }) {
+                if present.state == "running" {
+                    track(sidecar: present.id, name: sidecar.name, of: mainID, plan: plan, replica: replica)
+                    continue
+                }
+                await remove([present.id], grace: 0)
+            }
+            do {
+                let config = try blueprint.sidecar(sidecar, replica: replica, target: mainID)
+                let id = try await client.createContainer(name: name, config: config)
+                track(sidecar: id, name: sidecar.name, of: mainID, plan: plan, replica: replica)
+                try await client.startContainer(id)
+            } catch let error as WorkloadPlanError {
+                throw error.nodeFailure
+            } catch {
+                throw engineFailure("starting sidecar \(name)", error)
+            }
+        }
+    }
+
+    private func track(sidecar id: String, name: String, of mainID: String, plan: WorkloadPlan, replica: Int) {
+        book.withLock { book in
+            if book.tracked[id] == nil {
+                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, sidecar: name, mainID: mainID,
+                                                       phase: .ready)
+            }
+        }
+    }
+
+    /// Polls each replica's readiness until all pass or the deadline passes.
+    func awaitReady(_ ids: [String], plan: WorkloadPlan, deadline: ContinuousClock.Instant) async throws(NodeFailure) {
+        let probes = ProbeRunner(client: client)
+        for id in ids {
+            if let delay = plan.readiness?.initialDelayMs, delay > 0, book.withLock({ $0.tracked[id]?.phase }) == .starting {
+                try? await Task.sleep(for: .milliseconds(delay))
+            }
+            var lastFailure = "it never ran"
+            while true {
+                let tracked = book.withLock { $0.tracked[id] }
+                if tracked?.phase == .ready { break }
+                let info = try? await client.inspectContainer(id)
+                if let info, info.state.running {
+                    let ports = tracked?.ports ?? publishedPorts(info, plan: plan)
+                    guard let readiness = plan.readiness else {
+                        markReady(id, plan: plan)
+                        break
+                    }
+                    switch await probes.check(readiness, containerID: id, ports: ports) {
+                    case .success:
+                        markReady(id, plan: plan)
+                    case .failure(let failure):
+                        lastFailure = failure.message
+                        book.withLock { $0.tracked[id]?.health = "failing" }
+                    }
+                    if book.withLock({ $0.tracked[id]?.phase }) == .ready { break }
+                } else if let info {
+                    lastFailure = "it exited with code \(info.state.exitCode)" + (info.state.oomKilled ? " (OOM killed)" : "")
+                } else {
+                    lastFailure = "its container is gone"
+                }
+                if Task.isCancelled || ContinuousClock.now >= deadline {
+                    let replica = tracked?.replica ?? 0
+                    throw NodeFailure("workload `\(plan.workload)` replica \(replica) was not ready in time: \(lastFailure)",
+                                      tail: await lastLogLines(id),
+                                      hint: "see `wbuild logs \(plan.workload)`; the readiness probe and the timeout are in wbuild.json / --timeout")
+                }
+                try? await Task.sleep(for: .milliseconds(max(50, min(plan.readiness?.intervalMs ?? 200, 1000))))
+            }
+        }
+    }
+
+    func markReady(_ id: String, plan: WorkloadPlan) {
+        book.withLock { book in
+            book.tracked[id]?.phase = .ready
+            book.tracked[id]?.health = plan.readiness == nil ? nil : "passing"
+        }
+    }
+
+    func lastLogLines(_ id: String, count: Int = 20) async -> [String] {
+        var lines: [String] = []
+        do {
+            for try await line in try await client.logs(id, tail: count) {
+                lines.append(line.text)
+            }
+        } catch {
+            lines.append("(logs unavailable: \(error))")
+        }
+        return lines
+    }
+
+    /// Re-reads the host ports of `id` (they change on every start) and records them.
+    @discardableResult
+    func refreshPorts(_ id: String, plan: WorkloadPlan) async -> [PublishedPort] {
+        guard let info = try? await client.inspectContainer(id) else { return [] }
+        let ports = publishedPorts(info, plan: plan)
+        book.withLock { $0.tracked[id]?.ports = ports }
+        return ports
+    }
+
+    func publishedPorts(_ info: ContainerInfo, plan: WorkloadPlan?) -> [PublishedPort] {
+        let declared = ContainerLabels.decodePorts(info.labels[ContainerLabels.ports])
+        return declared.compactMap { port in
+            guard let binding = info.ports["\(port.container)/tcp"]?.first,
+                  let hostPort = binding.hostPort.flatMap(Int.init) else { return nil }
+            return PublishedPort(name: port.name, container: port.container, hostIP: binding.hostIp ?? "",
+                                 hostPort: hostPort, protocol: port.protocol, isDebug: port.isDebug)
+        }
+    }
+
+    func describe(_ ports: [PublishedPort]) -> String {
+        ports.map { port in
+            port.isDebug ? "debugger on \(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
+                : port.url ?? "\(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
+        }.joined(separator: ", ")
+    }
+}
