@@ -24,8 +24,8 @@ struct ProbeRunner: Sendable {
                     return .failure(failure)
                 }
             }
-            let seconds = String(ContainerBlueprint.seconds(ms: probe.timeoutMs))
-            return await exec(["wget", "-q", "-T", seconds, "-O", "/dev/null", "http://127.0.0.1:\(port)\(path)"],
+            // No `-T`: the exec has its own deadline (and busybox-static's wget crashes on -T).
+            return await exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)\(path)"],
                               containerID: containerID, timeout: timeout, what: "GET \(path) on port \(port)")
         case .tcp(let port):
             if let published = ports.first(where: { $0.container == port }) {
