@@ -66,13 +66,11 @@ struct UpTests {
                 "stuck", "echo booting-forever && exec httpd -f -p 8080 -h /",
                 ports: [PortSpec(container: 8080, protocol: .http)],
                 readiness: ProbeSpec(check: .http(path: "/never-there", port: 8080), intervalMs: 100))
-            await #expect {
+            let failure = await #expect(throws: NodeFailure.self) {
                 try await harness.up("stuck", in: [stuck], timeout: .seconds(3))
-            } throws: { error in
-                guard let failure = error as? NodeFailure else { return false }
-                return failure.message.contains("stuck") && failure.message.contains("not ready")
-                    && failure.tail.contains { $0.contains("booting-forever") }
             }
+            #expect(failure?.message.contains("`stuck` replica 0 was not ready") == true)
+            #expect(failure?.tail.contains { $0.contains("booting-forever") } == true, "tail: \(failure?.tail ?? [])")
         }
     }
 
