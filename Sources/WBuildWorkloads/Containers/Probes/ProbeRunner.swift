@@ -3,8 +3,8 @@ import WBuildSpec
 
 /// Runs one readiness or liveness check against a container: an HTTP GET or a TCP connect on
 /// the published 127.0.0.1 port when the probed port is published (from the host, like a
-/// user), otherwise inside the container through the engine (`wget` / `nc`); an `exec` probe
-/// runs its command through the engine.
+/// user), otherwise inside the container through the engine (`wget`, or `sh` + `nc`, which the
+/// image must have); an `exec` probe runs its command through the engine.
 struct ProbeRunner: Sendable {
     let client: DockerClient
 
@@ -32,7 +32,8 @@ struct ProbeRunner: Sendable {
                 return await LoopbackHTTP.connects(host: Self.dialable(published.hostIP), port: published.hostPort, timeout: timeout)
             }
             let seconds = String(ContainerBlueprint.seconds(ms: probe.timeoutMs))
-            return await exec(["nc", "-z", "-w", seconds, "127.0.0.1", String(port)], containerID: containerID,
+            // busybox nc has no -z: connect with stdin at EOF, which exits 0 once connected.
+            return await exec(["sh", "-c", "nc -w \(seconds) 127.0.0.1 \(port) </dev/null"], containerID: containerID,
                               timeout: timeout, what: "connect to port \(port)")
         case .exec(let command):
             return await exec(command, containerID: containerID, timeout: timeout, what: command.joined(separator: " "))
