@@ -16,6 +16,7 @@ extension WorkloadRuntime {
         let volumeNames = Set(containers.flatMap { container in
             (container.labels[ContainerLabels.volumes] ?? "").split(separator: ",").map(String.init)
         })
+        let workloads = Set(containers.compactMap { $0.labels[ContainerLabels.workload] }).sorted()
         let sidecars = containers.filter { $0.labels[ContainerLabels.sidecar] != nil }.map(\.id)
         await remove(sidecars, grace: 0)
         await remove(containers.filter { $0.labels[ContainerLabels.sidecar] == nil }.map(\.id), grace: 0)
@@ -32,6 +33,7 @@ extension WorkloadRuntime {
             book.networkID = nil
             book.plans = [:]
         }
+        for workload in workloads { emit(workload, .stopped, "removed by down") }
         guard volumes else { return }
         do {
             let labelled = try await client.listVolumes(labels: [projectLabel]).map(\.name)

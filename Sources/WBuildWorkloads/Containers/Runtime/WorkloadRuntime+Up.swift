@@ -69,6 +69,11 @@ extension WorkloadRuntime {
             startLiveness(id, replica: replica, plan: plan)
         }
         await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
+        // Sidecars left by an earlier generation whose replica is gone (a wbuild that died mid-way).
+        let strays = existing.filter {
+            $0.labels[ContainerLabels.sidecar] != nil && $0.labels[ContainerLabels.fingerprint] != fingerprint.hex
+        }
+        await remove(strays.map(\.id), grace: 0)
         let state = try await workloadState(plan.workload)
         emit(plan.workload, .ready, state.urls.joined(separator: " "))
         return state
