@@ -9,9 +9,10 @@ import WBuildSpec
 struct ReplaceTests {
     @Test func replacingAReadyWorkloadKeepsItAnswering() async throws {
         try await RuntimeHarness.with { harness in
-            // A client on the project network asks `web` by name every 50 ms and logs each answer.
+            // A client on the project network asks `web` by name every 50 ms and logs each answer:
+            // FAILED-1 when nobody answered (refused, unknown name), FAILED-143 when a request hung.
             let client = shellWorkload(
-                "client", "while true; do wget -q -O - http://web:8080/ || echo FAILED; sleep 0.05; done")
+                "client", "while true; do timeout 3 wget -q -O - http://web:8080/ || echo FAILED-$?; sleep 0.05; done")
             let v1 = webWorkload("web", page: "version-1")
             let v2 = webWorkload("web", page: "version-2")
             let first = try await harness.up("web", in: [v1, client])
@@ -26,7 +27,10 @@ struct ReplaceTests {
             #expect(try await eventually { try await answers(harness).count >= answeredBeforeSwapEnded + 6 })
 
             let seen = try await answers(harness)
-            #expect(!seen.contains("FAILED"), "a request failed during the swap: \(seen)")
+            // There was always a ready server for a new request. (A request in flight to the old
+            // replica at the instant it leaves the network can be cut: at most that one.)
+            #expect(!seen.contains { $0.hasPrefix("FAILED") && $0 != "FAILED-143" }, "no server answered: \(seen)")
+            #expect(seen.filter { $0 == "FAILED-143" }.count <= 1, "\(seen)")
             #expect(seen.suffix(5).allSatisfy { $0 == "version-2" }, "\(seen.suffix(5))")
             // The old container is gone.
             let left = try await harness.labelledContainers().filter { $0.labels[ContainerLabels.workload] == "web" }

@@ -4,9 +4,10 @@ import WBuildDocker
 extension WorkloadRuntime {
     /// Removes every container and the network labelled with this project, and with
     /// `volumes` the project's named volumes too. Idempotent: nothing to remove is fine.
-    /// Stops this runtime's background work first, so removals are not taken for crashes.
+    /// Stops this runtime's background work first, so removals are not taken for crashes; a
+    /// later `up` on the same runtime starts it again.
     public func down(volumes: Bool = false) async throws(NodeFailure) {
-        shutdown()
+        stopBackgroundWork()
         let containers: [ContainerSummary]
         do {
             containers = try await client.listContainers(labels: [projectLabel])

@@ -55,11 +55,16 @@ public final class WorkloadRuntime: Sendable {
         return id
     }
 
-    /// Stops this runtime's background work (event monitor, probes, pending restarts); the
-    /// containers keep running.
+    /// Stops this runtime's background work (event monitor, probes, pending restarts) for
+    /// good; the containers keep running. For a wbuild that exits and leaves them up.
     public func shutdown() {
+        book.withLock { $0.shuttingDown = true }
+        stopBackgroundWork()
+    }
+
+    /// Cancels the event monitor, probes and pending restarts; the next `up` starts them again.
+    func stopBackgroundWork() {
         let tasks = book.withLock { book -> [Task<Void, Never>] in
-            book.shuttingDown = true
             let all = book.tasks.values.flatMap { $0 } + (book.monitor.map { [$0] } ?? [])
             book.tasks = [:]
             book.monitor = nil
