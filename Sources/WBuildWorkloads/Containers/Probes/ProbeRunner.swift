@@ -13,7 +13,7 @@ struct ProbeRunner: Sendable {
         let timeout = Duration.milliseconds(max(1, probe.timeoutMs))
         switch probe.check {
         case .http(let path, let port):
-            if let published = ports.first(where: { $0.container == port }) {
+            if let published = ports.first(where: { $0.container == port && Self.isIPv4($0.hostIP) }) {
                 switch await LoopbackHTTP.get(host: Self.dialable(published.hostIP), port: published.hostPort, path: path,
                                               timeout: timeout) {
                 case .success(let answer) where (200..<400).contains(answer.status):
@@ -28,7 +28,7 @@ struct ProbeRunner: Sendable {
             return await exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:\(port)\(path)"],
                               containerID: containerID, timeout: timeout, what: "GET \(path) on port \(port)")
         case .tcp(let port):
-            if let published = ports.first(where: { $0.container == port }) {
+            if let published = ports.first(where: { $0.container == port && Self.isIPv4($0.hostIP) }) {
                 return await LoopbackHTTP.connects(host: Self.dialable(published.hostIP), port: published.hostPort, timeout: timeout)
             }
             let seconds = String(ContainerBlueprint.seconds(ms: probe.timeoutMs))
@@ -54,6 +54,9 @@ struct ProbeRunner: Sendable {
         }
         return outcome ?? .failure(ProbeFailure("`\(what)` did not finish in \(timeout)"))
     }
+
+    /// Whether the probe can dial the published address from the host (IPv4; others are probed inside).
+    static func isIPv4(_ hostIP: String) -> Bool { !hostIP.contains(":") }
 
     /// The address to dial for a published host IP (any-address binds are reached on loopback).
     static func dialable(_ hostIP: String) -> String {
