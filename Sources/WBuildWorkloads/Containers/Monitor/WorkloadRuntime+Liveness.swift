@@ -5,7 +5,7 @@ extension WorkloadRuntime {
     /// failures in a row the container is restarted (with its sidecars). A failing probe
     /// marks the replica unhealthy; passing again marks it ready.
     func startLiveness(_ id: String, replica: Int, plan: WorkloadPlan) {
-        guard let liveness = plan.liveness else { return }
+        guard let liveness = plan.liveness, book.withLock({ $0.livenessWatched.insert(id).inserted }) else { return }
         let task = Task { [weak self, client] in
             let probes = ProbeRunner(client: client)
             var failures = 0

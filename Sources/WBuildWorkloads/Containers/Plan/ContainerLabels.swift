@@ -12,6 +12,8 @@ public enum ContainerLabels {
     /// The published ports with their names and protocols (`name|8080|http|0,…`, last field 1
     /// for the debug port), so another wbuild process can show URLs.
     public static let ports = "dev.wbuild.ports"
+    /// The readiness probe (see `ProbeLabel`), for `status` from another process.
+    public static let readiness = "dev.wbuild.readiness"
     /// The named volumes the container mounts (comma-separated), so `down --volumes` finds them.
     public static let volumes = "dev.wbuild.volumes"
 

@@ -33,7 +33,10 @@ extension WorkloadRuntime {
                 } else {
                     lastFailure = "its container is gone"
                 }
-                if Task.isCancelled || ContinuousClock.now >= deadline {
+                if Task.isCancelled {
+                    throw NodeFailure("workload `\(plan.workload)`: cancelled while waiting for it to be ready")
+                }
+                if ContinuousClock.now >= deadline {
                     let replica = tracked?.replica ?? 0
                     throw NodeFailure("workload `\(plan.workload)` replica \(replica) was not ready in time: \(lastFailure)",
                                       tail: await lastLogLines(id),

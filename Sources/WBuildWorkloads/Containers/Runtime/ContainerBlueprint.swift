@@ -26,6 +26,7 @@ struct ContainerBlueprint {
                 return nil
             }
             if !named.isEmpty { labels[ContainerLabels.volumes] = named.joined(separator: ",") }
+            if let readiness = plan.readiness { labels[ContainerLabels.readiness] = ProbeLabel.encode(readiness) }
         }
         return labels
     }

@@ -28,6 +28,8 @@ struct RuntimeBook: Sendable {
     var retired: Set<String> = []
     /// Background work per container (liveness watch, a pending crash restart).
     var tasks: [String: [Task<Void, Never>]] = [:]
+    /// Replicas whose liveness probe runs.
+    var livenessWatched: Set<String> = []
     /// The plan each workload runs now.
     var plans: [String: WorkloadPlan] = [:]
     var networkID: String?
@@ -39,6 +41,7 @@ struct RuntimeBook: Sendable {
         retired.insert(id)
         tracked.removeValue(forKey: id)
         expectedDies.removeValue(forKey: id)
+        livenessWatched.remove(id)
         return tasks.removeValue(forKey: id) ?? []
     }
 

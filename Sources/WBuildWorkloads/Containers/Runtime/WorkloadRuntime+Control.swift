@@ -20,6 +20,8 @@ extension WorkloadRuntime {
             (book.tracked.filter { $0.value.workload == workload && $0.value.sidecar == nil }.map(\.key), book.plans[workload])
         }
         guard let plan else { throw NodeFailure("workload `\(workload)` is not running", hint: "bring it up first") }
+        await gate.enter(workload)
+        defer { gate.leave(workload) }
         for id in ids {
             do {
                 try await restartContainer(id, plan: plan)

@@ -33,10 +33,19 @@ extension WorkloadRuntime {
             let tracked = book.withLock { $0.tracked[main.id] }
             let sidecars = containers.filter { isSidecar($0, of: main) }
             let phase: WorkloadPhase
+            var health = tracked?.health
+            let ports = publishedPorts(info, plan: nil)
             if let tracked {
                 phase = tracked.phase
             } else if info.state.running {
-                phase = .ready
+                // Started by another wbuild: ask its readiness probe once.
+                if let readiness = ProbeLabel.decode(info.labels[ContainerLabels.readiness]) {
+                    let passed = (try? await ProbeRunner(client: client).check(readiness, containerID: main.id, ports: ports).get()) != nil
+                    health = passed ? "passing" : "failing"
+                    phase = passed ? .ready : .unhealthy
+                } else {
+                    phase = .ready
+                }
             } else if info.state.status == "created" {
                 phase = .starting
             } else {
@@ -46,7 +55,7 @@ extension WorkloadRuntime {
             replicas.append(ReplicaState(
                 replica: Int(main.labels[ContainerLabels.replica] ?? "") ?? 0, containerID: main.id,
                 containerName: String(info.name.drop { $0 == "/" }), phase: phase, engineState: info.state.status,
-                health: tracked?.health, ports: publishedPorts(info, plan: nil), image: info.image,
+                health: health, ports: ports, image: info.image,
                 lastExitCode: tracked?.lastExitCode ?? (exited ? info.state.exitCode : nil),
                 oomKilled: (tracked?.oomKilled ?? false) || info.state.oomKilled, restarts: tracked?.restarts ?? 0,
                 sidecars: Dictionary(sidecars.map { ($0.labels[ContainerLabels.sidecar] ?? "", $0.state) },

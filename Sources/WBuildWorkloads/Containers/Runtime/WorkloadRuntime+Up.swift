@@ -12,12 +12,22 @@ extension WorkloadRuntime {
     ///   (A fixed host port cannot be held twice: then the old replica stops first.)
     /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
     /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
-    ///   failure and the last log lines; the old replicas, if any, keep serving.
+    ///   failure and the last log lines; the old replicas, if any, keep serving. Cancelling
+    ///   `up` ends it the same way, at the next probe.
+    /// - Calls for the same workload run one after the other.
     @discardableResult
     public func up(_ plan: WorkloadPlan, fingerprint: Fingerprint,
                    beforeStart: @escaping @Sendable (String) async throws -> Void = { _ in },
                    timeout: Duration = .seconds(60)) async throws(NodeFailure) -> WorkloadState {
         let deadline = ContinuousClock.now + timeout
+        await gate.enter(plan.workload)
+        defer { gate.leave(plan.workload) }
+        return try await converge(plan, fingerprint: fingerprint, beforeStart: beforeStart, deadline: deadline)
+    }
+
+    private func converge(_ plan: WorkloadPlan, fingerprint: Fingerprint,
+                          beforeStart: @escaping @Sendable (String) async throws -> Void,
+                          deadline: ContinuousClock.Instant) async throws(NodeFailure) -> WorkloadState {
         try await ensureNetwork()
         try await checkGPUs(plan)
         startMonitoring()

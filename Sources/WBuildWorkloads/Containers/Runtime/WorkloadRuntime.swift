@@ -15,6 +15,8 @@ public final class WorkloadRuntime: Sendable {
     let client: DockerClient
     let events: EventSink
     let book = Mutex(RuntimeBook())
+    /// One `up` (or restart) per workload at a time.
+    let gate = WorkloadGate()
     let initBinary: String?
 
     /// - Parameters:
@@ -67,6 +69,7 @@ public final class WorkloadRuntime: Sendable {
         let tasks = book.withLock { book -> [Task<Void, Never>] in
             let all = book.tasks.values.flatMap { $0 } + (book.monitor.map { [$0] } ?? [])
             book.tasks = [:]
+            book.livenessWatched = []
             book.monitor = nil
             return all
         }
