@@ -79,4 +79,22 @@ struct MonitorTests {
             #expect(state.replicas.first?.sidecars == ["peek": "running"])
         }
     }
+
+    @Test func aCrashedWorkloadComesBackWithItsSidecarOnItsNamespace() async throws {
+        try await RuntimeHarness.with { harness in
+            var web = webWorkload("web", page: "back-again")
+            web.sidecars = [SidecarSpec(name: "peek", image: RuntimeHarness.baseImage, command: ["sleep", "600"])]
+            let state = try await harness.up("web", in: [web])
+            let id = try #require(state.replicas.first?.containerID)
+            let peek = try #require(try await harness.labelledContainers().first { $0.labels[ContainerLabels.sidecar] == "peek" })
+            try await harness.client.killContainer(id)  // SIGKILL from outside: a crash
+            #expect(try await eventually {
+                try await harness.runtime.status().first?.replicas.first.map { $0.restarts == 1 && $0.phase == .ready } == true
+            })
+            #expect(harness.details("crash-looping").first?.contains("exited with code 137") == true)
+            #expect(try await eventually {
+                try await harness.exec(peek.id, ["wget", "-q", "-O", "-", "http://127.0.0.1:8080/"]).stdoutText.contains("back-again")
+            })
+        }
+    }
 }

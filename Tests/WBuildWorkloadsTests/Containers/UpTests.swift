@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import WBuildCore
 import WBuildDocker
@@ -102,4 +105,63 @@ struct UpTests {
             }
         }
     }
+
+    @Test func waitReadyAnswersForRunningWorkloadsAndFailsForOthers() async throws {
+        try await RuntimeHarness.with { harness in
+            try await harness.up("web", in: [webWorkload("web", page: "w")])
+            try await harness.runtime.waitReady(workload: "web", timeout: .seconds(10))
+            await #expect(throws: NodeFailure.self) {
+                try await harness.runtime.waitReady(workload: "nope", timeout: .seconds(1))
+            }
+        }
+    }
+
+    @Test func aFixedHostPortIsHandedFromTheOldReplicaToTheNew() async throws {
+        try await RuntimeHarness.with { harness in
+            let port = try freeLoopbackPort()
+            var v1 = webWorkload("web", page: "fixed-1")
+            v1.ports = [PortSpec(name: "http", container: 8080, host: port, protocol: .http)]
+            var v2 = v1
+            v2.env = [KeyValuePair("V", "2")]
+            v2.command = ["mkdir -p /w && echo fixed-2 > /w/index.html && exec httpd -f -p 8080 -h /w"]
+            let first = try await harness.up("web", in: [v1])
+            #expect(first.urls == ["http://127.0.0.1:\(port)"])
+            let second = try await harness.up("web", in: [v2])
+            #expect(second.urls == ["http://127.0.0.1:\(port)"])
+            #expect(await httpGet("http://127.0.0.1:\(port)/")?.body.contains("fixed-2") == true)
+        }
+    }
+
+    @Test func hostDirectoriesAndNamedVolumesAreMounted() async throws {
+        try await RuntimeHarness.with { harness in
+            var web = shellWorkload("files", "exec sleep 600")
+            web.volumes = [VolumeSpec(source: .hostPath("./shared"), target: "/shared", readOnly: true),
+                           VolumeSpec(source: .named("scratch"), target: "/scratch")]
+            let plan = try harness.plan("files", in: [web])  // creates ./shared
+            _ = try harness.root.write("shared/hello.txt", "from-the-host")
+            let state = try await harness.runtime.up(plan, fingerprint: plan.fingerprint())
+            let id = try #require(state.replicas.first?.containerID)
+            #expect(try await harness.exec(id, ["cat", "/shared/hello.txt"]).stdoutText == "from-the-host")
+            #expect(try await harness.exec(id, ["touch", "/shared/nope"]).exitCode != 0, "read-only")
+            #expect(try await harness.exec(id, ["touch", "/scratch/yes"]).exitCode == 0)
+        }
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    try #require(bound == 0 && named == 0)
+    return Int(UInt16(bigEndian: address.sin_port))
 }
