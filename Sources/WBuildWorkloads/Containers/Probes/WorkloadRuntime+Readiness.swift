@@ -1,0 +1,68 @@
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// Polls each replica's readiness until all pass or the deadline passes.
+    func awaitReady(_ ids: [String], plan: WorkloadPlan, deadline: ContinuousClock.Instant) async throws(NodeFailure) {
+        let probes = ProbeRunner(client: client)
+        for id in ids {
+            if let delay = plan.readiness?.initialDelayMs, delay > 0, book.withLock({ $0.tracked[id]?.phase }) == .starting {
+                try? await Task.sleep(for: .milliseconds(delay))
+            }
+            var lastFailure = "it never ran"
+            while true {
+                let tracked = book.withLock { $0.tracked[id] }
+                if tracked?.phase == .ready { break }
+                let info = try? await client.inspectContainer(id)
+                if let info, info.state.running {
+                    let ports = tracked?.ports ?? publishedPorts(info, plan: plan)
+                    guard let readiness = plan.readiness else {
+                        markReady(id, plan: plan)
+                        break
+                    }
+                    switch await probes.check(readiness, containerID: id, ports: ports) {
+                    case .success:
+                        markReady(id, plan: plan)
+                    case .failure(let failure):
+                        lastFailure = failure.message
+                        book.withLock { $0.tracked[id]?.health = "failing" }
+                    }
+                    if book.withLock({ $0.tracked[id]?.phase }) == .ready { break }
+                } else if let info {
+                    lastFailure = "it exited with code \(info.state.exitCode)" + (info.state.oomKilled ? " (OOM killed)" : "")
+                } else {
+                    lastFailure = "its container is gone"
+                }
+                if Task.isCancelled {
+                    throw NodeFailure("workload `\(plan.workload)`: cancelled while waiting for it to be ready")
+                }
+                if ContinuousClock.now >= deadline {
+                    let replica = tracked?.replica ?? 0
+                    throw NodeFailure("workload `\(plan.workload)` replica \(replica) was not ready in time: \(lastFailure)",
+                                      tail: await lastLogLines(id),
+                                      hint: "see `wbuild logs \(plan.workload)`; the readiness probe and the timeout are in wbuild.json / --timeout")
+                }
+                try? await Task.sleep(for: .milliseconds(max(50, min(plan.readiness?.intervalMs ?? 200, 1000))))
+            }
+        }
+    }
+
+    func markReady(_ id: String, plan: WorkloadPlan) {
+        book.withLock { book in
+            book.tracked[id]?.phase = .ready
+            book.tracked[id]?.health = plan.readiness == nil ? nil : "passing"
+        }
+    }
+
+    func lastLogLines(_ id: String, count: Int = 20) async -> [String] {
+        var lines: [String] = []
+        do {
+            for try await line in try await client.logs(id, tail: count) {
+                lines.append(line.text)
+            }
+        } catch {
+            lines.append("(logs unavailable: \(error))")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// The logs of `workload`'s containers (all workloads when nil), sidecars included, each
+    /// line tagged with workload, replica and stream. Without `follow` the stream ends after
+    /// the existing lines; with it, it goes on, and follows containers that start later (a
+    /// replacement, a restart) until the consumer stops iterating.
+    public func logs(workload: String? = nil, follow: Bool = false) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
+        let client = self.client
+        var labels = [projectLabel]
+        if let workload { labels.append(ContainerLabels.workloadFilter(workload)) }
+        let (stream, continuation) = AsyncThrowingStream<WorkloadLogLine, any Error>.makeStream()
+        let task = Task {
+            do {
+                if follow {
+                    try await Self.followLogs(client: client, labels: labels, into: continuation)
+                } else {
+                    for container in try await client.listContainers(labels: labels).sorted(by: Self.logOrder) {
+                        try await Self.copyLogs(client: client, container: container, follow: false, since: nil, into: continuation)
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: Task.isCancelled ? nil : error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    private static func logOrder(_ lhs: ContainerSummary, _ rhs: ContainerSummary) -> Bool {
+        func key(_ container: ContainerSummary) -> (String, String, String, String) {
+            (container.labels[ContainerLabels.workload] ?? "", container.labels[ContainerLabels.replica] ?? "",
+             container.labels[ContainerLabels.sidecar] ?? "", container.names.first ?? "")
+        }
+        return key(lhs) < key(rhs)
+    }
+
+    /// Follows every running container now, and each that starts later (from its start on).
+    private static func followLogs(client: DockerClient, labels: [String],
+                                   into continuation: AsyncThrowingStream<WorkloadLogLine, any Error>.Continuation) async throws {
+        let startedAt = Int64(Date().timeIntervalSince1970)
+        let starts = try await client.events(filters: ["type": ["container"], "label": labels, "event": ["start"]], since: startedAt)
+        // Containers to follow, with where to start: the running ones now, then each that starts.
+        let (targets, targetsIn) = AsyncStream<(ContainerSummary, Int64?)>.makeStream()
+        let discovery = Task {
+            do {
+                for container in try await client.listContainers(labels: labels, all: false) {
+                    targetsIn.yield((container, nil))
+                }
+                for try await event in starts {
+                    if let container = try await client.listContainers(labels: labels).first(where: { $0.id == event.actorID }) {
+                        targetsIn.yield((container, event.time))
+                    }
+                }
+            } catch {}
+            targetsIn.finish()
+        }
+        defer { discovery.cancel() }
+        let following = FollowedContainers()
+        await withTaskGroup(of: Void.self) { group in
+            for await (container, since) in targets {
+                guard following.insert(container.id) else { continue }
+                group.addTask {
+                    try? await copyLogs(client: client, container: container, follow: true, since: since, into: continuation)
+                    following.remove(container.id)
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private static func copyLogs(client: DockerClient, container: ContainerSummary, follow: Bool, since: Int64?,
+                                 into continuation: AsyncThrowingStream<WorkloadLogLine, any Error>.Continuation) async throws {
+        let workload = container.labels[ContainerLabels.workload] ?? "?"
+        let replica = Int(container.labels[ContainerLabels.replica] ?? "") ?? 0
+        let sidecar = container.labels[ContainerLabels.sidecar]
+        for try await line in try await client.logs(container.id, follow: follow, since: since) {
+            let stream: LogStream = line.stream == .stderr ? .stderr : .stdout
+            continuation.yield(WorkloadLogLine(workload: workload, replica: replica, sidecar: sidecar,
+                                               containerID: container.id, stream: stream, text: line.text))
+        }
+    }
+}
+
+/// The containers whose logs are being followed (a restarted container is followed again).
+private final class FollowedContainers: Sendable {
+    private let ids = Mutex<Set<String>>([])
+    func insert(_ id: String) -> Bool { ids.withLock { $0.insert(id).inserted } }
+    func remove(_ id: String) { ids.withLock { _ = $0.remove(id) } }
+}

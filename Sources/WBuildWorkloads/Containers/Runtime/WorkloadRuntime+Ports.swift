@@ -1,0 +1,30 @@
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// Re-reads the host ports of `id` (they change on every start) and records them.
+    @discardableResult
+    func refreshPorts(_ id: String, plan: WorkloadPlan) async -> [PublishedPort] {
+        guard let info = try? await client.inspectContainer(id) else { return [] }
+        let ports = publishedPorts(info, plan: plan)
+        book.withLock { $0.tracked[id]?.ports = ports }
+        return ports
+    }
+
+    func publishedPorts(_ info: ContainerInfo, plan: WorkloadPlan?) -> [PublishedPort] {
+        let declared = ContainerLabels.decodePorts(info.labels[ContainerLabels.ports])
+        return declared.compactMap { port in
+            guard let binding = info.ports["\(port.container)/tcp"]?.first,
+                  let hostPort = binding.hostPort.flatMap(Int.init) else { return nil }
+            return PublishedPort(name: port.name, container: port.container, hostIP: binding.hostIp ?? "",
+                                 hostPort: hostPort, protocol: port.protocol, isDebug: port.isDebug)
+        }
+    }
+
+    func describe(_ ports: [PublishedPort]) -> String {
+        ports.map { port in
+            port.isDebug ? "debugger on \(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
+                : port.url ?? "\(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
+        }.joined(separator: ", ")
+    }
+}

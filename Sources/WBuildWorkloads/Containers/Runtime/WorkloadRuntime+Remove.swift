@@ -1,0 +1,75 @@
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// Retires `ids` (their events are ignored from now on), stops each with `grace`
+    /// milliseconds, and removes it. Containers already gone are fine.
+    func remove(_ ids: [String], grace: Int) async {
+        guard !ids.isEmpty else { return }
+        let tasks = book.withLock { book in ids.flatMap { book.retire($0) } }
+        tasks.forEach { $0.cancel() }
+        let client = self.client
+        let seconds = ContainerBlueprint.seconds(ms: grace)
+        await withTaskGroup(of: Void.self) { group in
+            for id in ids {
+                group.addTask {
+                    if seconds > 0 { try? await client.stopContainer(id, timeout: seconds) }
+                    try? await client.removeContainer(id, force: true)
+                }
+            }
+        }
+    }
+
+    /// Takes old replicas out of service: off the network first (no new connections find
+    /// them), then stopped with the grace period and removed, with their sidecars.
+    func retireAll(_ mains: [ContainerSummary], existing: [ContainerSummary], grace: Int) async {
+        guard !mains.isEmpty else { return }
+        let sidecars = existing.filter { candidate in mains.contains { isSidecar(candidate, of: $0) } }
+        let ids = mains.map(\.id) + sidecars.map(\.id)
+        let tasks = book.withLock { book in ids.flatMap { book.retire($0) } }
+        tasks.forEach { $0.cancel() }
+        let client = self.client
+        let network = networkName
+        await withTaskGroup(of: Void.self) { group in
+            for main in mains where main.state == "running" {
+                group.addTask { try? await client.disconnectNetwork(network, container: main.id, force: true) }
+            }
+        }
+        await remove(sidecars.map(\.id), grace: 0)
+        await remove(mains.map(\.id), grace: grace)
+    }
+
+    /// Restarts `id` on purpose (its `die` is expected), re-reads its ports and restarts its
+    /// sidecars, whose network namespace died with it.
+    func restartContainer(_ id: String, plan: WorkloadPlan) async throws {
+        book.withLock { book in
+            book.expectedDies[id, default: 0] += 1
+            book.tracked[id]?.phase = .starting
+            book.tracked[id]?.restarts += 1
+        }
+        try await client.restartContainer(id, timeout: ContainerBlueprint.seconds(ms: plan.stopGraceMs))
+        book.withLock { $0.tracked[id]?.lastStart = .now }
+        await refreshPorts(id, plan: plan)
+        await restartSidecars(of: id)
+    }
+
+    /// Restarts the sidecars of `mainID` (a sidecar keeps a dead namespace when its workload restarts).
+    func restartSidecars(of mainID: String) async {
+        let sidecars = book.withLock { book in
+            let ids = book.sidecars(of: mainID)
+            for id in ids { book.expectedDies[id, default: 0] += 1 }
+            return ids
+        }
+        for id in sidecars {
+            guard let info = try? await client.inspectContainer(id) else { continue }
+            if info.state.running {
+                try? await client.restartContainer(id, timeout: 1)
+            } else {
+                // Not running: no die will come for it.
+                book.withLock { _ = $0.consumeExpectedDie(id) }
+                try? await client.startContainer(id)
+            }
+            book.withLock { $0.tracked[id]?.lastStart = .now }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import WBuildCore
+import WBuildDocker
+
+extension WorkloadRuntime {
+    /// Brings `plan`'s containers to `fingerprint`, idempotently, and returns once every
+    /// replica is ready (its readiness probe passed, or it runs when it has none).
+    ///
+    /// - Replicas already running with this fingerprint (labelled `dev.wbuild.fingerprint`) are
+    ///   adopted as they are, also when another wbuild process started them.
+    /// - Otherwise new replicas start beside the old ones; only when all are ready are the old
+    ///   ones taken off the network, stopped and removed, so a ready workload never goes dark.
+    ///   (A fixed host port cannot be held twice: then the old replica stops first.)
+    /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
+    /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
+    ///   failure and the last log lines; the old replicas, if any, keep serving. Cancelling
+    ///   `up` ends it the same way, at the next probe.
+    /// - Calls for the same workload run one after the other.
+    @discardableResult
+    public func up(_ plan: WorkloadPlan, fingerprint: Fingerprint,
+                   beforeStart: @escaping @Sendable (String) async throws -> Void = { _ in },
+                   timeout: Duration = .seconds(60)) async throws(NodeFailure) -> WorkloadState {
+        let deadline = ContinuousClock.now + timeout
+        await gate.enter(plan.workload)
+        defer { gate.leave(plan.workload) }
+        return try await converge(plan, fingerprint: fingerprint, beforeStart: beforeStart, deadline: deadline)
+    }
+
+    private func converge(_ plan: WorkloadPlan, fingerprint: Fingerprint,
+                          beforeStart: @escaping @Sendable (String) async throws -> Void,
+                          deadline: ContinuousClock.Instant) async throws(NodeFailure) -> WorkloadState {
+        try await ensureNetwork()
+        try await checkGPUs(plan)
+        startMonitoring()
+        book.withLock { $0.plans[plan.workload] = plan }
+        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, initBinary: initBinary)
+
+        let existing = try await containers(of: plan.workload)
+        let mains = existing.filter { $0.labels[ContainerLabels.sidecar] == nil }
+        var kept: [Int: String] = [:]
+        var stale: [ContainerSummary] = []
+        for container in mains {
+            let replica = Int(container.labels[ContainerLabels.replica] ?? "") ?? -1
+            let current = container.labels[ContainerLabels.fingerprint] == fingerprint.hex && (0..<plan.replicas).contains(replica)
+            if current && container.state == "running" && kept[replica] == nil {
+                kept[replica] = container.id
+            } else if current {
+                // Same generation but not running (or a duplicate): its name is needed again.
+                await remove([container.id] + existing.filter { isSidecar($0, of: container) }.map(\.id), grace: 0)
+            } else {
+                stale.append(container)
+            }
+        }
+        for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            await adopt(id, replica: replica, plan: plan)
+            try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: existing)
+        }
+        let fixedPorts = plan.ports.contains { $0.host != 0 }
+        if fixedPorts && kept.count < plan.replicas && !stale.isEmpty {
+            // A fixed host port cannot be bound twice: the old replicas must go first.
+            await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
+            stale = []
+        }
+        var fresh: [String] = []
+        do {
+            for replica in 0..<plan.replicas where kept[replica] == nil {
+                let id = try await startReplica(replica, blueprint: blueprint, beforeStart: beforeStart)
+                fresh.append(id)
+                kept[replica] = id
+            }
+            try await awaitReady(Array(kept.values), plan: plan, deadline: deadline)
+        } catch {
+            if !stale.isEmpty && stale.contains(where: { $0.state == "running" }) {
+                // Keep the old generation serving; drop the new one that never got ready.
+                await remove(fresh + fresh.flatMap { id in book.withLock { $0.sidecars(of: id) } }, grace: 0)
+            }
+            throw error
+        }
+        for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            startLiveness(id, replica: replica, plan: plan)
+        }
+        await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
+        // Sidecars left by an earlier generation whose replica is gone (a wbuild that died mid-way).
+        let strays = existing.filter {
+            $0.labels[ContainerLabels.sidecar] != nil && $0.labels[ContainerLabels.fingerprint] != fingerprint.hex
+        }
+        await remove(strays.map(\.id), grace: 0)
+        let state = try await workloadState(plan.workload)
+        emit(plan.workload, .ready, state.urls.joined(separator: " "))
+        return state
+    }
+
+    func containers(of workload: String) async throws(NodeFailure) -> [ContainerSummary] {
+        do {
+            return try await client.listContainers(labels: [projectLabel, ContainerLabels.workloadFilter(workload)])
+        } catch {
+            throw engineFailure("listing the containers of \(workload)", error)
+        }
+    }
+
+    func isSidecar(_ candidate: ContainerSummary, of main: ContainerSummary) -> Bool {
+        candidate.labels[ContainerLabels.sidecar] != nil
+            && candidate.labels[ContainerLabels.fingerprint] == main.labels[ContainerLabels.fingerprint]
+            && candidate.labels[ContainerLabels.replica] == main.labels[ContainerLabels.replica]
+    }
+
+    private func checkGPUs(_ plan: WorkloadPlan) async throws(NodeFailure) {
+        guard let gpus = plan.resources.gpus, ContainerBlueprint.deviceRequests(gpus) != nil else { return }
+        let runtimes: [String]
+        do {
+            runtimes = try await client.info().runtimes
+        } catch {
+            throw engineFailure("asking the engine for its runtimes", error)
+        }
+        guard runtimes.contains("nvidia") else {
+            throw NodeFailure("workload `\(plan.workload)` asks for GPUs, but the engine has no GPU runtime (runtimes: \(runtimes.joined(separator: ", ")))",
+                              hint: "install the NVIDIA Container Toolkit and register the `nvidia` runtime, or set resources.gpus to 0")
+        }
+    }
+
+    /// Tracks a running container of the right generation without touching it.
+    private func adopt(_ id: String, replica: Int, plan: WorkloadPlan) async {
+        let info = try? await client.inspectContainer(id)
+        let ports = info.map { publishedPorts($0, plan: plan) } ?? []
+        book.withLock { book in
+            if book.tracked[id] == nil {
+                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting, ports: ports)
+            } else {
+                book.tracked[id]?.ports = ports
+            }
+        }
+    }
+
+    /// Creates, prepares and starts one replica and its sidecars; returns its id.
+    private func startReplica(_ replica: Int, blueprint: ContainerBlueprint,
+                              beforeStart: @Sendable (String) async throws -> Void) async throws(NodeFailure) -> String {
+        let plan = blueprint.plan
+        let config: ContainerConfig
+        do {
+            config = try blueprint.replica(replica)
+        } catch {
+            throw error.nodeFailure
+        }
+        let name = blueprint.replicaName(replica)
+        let id: String
+        do {
+            id = try await client.createContainer(name: name, config: config)
+        } catch {
+            throw engineFailure("creating \(name)", error)
+        }
+        book.withLock { $0.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting) }
+        do {
+            try await beforeStart(id)
+        } catch {
+            await remove([id], grace: 0)
+            throw NodeFailure("preparing \(name) before its start failed: \(error)")
+        }
+        do {
+            try await client.startContainer(id)
+        } catch {
+            await remove([id], grace: 0)
+            throw engineFailure("starting \(name)", error)
+        }
+        book.withLock { $0.tracked[id]?.lastStart = .now }
+        let ports = await refreshPorts(id, plan: plan)
+        emit(plan.workload, .starting, "replica \(replica) started as \(name)" + (ports.isEmpty ? "" : " on " + describe(ports)))
+        try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: [])
+        return id
+    }
+}

@@ -1,0 +1,106 @@
+import Synchronization
+import WBuildCore
+import WBuildDocker
+
+/// Runs a project's workloads as containers on the local engine, one runtime per project:
+/// the project network, idempotent `up` (adopt what runs with the same fingerprint, replace
+/// the rest without going dark), probes, crash restarts with backoff from the engine's event
+/// stream, sidecars, `down`, orphans, `status` and `logs`.
+///
+/// Everything it creates is labelled (`ContainerLabels`), so a later runtime, in this process
+/// or another, finds, adopts or removes it. Dropping a runtime leaves containers running;
+/// call `shutdown()` to stop its background work, `down` to remove everything.
+public final class WorkloadRuntime: Sendable {
+    public let project: String
+    let client: DockerClient
+    let events: EventSink
+    let book = Mutex(RuntimeBook())
+    /// One `up` (or restart) per workload at a time.
+    let gate = WorkloadGate()
+    let initBinary: String?
+
+    /// - Parameters:
+    ///   - useEngineInit: run processes under the engine's init (tini) when their argv is known.
+    public init(project: String, client: DockerClient, events: EventSink = .none, useEngineInit: Bool = true) {
+        self.project = project
+        self.client = client
+        self.events = events
+        self.initBinary = useEngineInit ? ProcessWrapping.localInitBinary(host: client.host) : nil
+    }
+
+    var networkName: String { ContainerLabels.networkName(project: project) }
+    var projectLabel: String { ContainerLabels.projectFilter(project) }
+
+    /// Creates the project network `wbuild-<project>` (labelled with the project) unless it
+    /// exists; returns its id.
+    @discardableResult
+    public func ensureNetwork() async throws(NodeFailure) -> String {
+        if let known = book.withLock({ $0.networkID }) { return known }
+        let id: String
+        do {
+            if let existing = try await client.listNetworks(labels: [projectLabel]).first(where: { $0.name == networkName }) {
+                id = existing.id
+            } else {
+                do {
+                    id = try await client.createNetwork(name: networkName, labels: [ContainerLabels.project: project])
+                } catch let error as DockerError where error.status == 409 {
+                    // Created meanwhile by another wbuild process.
+                    guard let raced = try await client.listNetworks(labels: [projectLabel]).first(where: { $0.name == networkName })
+                    else { throw error }
+                    id = raced.id
+                }
+            }
+        } catch {
+            throw engineFailure("creating the network \(networkName)", error)
+        }
+        book.withLock { $0.networkID = id }
+        return id
+    }
+
+    /// Stops this runtime's background work (event monitor, probes, pending restarts) for
+    /// good; the containers keep running. For a wbuild that exits and leaves them up.
+    public func shutdown() {
+        book.withLock { $0.shuttingDown = true }
+        stopBackgroundWork()
+    }
+
+    /// Cancels the event monitor, probes and pending restarts; the next `up` starts them again.
+    func stopBackgroundWork() {
+        let tasks = book.withLock { book -> [Task<Void, Never>] in
+            let all = book.tasks.values.flatMap { $0 } + (book.monitor.map { [$0] } ?? [])
+            book.tasks = [:]
+            book.livenessWatched = []
+            book.monitor = nil
+            return all
+        }
+        tasks.forEach { $0.cancel() }
+    }
+
+    deinit {
+        let tasks = book.withLock { $0.tasks.values.flatMap { $0 } + ($0.monitor.map { [$0] } ?? []) }
+        tasks.forEach { $0.cancel() }
+    }
+
+    func nodeID(_ workload: String) -> NodeID { NodeID(kind: "workload", name: workload) }
+
+    func emit(_ workload: String, _ phase: WorkloadPhase, _ detail: String) {
+        events.emit(.workloadState(nodeID(workload), state: phase.rawValue, detail: detail))
+    }
+
+    func engineFailure(_ what: String, _ error: any Error) -> NodeFailure {
+        if let docker = error as? DockerError {
+            return NodeFailure("\(what): \(docker.message)", hint: docker.hint)
+        }
+        return NodeFailure("\(what): \(error)")
+    }
+
+    /// Adds a background task that belongs to container `id` (cancelled when it is retired).
+    func attach(_ task: Task<Void, Never>, to id: String) {
+        let orphaned = book.withLock { book -> Bool in
+            guard !book.retired.contains(id), !book.shuttingDown else { return true }
+            book.tasks[id, default: []].append(task)
+            return false
+        }
+        if orphaned { task.cancel() }
+    }
+}

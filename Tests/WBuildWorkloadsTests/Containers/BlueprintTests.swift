@@ -1,0 +1,63 @@
+import Testing
+import WBuildCore
+import WBuildDocker
+import WBuildSpec
+@testable import WBuildWorkloads
+
+@Suite("ContainerBlueprint: what the engine is asked to create")
+struct BlueprintTests {
+    let plan = WorkloadPlan(
+        project: "shop", workload: "api", image: "sha256:abc", entrypoint: ["node"], command: ["server.js"],
+        environment: ["A=1"], ports: [PlannedPort(name: "http", container: 8080, protocol: .http),
+                                      PlannedPort(name: "debug", container: 9229, host: 19229, hostIP: "0.0.0.0")],
+        resources: PlannedResources(nanoCpus: 500_000_000, memoryBytes: 1 << 28, gpus: .count(2)),
+        volumes: [PlannedVolume(source: .named("wbuild-shop-cache"), target: "/cache")],
+        sidecars: [PlannedSidecar(name: "metrics", image: "exporter:1", command: ["/exporter"])],
+        debugPort: 9229, stopGraceMs: 2500)
+    let fingerprint = Fingerprint(hex: String(repeating: "ab", count: 32))
+
+    @Test func aReplicaIsPublishedLabelledLimitedAndOnTheProjectNetwork() throws {
+        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, initBinary: "/usr/bin/docker-init")
+        let config = try blueprint.replica(1)
+        #expect(blueprint.replicaName(1) == "wbuild-shop-api-1-abababababab")
+        #expect(config.exposedPorts?.keys.sorted() == ["8080/tcp", "9229/tcp"])
+        #expect(config.hostConfig?.portBindings?["8080/tcp"] == [PortBinding(hostIp: "127.0.0.1", hostPort: "")])
+        #expect(config.hostConfig?.portBindings?["9229/tcp"] == [PortBinding(hostIp: "0.0.0.0", hostPort: "19229")])
+        #expect(config.labels?[ContainerLabels.project] == "shop")
+        #expect(config.labels?[ContainerLabels.workload] == "api")
+        #expect(config.labels?[ContainerLabels.replica] == "1")
+        #expect(config.labels?[ContainerLabels.fingerprint] == fingerprint.hex)
+        #expect(config.labels?[ContainerLabels.volumes] == "wbuild-shop-cache")
+        #expect(config.hostConfig?.networkMode == "wbuild-shop")
+        #expect(config.networkingConfig?.endpointsConfig["wbuild-shop"]?.aliases == ["api"])
+        #expect(config.hostConfig?.nanoCpus == 500_000_000 && config.hostConfig?.memory == 1 << 28)
+        #expect(config.hostConfig?.deviceRequests == [DeviceRequest(driver: "nvidia", count: 2, capabilities: [["gpu"]])])
+        #expect(config.entrypoint == ["/.wbuild/docker-init", "--", "node", "server.js"] && config.cmd == nil)
+        #expect(config.hostConfig?.binds == ["wbuild-shop-cache:/cache", "/usr/bin/docker-init:/.wbuild/docker-init:ro"])
+        #expect(config.stopTimeout == 3)
+    }
+
+    @Test func aSidecarSharesTheReplicasNamespaceAndPublishesNothing() throws {
+        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, initBinary: nil)
+        let config = try blueprint.sidecar(plan.sidecars[0], replica: 0, target: "c0ffee")
+        #expect(config.hostConfig?.networkMode == "container:c0ffee")
+        #expect(config.hostConfig?.portBindings == nil && config.exposedPorts == nil)
+        #expect(config.labels?[ContainerLabels.sidecar] == "metrics")
+        #expect(config.cmd == ["/exporter"] && config.entrypoint == nil)
+    }
+
+    @Test func portsRoundTripThroughLabelsForOtherProcesses() {
+        let decoded = ContainerLabels.decodePorts(ContainerLabels.encodePorts(plan.ports, debugPort: plan.debugPort))
+        #expect(decoded.map(\.container) == [8080, 9229])
+        #expect(decoded.map(\.protocol) == ["http", "tcp"])
+        #expect(decoded.map(\.isDebug) == [false, true])
+        #expect(PublishedPort(name: nil, container: 8080, hostIP: "0.0.0.0", hostPort: 3000, protocol: "http", isDebug: false).url
+            == "http://127.0.0.1:3000")
+        #expect(PublishedPort(name: nil, container: 7000, hostIP: "127.0.0.1", hostPort: 3001, protocol: "tcp", isDebug: false).url == nil)
+    }
+
+    @Test func crashBackoffDoublesFromHalfASecondUpToThirtySeconds() {
+        #expect((1...8).map { WorkloadRuntime.backoff(afterCrashes: $0) }
+            == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30), .seconds(30)])
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import WBuildCore
+import WBuildDocker
+import WBuildSpec
+@testable import WBuildWorkloads
+
+@Suite("WorkloadRuntime.status from another wbuild process")
+struct StatusTests {
+    @Test func anotherRuntimeSeesURLsAndProbesReadiness() async throws {
+        try await RuntimeHarness.with { harness in
+            let web = webWorkload("web", page: "status", readiness: ProbeSpec(check: .http(path: "/alive.html", port: 8080), intervalMs: 100))
+            var debugged = web
+            debugged.debug = DebugSpec(port: 9229)
+            let state = try await harness.up("web", in: [debugged])
+            // A separate wbuild (`wbuild status`) knows only the project name.
+            let observer = WorkloadRuntime(project: harness.project, client: harness.client)
+            let seen = try #require(try await observer.status().first)
+            #expect(seen.workload == "web")
+            #expect(seen.phase == .ready)
+            #expect(seen.fingerprint == state.fingerprint)
+            #expect(seen.urls == state.urls)
+            #expect(seen.replicas.first?.health == "passing")
+            #expect(seen.replicas.first?.debugger?.hasPrefix("127.0.0.1:") == true)
+
+            let id = try #require(state.replicas.first?.containerID)
+            _ = try await harness.exec(id, ["rm", "/w/alive.html"])
+            let failing = try #require(try await observer.status().first)
+            #expect(failing.phase == .unhealthy)
+            #expect(failing.replicas.first?.health == "failing")
+        }
+    }
+
+    @Test func anEmptyProjectHasNoWorkloads() async throws {
+        try await RuntimeHarness.with { harness in
+            let states = try await harness.runtime.status()
+            #expect(states.isEmpty)
+        }
+    }
+}
