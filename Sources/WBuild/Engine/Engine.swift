@@ -19,24 +19,36 @@ public final class Engine: Sendable {
     public let project: ProjectGraph
     public let state: StateStore
     public let events: EventSink
+    /// Runs the workloads' containers, when loaded with `.run`.
+    public let runtime: WorkloadRuntime?
     let scheduler: Scheduler
 
-    init(project: ProjectGraph, state: StateStore, events: EventSink) {
+    init(project: ProjectGraph, state: StateStore, events: EventSink, runtime: WorkloadRuntime?) {
         self.project = project
         self.state = state
         self.events = events
+        self.runtime = runtime
         self.scheduler = Scheduler(graph: project.graph, state: state, events: events)
+    }
+
+    /// Whether the graph runs containers (`up`, `watch`) or only builds (`once`).
+    public enum WorkloadMode: Sendable {
+        case buildOnly
+        /// Workload nodes start containers and wait at most `readyTimeout` for each to be ready.
+        case run(readyTimeout: Duration)
     }
 
     /// Reads and validates `projectFile` (default `./wbuild.json`) and builds its graph.
     /// - Throws: `WBuildError` of kind `.projectFile` (exit 2) with every diagnostic.
-    public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none) throws(WBuildError) -> Engine {
-        try load(projectFile: projectFile, events: events, serveSupervisor: nil)
+    public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none,
+                            workloads: WorkloadMode = .buildOnly) throws(WBuildError) -> Engine {
+        try load(projectFile: projectFile, events: events, serveSupervisor: nil, workloads: workloads)
     }
 
     /// `load` for `watch`: with a supervisor, `serve` tasks join the graph; on a reload the
     /// running session's state store is kept rather than re-read.
     static func load(projectFile: String, events: EventSink, serveSupervisor: ServeSupervisor?,
+                     workloads: WorkloadMode = .buildOnly, runtime existingRuntime: WorkloadRuntime? = nil,
                      state existing: StateStore? = nil) throws(WBuildError) -> Engine {
         let path = Self.absolutePath(projectFile)
         let spec: ProjectSpec
@@ -46,16 +58,31 @@ public final class Engine: Sendable {
             throw WBuildError(.projectFile, error.description)
         }
         let layout = ProjectLayout(root: (path as NSString).deletingLastPathComponent)
+        var docker: DockerClient?
+        var services: WorkloadServices?
+        if case .run(let readyTimeout) = workloads, !spec.workloads.isEmpty {
+            let client: DockerClient
+            do {
+                client = try DockerClient()
+            } catch {
+                throw WBuildError(.engineUnavailable, error.message, hint: error.hint)
+            }
+            docker = client
+            let runtime = existingRuntime ?? WorkloadRuntime(project: spec.name, client: client, events: events)
+            services = WorkloadServices(runtime: runtime, readyTimeout: readyTimeout, includesServe: serveSupervisor != nil,
+                                        beforeStart: WorkloadHooks.beforeStart(client: client))
+        }
         let project: ProjectGraph
         do {
-            project = try ProjectGraph.build(spec: spec, layout: layout, serveSupervisor: serveSupervisor)
+            project = try ProjectGraph.build(spec: spec, layout: layout, docker: docker, serveSupervisor: serveSupervisor,
+                                             workloads: services)
         } catch {
             throw WBuildError(.projectFile, "\(path): \(error.description)")
         }
-        if let existing { return Engine(project: project, state: existing, events: events) }
+        if let existing { return Engine(project: project, state: existing, events: events, runtime: services?.runtime) }
         let (state, warning) = StateStore.load(path: layout.stateFile)
         if let warning { events.emit(.warning(warning)) }
-        return Engine(project: project, state: state, events: events)
+        return Engine(project: project, state: state, events: events, runtime: services?.runtime)
     }
 
     /// One pass: everything stale in scope runs, everything up to date is cached; state is saved.
@@ -66,6 +93,21 @@ public final class Engine: Sendable {
                                                           parallelism: options.parallelism))
         saveState()
         return RunResult(summary: summary)
+    }
+
+    /// `once` plus the workloads' containers: starts or replaces what changed, leaves alone what
+    /// runs with the same configuration, removes containers of workloads the spec no longer
+    /// names, and returns once every workload is ready (or one failed).
+    public func up(_ options: OnceOptions = OnceOptions()) async throws(WBuildError) -> RunResult {
+        let result = try await once(options)
+        if let runtime, options.targets.isEmpty {
+            do {
+                _ = try await runtime.removeOrphans(keeping: Set(project.spec.workloads.map(\.name)))
+            } catch {
+                events.emit(.warning("could not remove containers of workloads no longer in the project: \(error)"))
+            }
+        }
+        return result
     }
 
     /// When the pass needs the container engine, makes sure it answers first, so a missing

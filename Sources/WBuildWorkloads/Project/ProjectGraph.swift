@@ -26,7 +26,8 @@ public struct ProjectGraph: Sendable {
     public let docker: DockerClient?
 
     public static func build(spec: ProjectSpec, layout: ProjectLayout, docker: DockerClient? = nil,
-                             serveSupervisor: ServeSupervisor? = nil) throws(ProjectGraphError) -> ProjectGraph {
+                             serveSupervisor: ServeSupervisor? = nil,
+                             workloads: WorkloadServices? = nil) throws(ProjectGraphError) -> ProjectGraph {
         var nodes: [BuildGraph.Node] = []
         var sources: [NodeID: SourceRule] = [:]
         var taskIDs = Set<String>()
@@ -94,6 +95,9 @@ public struct ProjectGraph: Sendable {
             engineClient = client
             for workload in spec.workloads {
                 nodes += try imageNodes(for: workload, spec: spec, layout: layout, client: client, sources: &sources)
+                if let workloads {
+                    nodes.append(workloadNode(for: workload, spec: spec, layout: layout, services: workloads))
+                }
             }
         }
         nodes = addOutputEdges(nodes, spec: spec, sources: sources)
@@ -138,6 +142,38 @@ public struct ProjectGraph: Sendable {
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),
             ]
         }
+    }
+
+    /// `workload:NAME`: consumes its image, the images its `${x.image}` bindings name, and the
+    /// workloads it depends on or binds to (so they are ready first).
+    private static func workloadNode(for workload: WorkloadSpec, spec: ProjectSpec, layout: ProjectLayout,
+                                     services: WorkloadServices) -> BuildGraph.Node {
+        var inputs = [NodeID(kind: "image", name: workload.name)]
+        for reference in workload.bindingReferences where reference.workload != workload.name {
+            switch reference.field {
+            case .image: inputs.append(NodeID(kind: "image", name: reference.workload))
+            default: inputs.append(NodeID(kind: "workload", name: reference.workload))
+            }
+        }
+        for dependency in workload.dependsOn {
+            switch dependency.kind {
+            case .workload: inputs.append(NodeID(kind: "workload", name: dependency.name))
+            case .task where spec.task(named: dependency.name)?.command != nil: inputs.append(NodeID(kind: "task", name: dependency.name))
+            case .task: if services.includesServe { inputs.append(NodeID(kind: "serve", name: dependency.name)) }
+            }
+        }
+        let rule = WorkloadRule(spec: workload, project: spec, projectRoot: layout.root, runtime: services.runtime,
+                                readyTimeout: services.readyTimeout, beforeStart: services.beforeStart)
+        return BuildGraph.Node(id: NodeID(kind: "workload", name: workload.name), inputs: Array(Set(inputs)).sorted(), rule: rule)
+    }
+
+    /// The `workload:NAME` rules, for the watch loop and shutdown.
+    public var workloadRules: [String: WorkloadRule] {
+        var rules: [String: WorkloadRule] = [:]
+        for id in graph.order where id.kind == "workload" {
+            if let rule = graph.node(id)?.rule as? WorkloadRule { rules[id.name] = rule }
+        }
+        return rules
     }
 
     /// A task output inside another node's inputs is an edge from the task to that node's source.
@@ -200,4 +236,21 @@ extension TaskCommand {
 /// `access(2)`-based existence check (Foundation-free).
 enum FileManagerLite {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+}
+
+/// What workload nodes need: the runtime that runs containers, how long `up` waits for
+/// readiness, whether `serve` tasks are in the graph, and the hook run before a container starts.
+public struct WorkloadServices: Sendable {
+    public let runtime: WorkloadRuntime
+    public let readyTimeout: Duration
+    public let includesServe: Bool
+    public let beforeStart: @Sendable (WorkloadPlan, String) async throws -> Void
+
+    public init(runtime: WorkloadRuntime, readyTimeout: Duration, includesServe: Bool,
+                beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void = { _, _ in }) {
+        self.runtime = runtime
+        self.readyTimeout = readyTimeout
+        self.includesServe = includesServe
+        self.beforeStart = beforeStart
+    }
 }

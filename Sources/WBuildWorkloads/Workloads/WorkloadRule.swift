@@ -1,0 +1,86 @@
+import Synchronization
+import WBuildCore
+import WBuildDocker
+import WBuildSpec
+
+/// A `workload:NAME` node: the workload's containers on the local engine (`up` and `watch`).
+///
+/// Its fingerprint covers the image id, runtime settings and rendered bindings
+/// (`WorkloadPlan.fingerprint`). Containers already running with that fingerprint — after a
+/// restart of wbuild, or started by `up` — are left alone; otherwise `WorkloadRuntime.up`
+/// replaces them without going dark and returns once they are ready. Consumers (`dependsOn`,
+/// bindings) therefore start only after this workload is ready.
+public final class WorkloadRule: NodeRule {
+    public let spec: WorkloadSpec
+    let project: ProjectSpec
+    let projectRoot: String
+    let runtime: WorkloadRuntime
+    let readyTimeout: Duration
+    /// Called after a container is created and before it starts (the live-update supervisor
+    /// is copied in here).
+    let beforeStart: @Sendable (WorkloadPlan, String) async throws -> Void
+    private let startedHere = Mutex(false)
+
+    public init(spec: WorkloadSpec, project: ProjectSpec, projectRoot: String, runtime: WorkloadRuntime,
+                readyTimeout: Duration, beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void) {
+        self.spec = spec
+        self.project = project
+        self.projectRoot = projectRoot
+        self.runtime = runtime
+        self.readyTimeout = readyTimeout
+        self.beforeStart = beforeStart
+    }
+
+    /// Whether this process created (rather than adopted) the workload's containers.
+    public var createdContainers: Bool { startedHere.withLock { $0 } }
+
+    public func evaluate(_ context: NodeContext) async throws(NodeFailure) -> Evaluation {
+        var references: [String: String] = [:]
+        for (id, output) in context.inputOutputs where id.kind == "image" {
+            references[id.name] = output.fields["image"]
+        }
+        let plan: WorkloadPlan
+        do {
+            plan = try WorkloadPlan.make(spec: spec, project: project, imageReferences: references, projectRoot: projectRoot,
+                                         wrapWithSupervisor: spec.liveUpdate?.restart == .process)
+        } catch {
+            throw NodeFailure(error.description, hint: error.hint)
+        }
+        let imageID = context.inputOutputs[NodeID(kind: "image", name: spec.name)]?.hash
+        return Evaluation(fingerprint: plan.fingerprint(imageID: imageID), payload: plan)
+    }
+
+    public func checkOutput(_ record: NodeRecord, _ context: NodeContext) async -> OutputCheck {
+        await running(record.fingerprint) ? .present : .missing("its containers are not running with this configuration")
+    }
+
+    public func existingOutput(_ context: NodeContext, _ evaluation: Evaluation) async -> (NodeOutput, String)? {
+        guard await running(evaluation.fingerprint) else { return nil }
+        return (output(evaluation.fingerprint, urls: await urls()), "already running with this configuration")
+    }
+
+    public func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput {
+        guard let plan = evaluation.payload as? WorkloadPlan else { throw NodeFailure("internal: no plan for \(spec.name)") }
+        let hook = beforeStart
+        let state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
+                                         beforeStart: { containerID in try await hook(plan, containerID) },
+                                         timeout: readyTimeout)
+        startedHere.withLock { $0 = true }
+        return output(evaluation.fingerprint, urls: state.urls)
+    }
+
+    func output(_ fingerprint: Fingerprint, urls: [String]) -> NodeOutput {
+        NodeOutput(hash: fingerprint.hex, fields: urls.isEmpty ? [:] : ["urls": urls.joined(separator: " ")])
+    }
+
+    /// Whether every replica runs (ready or starting) with `fingerprint`.
+    func running(_ fingerprint: Fingerprint) async -> Bool {
+        guard let state = try? await runtime.status().first(where: { $0.workload == spec.name }) else { return false }
+        return state.fingerprint == fingerprint.hex && state.replicas.count == spec.replicas
+            && state.replicas.allSatisfy { $0.engineState == "running" }
+    }
+
+    func urls() async -> [String] {
+        (try? await runtime.status().first(where: { $0.workload == spec.name }))?.urls ?? []
+    }
+}
