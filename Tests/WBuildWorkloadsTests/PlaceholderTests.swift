@@ -1,4 +1,0 @@
-import Testing
-
-// Replaced by real tests as the module lands.
-@Test func placeholder_WBuildWorkloadsTests() { #expect(1 + 1 == 2) }
