@@ -1,0 +1,38 @@
+import Foundation
+
+/// The statically linked supervisor `wbuild-init`, built from `Supervisor/wbuild-init.c` by the
+/// `SupervisorBuilder` plugin and shipped as a resource of this module. It runs as PID 1 in the
+/// container: see the C file's header for its command line and control protocol.
+public enum SupervisorBinary {
+    /// Where the supervisor lives in a container.
+    public static let containerPath = "/.wbuild/init"
+    /// The TCP port the supervisor listens on inside the container unless told otherwise.
+    public static let defaultPort = 47011
+
+    /// The entrypoint that puts a workload's command under the supervisor:
+    /// `["/.wbuild/init", "--"] + entrypoint + command`.
+    public static func entrypoint(wrapping command: [String]) -> [String] {
+        [containerPath, "--"] + command
+    }
+
+    /// The path of the built binary on the host.
+    public static func hostPath() throws(LiveUpdateError) -> String {
+        guard let url = Bundle.module.url(forResource: "wbuild-init", withExtension: nil) else {
+            throw LiveUpdateError(.supervisorMissing, "the live-update supervisor wbuild-init is not in the WBuildWorkloads resources",
+                                  hint: "rebuild with `swift build`; the SupervisorBuilder plugin needs /usr/bin/cc and a static libc (Debian: gcc, libc6-dev)")
+        }
+        return url.path
+    }
+
+    /// The binary's bytes, read once.
+    public static func contents() throws(LiveUpdateError) -> [UInt8] {
+        let path = try hostPath()
+        do {
+            return try cache.load(path)
+        } catch {
+            throw LiveUpdateError(.supervisorMissing, "cannot read the supervisor at \(path)", cause: error)
+        }
+    }
+
+    private static let cache = FileBytesCache()
+}
