@@ -19,6 +19,10 @@
  *   wbuild-init ctl [--port N] restart|pid|hello
  *     sends one command to the supervisor of this container and prints the reply (for
  *     `docker exec`, which needs no shell); exit 0 on OK.
+ *
+ *   wbuild-init rm PATH...
+ *     removes files and whole directories (missing ones are fine): deletes for images with
+ *     no shell or rm, through `docker exec`; exit 1 when one could not be removed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -444,17 +448,35 @@ static int run_ctl(int port, const char *verb) {
     return strncmp(answer, "OK", 2) == 0 ? 0 : 1;
 }
 
+/* ---- rm mode ---- */
+
+static int run_rm(int count, char **paths) {
+    int failed = 0;
+    for (int index = 0; index < count; index++) {
+        struct client report;
+        memset(&report, 0, sizeof report);
+        delete_path(&report, paths[index]);
+        if (report.error[0] != '\0') {
+            log_line("%s", report.error);
+            failed = 1;
+        }
+    }
+    return failed;
+}
+
 /* ---- main ---- */
 
 static void usage(void) {
     log_line("usage: wbuild-init [--port N] [--grace-ms N] -- COMMAND [ARGS...]\n"
-             "       wbuild-init ctl [--port N] restart|pid|hello");
+             "       wbuild-init ctl [--port N] restart|pid|hello\n"
+             "       wbuild-init rm PATH...");
 }
 
 int main(int argc, char **argv) {
     int port = DEFAULT_PORT;
     int index = 1;
     int ctl = 0;
+    if (index < argc && strcmp(argv[index], "rm") == 0) return run_rm(argc - index - 1, argv + index + 1);
     if (index < argc && strcmp(argv[index], "ctl") == 0) { ctl = 1; index++; }
     for (; index < argc; index++) {
         if (strcmp(argv[index], "--") == 0) { index++; break; }

@@ -11,7 +11,9 @@ public struct LiveUpdateError: Error, Sendable, CustomStringConvertible {
         case stepFailed
         /// A string `run` step needs `/bin/sh`, which the image lacks.
         case noShell
-        /// The supervisor did not answer or could not restart the process.
+        /// The supervisor's channel could not be connected to (the executor then falls back to the engine).
+        case supervisorUnreachable
+        /// The supervisor broke off, or could not restart the process.
         case supervisorFailed
         /// The engine failed to restart the container.
         case restartFailed

@@ -1,0 +1,25 @@
+import WBuildDocker
+
+/// Where wbuild reaches a container's supervisor over TCP: a host port the runtime published on
+/// 127.0.0.1, or the container's own address on its network (reachable from the Docker host on
+/// Linux) and the supervisor's port.
+public struct SupervisorEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// An IPv4 address.
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int = SupervisorBinary.defaultPort) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { "\(host):\(port)" }
+
+    /// The container's first network address and the supervisor's default port; nil when the
+    /// container has no address (network mode none, or not running).
+    public static func resolve(containerID: String, client: DockerClient) async throws -> SupervisorEndpoint? {
+        guard let info = try await client.inspectContainer(containerID), info.state.running else { return nil }
+        let addresses = info.networks.keys.sorted().compactMap { info.networks[$0]?.ipAddress }.filter { !$0.isEmpty }
+        return addresses.first.map { SupervisorEndpoint(host: $0) }
+    }
+}
