@@ -24,7 +24,7 @@ public struct LiveUpdateExecutor: Sendable {
     /// - Parameters:
     ///   - changeSeen: when the first change of the batch was seen (the timeline's zero).
     ///   - batchSettled: when the settle window closed.
-    ///   - readiness: run per replica after a restart.
+    ///   - readiness: run per replica at the end (after the restart, if any).
     /// - Throws: the first replica's failure after all replicas finished (`.stepFailed` with the
     ///   step's output and exit code, `.noShell`, `.syncFailed`, `.supervisorFailed`,
     ///   `.restartFailed`, `.notReady`).
@@ -84,7 +84,7 @@ public struct LiveUpdateExecutor: Sendable {
         }
         switch plan.restart {
         case .none:
-            return run
+            break
         case .process:
             guard replica.supervised else {
                 throw LiveUpdateError(.supervisorFailed, "restart: \"process\" needs the container to run under the supervisor",
@@ -93,6 +93,7 @@ public struct LiveUpdateExecutor: Sendable {
             }
             run.outcome.processID = try await ProcessRestarter(client: client)
                 .restart(containerID: replica.containerID, endpoint: endpoint)
+            run.processBack = .now
         case .container:
             do {
                 try await client.restartContainer(replica.containerID, timeout: 10)
@@ -100,8 +101,8 @@ public struct LiveUpdateExecutor: Sendable {
                 throw LiveUpdateError(.restartFailed, "the engine could not restart the container", container: replica.containerID,
                                       cause: error)
             }
+            run.processBack = .now
         }
-        run.processBack = .now
         if let readiness {
             do {
                 try await readiness(replica.containerID)
