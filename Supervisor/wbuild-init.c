@@ -2,10 +2,14 @@
  * wbuild-init: the live-update supervisor wbuild injects into containers at /.wbuild/init.
  *
  * Runs as PID 1 in images that may have no libc, shell or tar (it is linked statically):
- *   wbuild-init [--port N] [--grace-ms N] -- COMMAND [ARGS...]
+ *   wbuild-init [--port N] [--grace-ms N] [--token T] -- COMMAND [ARGS...]
  *     spawns COMMAND in its own process group, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/
  *     SIGUSR2/SIGWINCH to that group, reaps every zombie, exits with the command's status when it
  *     exits on its own, and serves the control protocol on TCP port N (default 47011):
+ *
+ *   With --token, a connection from outside the container must first send `AUTH <T>\n` (no
+ *   reply; anything else closes it), so other containers on the network cannot write files;
+ *   connections from the container's own loopback (ctl mode) need none.
  *
  *   PUT <mode-octal> <size> <absolute-path>\n<size bytes>  write a file (parents created, written
  *                                                         beside the target then renamed over it)
@@ -54,6 +58,7 @@ static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR
 
 struct client {
     int fd;
+    int authenticated;
     char *buffer;
     size_t length;
     /* While a PUT's body streams in: the temporary file, its final path, bytes still expected. */
@@ -73,6 +78,9 @@ static int signal_fd = -1;
 static int listen_fd = -1;
 static int grace_ms = 3000;
 static int stopping = 0;
+static const char *token = NULL;
+/* The last directory make_parents created or found, to skip it for the next file beside it. */
+static char known_directory[LINE_MAX_BYTES];
 
 static void log_line(const char *format, ...) {
     char text[1024];
@@ -242,6 +250,11 @@ static int make_parents(const char *path) {
     char buffer[LINE_MAX_BYTES];
     size_t length = strlen(path);
     if (length >= sizeof buffer) { errno = ENAMETOOLONG; return -1; }
+    const char *slash = strrchr(path, '/');
+    size_t parent_length = slash ? (size_t)(slash - path) : 0;
+    if (parent_length > 0 && strlen(known_directory) == parent_length && strncmp(known_directory, path, parent_length) == 0) {
+        return 0;
+    }
     memcpy(buffer, path, length + 1);
     for (size_t index = 1; index < length; index++) {
         if (buffer[index] != '/') continue;
@@ -249,6 +262,8 @@ static int make_parents(const char *path) {
         if (mkdir(buffer, 0755) != 0 && errno != EEXIST) return -1;
         buffer[index] = '/';
     }
+    memcpy(known_directory, path, parent_length);
+    known_directory[parent_length] = '\0';
     return 0;
 }
 
@@ -259,6 +274,7 @@ static int remove_entry(const char *path, const struct stat *info, int type, str
 }
 
 static void delete_path(struct client *client, const char *path) {
+    known_directory[0] = '\0';
     struct stat info;
     if (lstat(path, &info) != 0) {
         if (errno != ENOENT) record_error(client, "stat", path, errno);
@@ -303,6 +319,12 @@ static void begin_file(struct client *client, const char *line) {
         return;
     }
     client->file_fd = open(client->temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (client->file_fd < 0 && errno == ENOENT) {
+        /* the remembered parent was removed meanwhile: create it again */
+        known_directory[0] = '\0';
+        if (make_parents(client->path) == 0)
+            client->file_fd = open(client->temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    }
     if (client->file_fd < 0) record_error(client, "open", client->temporary, errno);
     if (size == 0) finish_file(client);
 }
@@ -321,8 +343,19 @@ static void close_client(struct client *client) {
     client->file_fd = -1;
 }
 
-static void handle_line(struct client *client, char *line) {
-    if (strncmp(line, "PUT ", 4) == 0) {
+/* Returns -1 when the connection must be closed (it did not authenticate). */
+static int handle_line(struct client *client, char *line) {
+    if (!client->authenticated) {
+        if (token != NULL && strncmp(line, "AUTH ", 5) == 0 && strcmp(line + 5, token) == 0) {
+            client->authenticated = 1;
+            return 0;
+        }
+        reply(client, "ERR not authenticated: send AUTH <token> first\n");
+        return -1;
+    }
+    if (strncmp(line, "AUTH ", 5) == 0) {
+        /* already authenticated (loopback): nothing to do */
+    } else if (strncmp(line, "PUT ", 4) == 0) {
         begin_file(client, line);
     } else if (strncmp(line, "DEL ", 4) == 0) {
         delete_path(client, line + 4);
@@ -342,10 +375,12 @@ static void handle_line(struct client *client, char *line) {
     } else {
         reply(client, "ERR unknown command\n");
     }
+    return 0;
 }
 
-/* Consumes what is buffered: file bytes while a PUT streams, otherwise whole lines. */
-static void process_buffer(struct client *client) {
+/* Consumes what is buffered: file bytes while a PUT streams, otherwise whole lines.
+   Returns -1 when the connection must be closed. */
+static int process_buffer(struct client *client) {
     size_t start = 0;
     while (start < client->length) {
         if (client->remaining > 0) {
@@ -365,11 +400,12 @@ static void process_buffer(struct client *client) {
         char *newline = memchr(client->buffer + start, '\n', client->length - start);
         if (newline == NULL) break;
         *newline = '\0';
-        handle_line(client, client->buffer + start);
+        if (handle_line(client, client->buffer + start) != 0) return -1;
         start = (size_t)(newline - client->buffer) + 1;
     }
     memmove(client->buffer, client->buffer + start, client->length - start);
     client->length -= start;
+    return 0;
 }
 
 /* Returns 0 to keep the connection, -1 to close it. */
@@ -378,14 +414,17 @@ static int read_client(struct client *client) {
     if (got < 0) return (errno == EINTR || errno == EAGAIN) ? 0 : -1;
     if (got == 0) return -1;
     client->length += (size_t)got;
-    process_buffer(client);
+    if (process_buffer(client) != 0) return -1;
     if (client->length == BUFFER_SIZE) return -1; /* a line longer than the buffer */
     return 0;
 }
 
 static void accept_client(void) {
-    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    struct sockaddr_in peer;
+    socklen_t peer_length = sizeof peer;
+    int fd = accept4(listen_fd, (struct sockaddr *)&peer, &peer_length, SOCK_CLOEXEC);
     if (fd < 0) return;
+    int loopback = peer.sin_family == AF_INET && (ntohl(peer.sin_addr.s_addr) >> 24) == 127;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     for (int index = 0; index < MAX_CLIENTS; index++) {
@@ -393,6 +432,7 @@ static void accept_client(void) {
         clients[index].buffer = malloc(BUFFER_SIZE);
         if (clients[index].buffer == NULL) break;
         clients[index].fd = fd;
+        clients[index].authenticated = token == NULL || loopback;
         clients[index].length = 0;
         clients[index].remaining = -1;
         clients[index].file_fd = -1;
@@ -467,7 +507,7 @@ static int run_rm(int count, char **paths) {
 /* ---- main ---- */
 
 static void usage(void) {
-    log_line("usage: wbuild-init [--port N] [--grace-ms N] -- COMMAND [ARGS...]\n"
+    log_line("usage: wbuild-init [--port N] [--grace-ms N] [--token T] -- COMMAND [ARGS...]\n"
              "       wbuild-init ctl [--port N] restart|pid|hello\n"
              "       wbuild-init rm PATH...");
 }
@@ -482,6 +522,7 @@ int main(int argc, char **argv) {
         if (strcmp(argv[index], "--") == 0) { index++; break; }
         if (strcmp(argv[index], "--port") == 0 && index + 1 < argc) { port = atoi(argv[++index]); continue; }
         if (strcmp(argv[index], "--grace-ms") == 0 && index + 1 < argc) { grace_ms = atoi(argv[++index]); continue; }
+        if (strcmp(argv[index], "--token") == 0 && index + 1 < argc) { token = argv[++index]; continue; }
         if (ctl) break;
         usage();
         return 2;

@@ -72,7 +72,7 @@ struct LiveUpdateSyncTests {
         }
         try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
                                                      command: ["sleep", "3600"], supervised: true) { id in
-            let timeline = try await LiveUpdateExecutor(client: client, transport: transport).apply(
+            let timeline = try await LiveUpdateExecutor(client: client, transport: transport, largeBatchFiles: nil).apply(
                 try project.plan(changes, rules: project.rules()), to: [LiveUpdateReplica(containerID: id, supervised: true)])
             #expect(timeline.files == 500)
             #expect(timeline.replicas.first?.transport == transport)
@@ -97,6 +97,24 @@ struct LiveUpdateSyncTests {
             #expect(timeline.replicas.first?.transport == .engineArchive)
             #expect(try await LiveUpdateTestEngine.read("/srv/app/keep.txt", in: id, client: client) == "keep")
             #expect(try await LiveUpdateTestEngine.exists("/srv/app/gone", in: id, client: client) == false)
+        }
+    }
+
+    @Test("a batch above the large-batch limit goes through the engine even when the supervisor is preferred")
+    func sendsLargeBatchesThroughTheEngine() async throws {
+        let client = try DockerClient()
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        let changes = try (0..<3).map { index in
+            try project.directory.write("app/f\(index).txt", "\(index)")
+            return ChangedFile(path: "app/f\(index).txt", exists: true)
+        }
+        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
+                                                     command: ["sleep", "3600"], supervised: true) { id in
+            let timeline = try await LiveUpdateExecutor(client: client, transport: .supervisor, largeBatchFiles: 2).apply(
+                try project.plan(changes, rules: project.rules()), to: [LiveUpdateReplica(containerID: id, supervised: true)])
+            #expect(timeline.replicas.first?.transport == .engineArchive)
+            #expect(try await LiveUpdateTestEngine.read("/srv/app/f2.txt", in: id, client: client) == "2")
         }
     }
 

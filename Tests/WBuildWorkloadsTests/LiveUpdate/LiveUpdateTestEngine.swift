@@ -25,9 +25,10 @@ enum LiveUpdateTestEngine {
     static func withContainer<T>(_ client: DockerClient, image: String, command: [String], supervised: Bool,
                                  _ body: (String) async throws -> T) async throws -> T {
         let name = "wbuild-lu-\(UUID().uuidString.prefix(8).lowercased())"
-        let config = ContainerConfig(image: image,
-                                     entrypoint: supervised ? SupervisorBinary.entrypoint(wrapping: command) : command,
-                                     labels: ["dev.wbuild.project": projectLabel, "dev.wbuild.workload": name])
+        let launch = SupervisorLaunch(wrapping: command)
+        let labels = ["dev.wbuild.project": projectLabel, "dev.wbuild.workload": name]
+        let config = ContainerConfig(image: image, entrypoint: supervised ? launch.entrypoint : command,
+                                     labels: supervised ? labels.merging(launch.labels) { $1 } : labels)
         let id = try await client.createContainer(name: name, config: config)
         do {
             if supervised { try await SupervisorInjection.install(into: id, client: client) }

@@ -13,10 +13,15 @@ public struct LiveUpdateExecutor: Sendable {
     public let client: DockerClient
     /// The preferred transport for supervised containers (unsupervised ones always use the engine).
     public let transport: SyncTransport
+    /// Batches of more files than this go through the engine even when `transport` is
+    /// `.supervisor`: the supervisor writes each file atomically (a new file renamed over), which
+    /// on overlayfs costs more per file than the engine's extraction (see SyncTransport). nil: never.
+    public let largeBatchFiles: Int?
 
-    public init(client: DockerClient, transport: SyncTransport = .supervisor) {
+    public init(client: DockerClient, transport: SyncTransport = .supervisor, largeBatchFiles: Int? = 200) {
         self.client = client
         self.transport = transport
+        self.largeBatchFiles = largeBatchFiles
     }
 
     /// Applies `plan` to every replica at once and waits for all of them.
@@ -89,7 +94,7 @@ public struct LiveUpdateExecutor: Sendable {
             guard replica.supervised else {
                 throw LiveUpdateError(.supervisorFailed, "restart: \"process\" needs the container to run under the supervisor",
                                       container: replica.containerID,
-                                      hint: "create the container with the entrypoint SupervisorBinary.entrypoint(wrapping:) and SupervisorInjection.install before start")
+                                      hint: "create the container with a SupervisorLaunch (entrypoint and labels) and call SupervisorInjection.install before start")
             }
             run.outcome.processID = try await ProcessRestarter(client: client)
                 .restart(containerID: replica.containerID, endpoint: endpoint)
@@ -118,7 +123,8 @@ public struct LiveUpdateExecutor: Sendable {
     /// The replica's files through the supervisor when preferred and reachable, else the engine.
     private func sync(_ plan: LiveUpdatePlan, into replica: LiveUpdateReplica, endpoint: inout SupervisorEndpoint?,
                       run: inout ReplicaRun) async throws(LiveUpdateError) {
-        if transport == .supervisor, let reachable = endpoint {
+        let fileCount = plan.filesToCopy.count + plan.pathsToDelete.count
+        if transport == .supervisor, let reachable = endpoint, fileCount <= largeBatchFiles ?? Int.max {
             let copies = plan.filesToCopy
             let deletions = plan.pathsToDelete
             do {

@@ -4,7 +4,7 @@ import Glibc
 import WBuildSystem
 
 /// One TCP connection to a container's supervisor, speaking its line protocol (see
-/// `Supervisor/wbuild-init.c`). Every call blocks: use it from `BlockingIO.run`. Close it with
+/// `Supervisor/wbuild-init.c`), authenticated with the endpoint's token when it has one. Every call blocks: use it from `BlockingIO.run`. Close it with
 /// `close()` exactly once.
 struct SupervisorChannel: ~Copyable {
     private let socket: Int32
@@ -27,6 +27,14 @@ struct SupervisorChannel: ~Copyable {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var timeout = timeval(tv_sec: replyTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let token = endpoint.token {
+            do {
+                try Self.sendAll(Array("AUTH \(token)\n".utf8), on: fd, endpoint: endpoint)
+            } catch {
+                Glibc.close(fd)
+                throw error
+            }
+        }
         socket = fd
     }
 
@@ -56,6 +64,10 @@ struct SupervisorChannel: ~Copyable {
 
     /// Sends `bytes` whole.
     func send(_ bytes: [UInt8]) throws(SystemError) {
+        try Self.sendAll(bytes, on: socket, endpoint: endpoint)
+    }
+
+    private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: SupervisorEndpoint) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in

@@ -7,19 +7,22 @@ public struct SupervisorEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// An IPv4 address.
     public var host: String
     public var port: Int
+    /// The channel token the supervisor was started with (`SupervisorLaunch`), if any.
+    public var token: String?
 
-    public init(host: String, port: Int = SupervisorBinary.defaultPort) {
+    public init(host: String, port: Int = SupervisorBinary.defaultPort, token: String? = nil) {
         self.host = host
         self.port = port
+        self.token = token
     }
 
     public var description: String { "\(host):\(port)" }
 
-    /// The container's first network address and the supervisor's default port; nil when the
-    /// container has no address (network mode none, or not running).
+    /// The container's first network address, the supervisor's default port and the token from
+    /// the container's label; nil when the container has no address (network mode none, or not running).
     public static func resolve(containerID: String, client: DockerClient) async throws -> SupervisorEndpoint? {
         guard let info = try await client.inspectContainer(containerID), info.state.running else { return nil }
         let addresses = info.networks.keys.sorted().compactMap { info.networks[$0]?.ipAddress }.filter { !$0.isEmpty }
-        return addresses.first.map { SupervisorEndpoint(host: $0) }
+        return addresses.first.map { SupervisorEndpoint(host: $0, token: info.labels[SupervisorBinary.tokenLabel]) }
     }
 }

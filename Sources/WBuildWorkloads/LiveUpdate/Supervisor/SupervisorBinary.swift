@@ -9,11 +9,8 @@ public enum SupervisorBinary {
     /// The TCP port the supervisor listens on inside the container unless told otherwise.
     public static let defaultPort = 47011
 
-    /// The entrypoint that puts a workload's command under the supervisor:
-    /// `["/.wbuild/init", "--"] + entrypoint + command`.
-    public static func entrypoint(wrapping command: [String]) -> [String] {
-        [containerPath, "--"] + command
-    }
+    /// The container label carrying the supervisor's channel token (see `SupervisorLaunch`).
+    public static let tokenLabel = "dev.wbuild.supervisor-token"
 
     /// The path of the built binary on the host.
     public static func hostPath() throws(LiveUpdateError) -> String {

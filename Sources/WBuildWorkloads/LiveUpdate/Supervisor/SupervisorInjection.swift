@@ -2,7 +2,7 @@ import WBuildDocker
 
 /// Puts the supervisor into a container before it starts, so `restart: "process"` workloads can
 /// run under it. The container runtime calls `install` from its `beforeStart(containerID)` hook
-/// (after create, before start), for containers created with `SupervisorBinary.entrypoint(wrapping:)`.
+/// (after create, before start), for containers created with a `SupervisorLaunch`'s entrypoint and labels.
 public enum SupervisorInjection {
     /// Copies `wbuild-init` to `/.wbuild/init` (mode 0755) with `PUT /containers/{id}/archive`,
     /// which works on created, not yet started containers and needs nothing in the image.
