@@ -36,7 +36,7 @@ struct SupervisorChannelTests {
 
     @Test("the supervisor binary is a static executable that runs in a scratch image")
     func theBinaryIsStatic() async throws {
-        let bytes = try SupervisorBinary.contents()
+        let bytes = try await SupervisorBinary.contents()
         #expect(Array(bytes.prefix(4)) == [0x7F, 0x45, 0x4C, 0x46])
         // No PT_INTERP: no dynamic loader needed. Scan the ELF64 program headers.
         let programHeaderOffset = bytes[32..<40].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }

@@ -159,29 +159,3 @@ public struct LiveUpdateExecutor: Sendable {
         }
     }
 }
-
-/// When each phase of one replica's update ended, and what happened.
-struct ReplicaRun: Sendable {
-    var outcome: ReplicaOutcome
-    var filesSent: ContinuousClock.Instant?
-    var stepsRun: ContinuousClock.Instant?
-    var processBack: ContinuousClock.Instant?
-    var ready: ContinuousClock.Instant?
-}
-
-/// An error already described, kept as its description (to re-wrap with more context).
-struct DescribedError: Error, CustomStringConvertible {
-    let description: String
-}
-
-extension LiveUpdateExecutor {
-    /// Replays `ledger` into containers that were restarted or replaced, before they are marked
-    /// ready: everything synced since the image was built, deletes included, then `restart`
-    /// (`.process` for supervised workloads, so the process sees the files) and `readiness`.
-    public func replay(_ ledger: SyncLedger, to replicas: [LiveUpdateReplica], restart: WBuildSpec.RestartPolicy,
-                       readiness: ReadinessCheck? = nil) async throws(LiveUpdateError) -> LiveUpdateTimeline {
-        let plan = ledger.replayPlan(restart: restart)
-        guard !plan.isEmpty else { return LiveUpdateTimeline() }
-        return try await apply(plan, to: replicas, readiness: readiness)
-    }
-}

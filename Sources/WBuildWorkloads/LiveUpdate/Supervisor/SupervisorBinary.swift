@@ -21,13 +21,21 @@ public enum SupervisorBinary {
         return url.path
     }
 
-    /// The binary's bytes, read once.
-    public static func contents() throws(LiveUpdateError) -> [UInt8] {
-        let path = try hostPath()
+    /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
+    public static func contents() async throws(LiveUpdateError) -> [UInt8] {
         do {
-            return try cache.load(path)
+            return try await BlockingIO.run("wbuild-supervisor-read") { () throws -> [UInt8] in
+                let path = try hostPath()
+                do {
+                    return try cache.load(path)
+                } catch {
+                    throw LiveUpdateError(.supervisorMissing, "cannot read the supervisor at \(path)", cause: error)
+                }
+            }
+        } catch let error as LiveUpdateError {
+            throw error
         } catch {
-            throw LiveUpdateError(.supervisorMissing, "cannot read the supervisor at \(path)", cause: error)
+            throw LiveUpdateError(.supervisorMissing, "cannot read the supervisor", cause: error)
         }
     }
 

@@ -7,7 +7,7 @@ public enum SupervisorInjection {
     /// Copies `wbuild-init` to `/.wbuild/init` (mode 0755) with `PUT /containers/{id}/archive`,
     /// which works on created, not yet started containers and needs nothing in the image.
     public static func install(into containerID: String, client: DockerClient) async throws(LiveUpdateError) {
-        let binary = try SupervisorBinary.contents()
+        let binary = try await SupervisorBinary.contents()
         let archive: [UInt8]
         do {
             archive = try TarWriter.archive([
