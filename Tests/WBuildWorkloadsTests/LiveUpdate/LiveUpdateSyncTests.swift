@@ -42,6 +42,28 @@ struct LiveUpdateSyncTests {
         }
     }
 
+    @Test("an editor's atomic save (temp file renamed over) syncs the new content", arguments: SyncTransport.allCases)
+    func syncsAnAtomicSave(transport: SyncTransport) async throws {
+        let client = try DockerClient()
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        try project.directory.write("app/page.html", "before")
+        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
+                                                     command: ["sleep", "3600"], supervised: true) { id in
+            let executor = LiveUpdateExecutor(client: client, transport: transport)
+            let replica = [LiveUpdateReplica(containerID: id, supervised: true)]
+            _ = try await executor.apply(try project.plan([ChangedFile(path: "app/page.html", exists: true)],
+                                                          rules: project.rules()), to: replica)
+            // What an editor does: write a temporary file, rename it over the original.
+            try project.directory.write("app/.page.html.swp", "after")
+            #expect(rename(project.directory.url("app/.page.html.swp"), project.directory.url("app/page.html")) == 0)
+            let batch = [ChangedFile(path: "app/.page.html.swp", exists: false), ChangedFile(path: "app/page.html", exists: true)]
+            _ = try await executor.apply(try project.plan(batch, rules: project.rules()), to: replica)
+            #expect(try await LiveUpdateTestEngine.read("/srv/app/page.html", in: id, client: client) == "after")
+            #expect(try await LiveUpdateTestEngine.exists("/srv/app/.page.html.swp", in: id, client: client) == false)
+        }
+    }
+
     @Test("an executable file keeps its executable bit", arguments: SyncTransport.allCases)
     func keepsTheExecutableBit(transport: SyncTransport) async throws {
         let client = try DockerClient()

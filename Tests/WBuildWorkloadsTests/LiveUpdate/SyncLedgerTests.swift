@@ -73,8 +73,8 @@ struct SyncLedgerTests {
         let command = ["/busybox", "sleep", "3600"]
         try await LiveUpdateTestEngine.withContainer(client, image: image, command: command, supervised: true) { first in
             _ = try await client.exec(first, command: ["/busybox", "touch", "/old-tool"])
-            _ = try await executor.apply(plan, to: [LiveUpdateReplica(containerID: first, supervised: true)])
-            try await ledger.record(plan)
+            _ = try await executor.apply(plan, to: [LiveUpdateReplica(containerID: first, supervised: true)], recordingIn: ledger)
+            #expect(!ledger.isEmpty)
         }
         try await LiveUpdateTestEngine.withContainer(client, image: image, command: command,
                                                      supervised: true) { replacement in

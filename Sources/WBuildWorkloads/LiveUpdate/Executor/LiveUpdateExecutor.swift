@@ -7,8 +7,8 @@ public typealias ReadinessCheck = @Sendable (_ containerID: String) async throws
 
 /// Applies a `LiveUpdatePlan` to every replica of a workload in parallel: deletes and copies
 /// (over the supervisor channel, or the engine's archive API), `run` steps, the restart, then
-/// the readiness check; and reports the timeline. The caller records the plan in the workload's
-/// `SyncLedger` once `apply` returns.
+/// the readiness check; and reports the timeline. Given the workload's `SyncLedger`, it records
+/// the plan there first.
 public struct LiveUpdateExecutor: Sendable {
     public let client: DockerClient
     /// The preferred transport for supervised containers (unsupervised ones always use the engine).
@@ -30,12 +30,17 @@ public struct LiveUpdateExecutor: Sendable {
     ///   - changeSeen: when the first change of the batch was seen (the timeline's zero).
     ///   - batchSettled: when the settle window closed.
     ///   - readiness: run per replica at the end (after the restart, if any).
+    ///   - ledger: the workload's sync ledger, which records the plan's files before they are sent
+    ///     (a failure part-way leaves it listing files that may not have arrived: replaying those
+    ///     sends the host's content again, which is harmless).
     /// - Throws: the first replica's failure after all replicas finished (`.stepFailed` with the
     ///   step's output and exit code, `.noShell`, `.syncFailed`, `.supervisorFailed`,
     ///   `.restartFailed`, `.notReady`).
     public func apply(_ plan: LiveUpdatePlan, to replicas: [LiveUpdateReplica],
                       changeSeen: ContinuousClock.Instant = .now, batchSettled: ContinuousClock.Instant? = nil,
-                      readiness: ReadinessCheck? = nil) async throws(LiveUpdateError) -> LiveUpdateTimeline {
+                      readiness: ReadinessCheck? = nil,
+                      recordingIn ledger: SyncLedger? = nil) async throws(LiveUpdateError) -> LiveUpdateTimeline {
+        if let ledger { try await ledger.record(plan) }
         let results = await withTaskGroup(of: Result<ReplicaRun, LiveUpdateError>.self) { group in
             for replica in replicas {
                 group.addTask {

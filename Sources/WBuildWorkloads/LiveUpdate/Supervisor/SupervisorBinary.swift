@@ -12,13 +12,36 @@ public enum SupervisorBinary {
     /// The container label carrying the supervisor's channel token (see `SupervisorLaunch`).
     public static let tokenLabel = "dev.wbuild.supervisor-token"
 
-    /// The path of the built binary on the host.
+    /// Overrides where the binary is found (for an installed wbuild whose resources moved).
+    public static let pathVariable = "WBUILD_SUPERVISOR"
+
+    /// The path of the built binary on the host: `$WBUILD_SUPERVISOR`, else the module's resource
+    /// bundle beside the running executable (`wbuild_WBuildWorkloads.resources/wbuild-init`, where
+    /// SwiftPM puts it for `wbuild` and the test runner alike). Looked up by hand rather than
+    /// through `Bundle.module`, whose accessor stops the process when the bundle is missing.
     public static func hostPath() throws(LiveUpdateError) -> String {
-        guard let url = Bundle.module.url(forResource: "wbuild-init", withExtension: nil) else {
-            throw LiveUpdateError(.supervisorMissing, "the live-update supervisor wbuild-init is not in the WBuildWorkloads resources",
-                                  hint: "rebuild with `swift build`; the SupervisorBuilder plugin needs /usr/bin/cc and a static libc (Debian: gcc, libc6-dev)")
+        var candidates: [String] = []
+        if let override = ProcessInfo.processInfo.environment[pathVariable], !override.isEmpty {
+            candidates.append(override)
         }
-        return url.path
+        if let executable = executablePath() {
+            let directory = (executable as NSString).deletingLastPathComponent
+            candidates.append(directory + "/wbuild_WBuildWorkloads.resources/wbuild-init")
+        }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw LiveUpdateError(.supervisorMissing,
+                              "the live-update supervisor wbuild-init is not at \(candidates.joined(separator: " or "))",
+                              hint: "rebuild with `swift build` (the SupervisorBuilder plugin needs /usr/bin/cc and a static libc: "
+                                + "Debian gcc and libc6-dev), ship wbuild_WBuildWorkloads.resources beside the wbuild binary, "
+                                + "or set \(pathVariable) to the binary")
+    }
+
+    /// `/proc/self/exe`, resolved.
+    private static func executablePath() -> String? {
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
+        return resolved.map { ($0 as NSString).standardizingPath }
     }
 
     /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
