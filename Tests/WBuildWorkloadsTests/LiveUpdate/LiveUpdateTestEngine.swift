@@ -23,12 +23,14 @@ enum LiveUpdateTestEngine {
     /// Creates a container running `command` (under the supervisor when `supervised`), starts it,
     /// waits until it runs (and its supervisor answers), runs `body`, then removes it.
     static func withContainer<T>(_ client: DockerClient, image: String, command: [String], supervised: Bool,
+                                 configure: (inout ContainerConfig) -> Void = { _ in },
                                  _ body: (String) async throws -> T) async throws -> T {
         let name = "wbuild-lu-\(UUID().uuidString.prefix(8).lowercased())"
         let launch = SupervisorLaunch(wrapping: command)
         let labels = ["dev.wbuild.project": projectLabel, "dev.wbuild.workload": name]
-        let config = ContainerConfig(image: image, entrypoint: supervised ? launch.entrypoint : command,
+        var config = ContainerConfig(image: image, entrypoint: supervised ? launch.entrypoint : command,
                                      labels: supervised ? labels.merging(launch.labels) { $1 } : labels)
+        configure(&config)
         let id = try await client.createContainer(name: name, config: config)
         do {
             if supervised { try await SupervisorInjection.install(into: id, client: client) }

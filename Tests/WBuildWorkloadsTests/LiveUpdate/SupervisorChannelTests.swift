@@ -34,6 +34,31 @@ struct SupervisorChannelTests {
         }
     }
 
+    @Test("files travel over a supervisor port the runtime published on 127.0.0.1, with the token")
+    func syncsThroughAPublishedPort() async throws {
+        let client = try DockerClient()
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        try project.directory.write("app/published.txt", "via 127.0.0.1")
+        let port = "\(SupervisorBinary.defaultPort)/tcp"
+        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
+                                                     supervised: true, configure: { config in
+            config.exposedPorts = [port: EmptyObject()]
+            config.hostConfig = HostConfig(portBindings: [port: [PortBinding(hostIp: "127.0.0.1", hostPort: "")]])
+        }) { id in
+            let info = try #require(try await client.inspectContainer(id))
+            let hostPort = try #require(info.ports[port]?.first?.hostPort.flatMap { Int($0) })
+            let token = info.labels[SupervisorBinary.tokenLabel]
+            let replica = LiveUpdateReplica(containerID: id, supervised: true,
+                                            endpoint: SupervisorEndpoint(host: "127.0.0.1", port: hostPort, token: token))
+            let timeline = try await LiveUpdateExecutor(client: client).apply(
+                try project.plan([ChangedFile(path: "app/published.txt", exists: true)], rules: project.rules(restart: .process)),
+                to: [replica])
+            #expect(timeline.replicas.first?.transport == .supervisor)
+            #expect(try await LiveUpdateTestEngine.read("/srv/app/published.txt", in: id, client: client) == "via 127.0.0.1")
+        }
+    }
+
     @Test("the supervisor binary is a static executable that runs in a scratch image")
     func theBinaryIsStatic() async throws {
         let bytes = try await SupervisorBinary.contents()
