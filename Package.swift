@@ -32,7 +32,10 @@ let package = Package(
         // Node kinds (task, image, …) and spec → graph.
         .target(name: "WBuildWorkloads",
                 dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher"],
-                swiftSettings: strict),
+                swiftSettings: strict,
+                plugins: ["SupervisorBuilder"]),
+        // Links the live-update supervisor Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
+        .plugin(name: "SupervisorBuilder", capability: .buildTool()),
         // Public library facade.
         .target(name: "WBuild",
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],

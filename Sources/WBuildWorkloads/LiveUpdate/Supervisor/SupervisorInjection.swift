@@ -1,0 +1,27 @@
+import WBuildDocker
+
+/// Puts the supervisor into a container before it starts, so `restart: "process"` workloads can
+/// run under it. The container runtime calls `install` from its `beforeStart(containerID)` hook
+/// (after create, before start), for containers created with a `SupervisorLaunch`'s entrypoint and labels.
+public enum SupervisorInjection {
+    /// Copies `wbuild-init` to `/.wbuild/init` (mode 0755) with `PUT /containers/{id}/archive`,
+    /// which works on created, not yet started containers and needs nothing in the image.
+    public static func install(into containerID: String, client: DockerClient) async throws(LiveUpdateError) {
+        let binary = try await SupervisorBinary.contents()
+        let archive: [UInt8]
+        do {
+            archive = try TarWriter.archive([
+                .directory(".wbuild"),
+                .file(".wbuild/init", contents: binary, executable: true),
+            ])
+        } catch {
+            throw LiveUpdateError(.supervisorMissing, "cannot archive the supervisor", cause: error)
+        }
+        do {
+            try await client.putArchive(containerID, path: "/", tar: archive)
+        } catch {
+            throw LiveUpdateError(.syncFailed, "cannot copy the supervisor to /.wbuild/init", container: containerID, cause: error,
+                                  hint: "check that the container exists and its root file system is writable")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import WBuildDocker
+import WBuildTestSupport
+@testable import WBuildWorkloads
+
+@Suite("Supervisor channel")
+struct SupervisorChannelTests {
+    @Test("a client without the container's token cannot write files")
+    func refusesAClientWithoutTheToken() async throws {
+        let client = try DockerClient()
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        try project.directory.write("app/evil.txt", "evil")
+        let copy = FileCopy(projectPath: "app/evil.txt", hostPath: project.directory.url("app/evil.txt"),
+                            containerPath: "/srv/app/evil.txt")
+        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
+                                                     command: ["sleep", "3600"], supervised: true) { id in
+            let endpoint = try #require(try await SupervisorEndpoint.resolve(containerID: id, client: client))
+            #expect(endpoint.token != nil)
+            var withoutToken = endpoint
+            withoutToken.token = nil
+            let unauthenticated = withoutToken
+            await #expect {
+                _ = try await BlockingIO.run("test-sync") {
+                    try SupervisorChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
+                        try channel.sync(copies: [copy], deletions: [])
+                    }
+                }
+            } throws: { error in
+                (error as? LiveUpdateError)?.message.contains("not authenticated") == true
+            }
+            #expect(try await LiveUpdateTestEngine.exists("/srv/app/evil.txt", in: id, client: client) == false)
+        }
+    }
+
+    @Test("files travel over a supervisor port the runtime published on 127.0.0.1, with the token")
+    func syncsThroughAPublishedPort() async throws {
+        let client = try DockerClient()
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        try project.directory.write("app/published.txt", "via 127.0.0.1")
+        let port = "\(SupervisorBinary.defaultPort)/tcp"
+        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
+                                                     supervised: true, configure: { config in
+            config.exposedPorts = [port: EmptyObject()]
+            config.hostConfig = HostConfig(portBindings: [port: [PortBinding(hostIp: "127.0.0.1", hostPort: "")]])
+        }) { id in
+            let info = try #require(try await client.inspectContainer(id))
+            let hostPort = try #require(info.ports[port]?.first?.hostPort.flatMap { Int($0) })
+            let token = info.labels[SupervisorBinary.tokenLabel]
+            let replica = LiveUpdateReplica(containerID: id, supervised: true,
+                                            endpoint: SupervisorEndpoint(host: "127.0.0.1", port: hostPort, token: token))
+            let timeline = try await LiveUpdateExecutor(client: client).apply(
+                try project.plan([ChangedFile(path: "app/published.txt", exists: true)], rules: project.rules(restart: .process)),
+                to: [replica])
+            #expect(timeline.replicas.first?.transport == .supervisor)
+            #expect(try await LiveUpdateTestEngine.read("/srv/app/published.txt", in: id, client: client) == "via 127.0.0.1")
+        }
+    }
+
+    @Test("the supervisor binary is a static executable that runs in a scratch image")
+    func theBinaryIsStatic() async throws {
+        let bytes = try await SupervisorBinary.contents()
+        #expect(Array(bytes.prefix(4)) == [0x7F, 0x45, 0x4C, 0x46])
+        // No PT_INTERP: no dynamic loader needed. Scan the ELF64 program headers.
+        let programHeaderOffset = bytes[32..<40].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let entrySize = Int(bytes[54]) | Int(bytes[55]) << 8
+        let count = Int(bytes[56]) | Int(bytes[57]) << 8
+        let types = (0..<count).map { index in
+            let start = programHeaderOffset + index * entrySize
+            return bytes[start..<start + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        }
+        #expect(!types.isEmpty)
+        #expect(!types.contains(3), "PT_INTERP found: the supervisor is dynamically linked")
+    }
+}
