@@ -34,8 +34,8 @@ let package = Package(
                 dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher"],
                 swiftSettings: strict,
                 plugins: ["SupervisorBuilder"]),
-        // Links the live-update supervisor Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
-        .plugin(name: "SupervisorBuilder", capability: .buildTool()),
+        // Links the live-update supervisor Sources/Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
+        .plugin(name: "SupervisorBuilder", capability: .buildTool(), path: "Sources/SupervisorBuilder"),
         // Public library facade.
         .target(name: "WBuild",
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],

@@ -1,14 +1,14 @@
 import Foundation
 import PackagePlugin
 
-/// Builds the live-update supervisor `wbuild-init` (Supervisor/wbuild-init.c) as a statically
+/// Builds the live-update supervisor `wbuild-init` (Sources/Supervisor/wbuild-init.c) as a statically
 /// linked executable with the system C compiler, as a resource of the target that uses the
 /// plugin (`Bundle.module`'s `wbuild-init`). SwiftPM cannot link a static C executable itself:
 /// its link driver is swiftc, which adds the Swift runtime and conflicts with `-static`.
 @main
 struct SupervisorBuilder: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
-        let source = context.package.directoryURL.appending(path: "Supervisor/wbuild-init.c")
+        let source = context.package.directoryURL.appending(path: "Sources/Supervisor/wbuild-init.c")
         let output = context.pluginWorkDirectoryURL.appending(path: "wbuild-init")
         return [
             .buildCommand(
