@@ -38,6 +38,10 @@ enum WBuildMain {
             case "graph": return try GraphCommand.run(context)
             case "watch": return try await WatchCommand.run(context)
             case "doctor": return await DoctorCommand.run(context)
+            case "up": return try await UpCommand.run(context)
+            case "down": return try await DownCommand.run(context)
+            case "status": return try await StatusCommand.run(context)
+            case "logs": return try await LogsCommand.run(context)
             case "help":
                 guard let topic = parsed.positionals.first else {
                     console.out(CommandCatalog.overview)

@@ -70,7 +70,8 @@ public final class Engine: Sendable {
             docker = client
             let runtime = existingRuntime ?? WorkloadRuntime(project: spec.name, client: client, events: events)
             services = WorkloadServices(runtime: runtime, readyTimeout: readyTimeout, includesServe: serveSupervisor != nil,
-                                        beforeStart: WorkloadHooks.beforeStart(client: client))
+                                        beforeStart: WorkloadHooks.beforeStart(client: client),
+                                        afterUp: WorkloadHooks.afterUp(client: client, layout: layout, spec: spec))
         }
         let project: ProjectGraph
         do {

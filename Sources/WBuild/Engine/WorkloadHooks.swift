@@ -1,10 +1,27 @@
 import WBuildDocker
+import WBuildSpec
 import WBuildWorkloads
 
-/// What happens to a workload's container between create and start.
+/// What happens to a workload's containers around their start.
 enum WorkloadHooks {
-    /// Nothing yet; the live-update supervisor is installed here once it lands.
+    /// Between create and start: a workload that restarts its process on live update gets the
+    /// static supervisor copied in as `/.wbuild/init` (its entrypoint).
     static func beforeStart(client: DockerClient) -> @Sendable (WorkloadPlan, String) async throws -> Void {
-        { _, _ in }
+        { plan, containerID in
+            if plan.wrapWithSupervisor { try await SupervisorInjection.install(into: containerID, client: client) }
+        }
+    }
+
+    /// After new containers are up: the files live-updated since the image was built are
+    /// replayed into them (deletes included), so a replaced container never drifts from the host.
+    static func afterUp(client: DockerClient, layout: ProjectLayout, spec: ProjectSpec)
+        -> @Sendable (WorkloadPlan, WorkloadState) async throws -> Void {
+        { plan, state in
+            guard let rules = spec.workload(named: plan.workload)?.liveUpdate else { return }
+            let ledger = try await SyncLedger.load(workload: plan.workload, layout: layout)
+            guard !ledger.isEmpty else { return }
+            let replicas = state.replicas.map { LiveUpdateReplica(containerID: $0.containerID, supervised: plan.wrapWithSupervisor) }
+            _ = try await LiveUpdateExecutor(client: client).replay(ledger, to: replicas, restart: rules.restart)
+        }
     }
 }

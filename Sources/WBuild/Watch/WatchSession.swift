@@ -30,6 +30,9 @@ actor WatchSession {
     /// The project file changed again while a reload was draining.
     private var reloadAgain = false
     private var summary = WatchSummary(passes: 0, nodesRun: 0, stillFailing: [])
+    /// Workloads with live-update rules take their changes here instead of a rebuild.
+    private var liveUpdates: LiveUpdateCoordinator?
+    static let readyTimeout: Duration = .seconds(120)
     private var failing = Set<NodeID>()
 
     init(engine: Engine, projectFile: String, options: WatchLoopOptions, events: EventSink,
@@ -57,6 +60,7 @@ actor WatchSession {
             throw WBuildError(.failed, "cannot watch \(root): \(error)", hint: error.hint)
         }
         for source in engine.project.sources.values { source.trustsWatcher = true }
+        liveUpdates = await makeLiveUpdates(for: engine)
         dirty = scope
         startPasses()
         events.emit(.watching(root: root))
@@ -110,13 +114,16 @@ actor WatchSession {
             }
         }
         let project = engine.project
+        let liveUpdated = await liveUpdates?.intercept(batch, root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {
             var hits = paths.filter { source.covers($0) }
             for subtree in batch.rescanNeeded where subtree.isEmpty || source.covers(subtree) { hits.append(subtree) }
             if !hits.isEmpty {
                 source.noteChanges(hits)
-                touched.insert(id)
+                // A live-updated workload's image stays as it is until a change needs a rebuild;
+                // its source keeps the noted paths for that rebuild (and for `once`).
+                if !liveUpdated.contains(id.name) { touched.insert(id) }
             }
         }
         let affected = project.graph.downstream(of: touched).intersection(scope)
@@ -130,6 +137,22 @@ actor WatchSession {
         }
         dirty.formUnion(affected)
         engine.scheduler.cancel(affected.intersection(engine.scheduler.runningNodes))
+        startPasses()
+    }
+
+    private func makeLiveUpdates(for engine: Engine) async -> LiveUpdateCoordinator? {
+        await LiveUpdateCoordinator.make(engine: engine) { [weak self] workload in
+            await self?.rebuildInstead(workload)
+        }
+    }
+
+    /// A live update that could not be applied: rebuild and replace the workload instead.
+    private func rebuildInstead(_ workload: String) {
+        let source = NodeID(kind: "source", name: workload)
+        let graph = engine.project.graph
+        let start = graph.node(source) != nil ? source : NodeID(kind: "image", name: workload)
+        engine.project.sources[source]?.noteChanges([""])
+        dirty.formUnion(graph.downstream(of: [start]).intersection(scope))
         startPasses()
     }
 
@@ -157,6 +180,10 @@ actor WatchSession {
     private func passFinished(_ number: Int, _ result: PassSummary) {
         passes.removeValue(forKey: number)
         summary.passes += 1
+        for node in result.results where node.status == .built && node.id.kind == "image" {
+            let name = node.id.name
+            if let liveUpdates { Task { await liveUpdates.imageRebuilt(name) } }
+        }
         for node in result.results {
             switch node.status {
             case .built: summary.nodesRun += 1; failing.remove(node.id)
@@ -195,7 +222,7 @@ actor WatchSession {
         let next: Engine
         do {
             next = try Engine.load(projectFile: projectFile, events: events, serveSupervisor: supervisor,
-                                   state: engine.state)
+                                   workloads: .run(readyTimeout: Self.readyTimeout), runtime: engine.runtime, state: engine.state)
         } catch {
             events.emit(.warning("\(projectFileRelative) has errors; keeping the last good graph until it is fixed:\n\(error.message)"))
             return
@@ -209,7 +236,9 @@ actor WatchSession {
         }
         paused = true
         await drainPasses()
+        await liveUpdates?.drain()
         for source in next.project.sources.values { source.trustsWatcher = true }
+        liveUpdates = await makeLiveUpdates(for: next)
         let serveNames = Set(next.project.graph.order.filter { $0.kind == "serve" }.map(\.name))
         await supervisor.stopAll(except: serveNames)
         engine = next
@@ -228,10 +257,30 @@ actor WatchSession {
     private func shutdown() async {
         paused = true
         await drainPasses()
+        await liveUpdates?.drain()
         await supervisor.shutdown()
+        await removeContainersStartedHere()
         let engine = self.engine
         await BlockingWork.run(name: "wbuild.state") { engine.saveState() }
         summary.stillFailing = failing.sorted()
+    }
+}
+
+extension WatchSession {
+    /// `watch` stops what it started: containers it created are removed; containers it adopted
+    /// (already running with the same configuration, e.g. from `wbuild up`) are left running.
+    func removeContainersStartedHere() async {
+        guard let runtime = engine.runtime else { return }
+        let rules = engine.project.workloadRules
+        let created = Set(rules.filter { $0.value.createdContainers }.map(\.key))
+        if !created.isEmpty {
+            do {
+                _ = try await runtime.removeOrphans(keeping: Set(rules.keys).subtracting(created))
+            } catch {
+                events.emit(.warning("could not remove the containers this watch started: \(error); `wbuild down` removes them"))
+            }
+        }
+        runtime.shutdown()
     }
 }
 
@@ -243,7 +292,9 @@ extension Engine {
                              events: EventSink, stop: AsyncStream<Void>) async throws(WBuildError) -> WatchSummary {
         let supervisor = ServeSupervisor(events: events)
         let path = absolutePath(projectFile)
-        let engine = try load(projectFile: path, events: events, serveSupervisor: supervisor)
+        let engine = try load(projectFile: path, events: events, serveSupervisor: supervisor,
+                              workloads: .run(readyTimeout: WatchSession.readyTimeout))
+        try await engine.checkEngine(for: try engine.resolve(options.targets))
         let session = try WatchSession(engine: engine, projectFile: path, options: options, events: events, supervisor: supervisor)
         return try await session.run(stop: stop)
     }

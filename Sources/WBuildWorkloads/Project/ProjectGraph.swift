@@ -163,7 +163,7 @@ public struct ProjectGraph: Sendable {
             }
         }
         let rule = WorkloadRule(spec: workload, project: spec, projectRoot: layout.root, runtime: services.runtime,
-                                readyTimeout: services.readyTimeout, beforeStart: services.beforeStart)
+                                readyTimeout: services.readyTimeout, beforeStart: services.beforeStart, afterUp: services.afterUp)
         return BuildGraph.Node(id: NodeID(kind: "workload", name: workload.name), inputs: Array(Set(inputs)).sorted(), rule: rule)
     }
 
@@ -245,12 +245,15 @@ public struct WorkloadServices: Sendable {
     public let readyTimeout: Duration
     public let includesServe: Bool
     public let beforeStart: @Sendable (WorkloadPlan, String) async throws -> Void
+    public let afterUp: @Sendable (WorkloadPlan, WorkloadState) async throws -> Void
 
     public init(runtime: WorkloadRuntime, readyTimeout: Duration, includesServe: Bool,
-                beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void = { _, _ in }) {
+                beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void = { _, _ in },
+                afterUp: @escaping @Sendable (WorkloadPlan, WorkloadState) async throws -> Void = { _, _ in }) {
         self.runtime = runtime
         self.readyTimeout = readyTimeout
         self.includesServe = includesServe
         self.beforeStart = beforeStart
+        self.afterUp = afterUp
     }
 }

@@ -19,16 +19,20 @@ public final class WorkloadRule: NodeRule {
     /// Called after a container is created and before it starts (the live-update supervisor
     /// is copied in here).
     let beforeStart: @Sendable (WorkloadPlan, String) async throws -> Void
+    /// Called after new containers are up (the live-update ledger is replayed here).
+    let afterUp: @Sendable (WorkloadPlan, WorkloadState) async throws -> Void
     private let startedHere = Mutex(false)
 
     public init(spec: WorkloadSpec, project: ProjectSpec, projectRoot: String, runtime: WorkloadRuntime,
-                readyTimeout: Duration, beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void) {
+                readyTimeout: Duration, beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void,
+                afterUp: @escaping @Sendable (WorkloadPlan, WorkloadState) async throws -> Void) {
         self.spec = spec
         self.project = project
         self.projectRoot = projectRoot
         self.runtime = runtime
         self.readyTimeout = readyTimeout
         self.beforeStart = beforeStart
+        self.afterUp = afterUp
     }
 
     /// Whether this process created (rather than adopted) the workload's containers.
@@ -66,6 +70,12 @@ public final class WorkloadRule: NodeRule {
                                          beforeStart: { containerID in try await hook(plan, containerID) },
                                          timeout: readyTimeout)
         startedHere.withLock { $0 = true }
+        do {
+            try await afterUp(plan, state)
+        } catch {
+            throw NodeFailure("\(spec.name) started but the files synced since its image was built could not be replayed: \(error)",
+                              hint: "the next change rebuilds the image; or run `wbuild once` to rebuild it now")
+        }
         return output(evaluation.fingerprint, urls: state.urls)
     }
 

@@ -17,6 +17,11 @@ enum CommandCatalog {
     static let force = FlagSpec(long: "force", short: nil, takesValue: false, help: "run nodes even when up to date")
     static let format = FlagSpec(long: "format", short: nil, takesValue: true, help: "text (default), dot or json", valueName: "FORMAT")
     static let common = [file, json, verbose, help]
+    static let timeout = FlagSpec(long: "timeout", short: nil, takesValue: true, help: "seconds to wait for each workload to be ready (default 120)", valueName: "SECONDS")
+    static let volumes = FlagSpec(long: "volumes", short: nil, takesValue: false, help: "also remove the project's named volumes")
+    static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
+    /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
+    static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
 
     static let commands: [CommandInfo] = [
         CommandInfo(name: "once", summary: "bring tasks and images up to date once, then exit",
@@ -29,7 +34,30 @@ enum CommandCatalog {
                     With --json the last line is {"type":"result","ok":…,"nodes":[…]}.
                     """,
                     flags: common + [jobs, force]),
-        CommandInfo(name: "watch", summary: "keep tasks up to date as files change, until Ctrl-C",
+        CommandInfo(name: "up", summary: "once, then start or replace the workloads and wait until they are ready",
+                    usage: "wbuild up [TARGET…] [--timeout SECONDS] [-j N] [--json]",
+                    details: """
+                    Builds what is stale, then brings every workload's containers to its current
+                    configuration: containers already running with it are left alone; changed ones are
+                    replaced without going dark (the new one is ready before the old one stops).
+                    Containers of workloads no longer in the project are removed. Exits 0 when every
+                    workload is ready, 1 otherwise (with the failing workload and its last log lines);
+                    the containers keep running — `wbuild down` removes them.
+                    """,
+                    flags: common + [jobs, force, timeout]),
+        CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
+                    usage: "wbuild down [--volumes]",
+                    details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
+                    flags: common + [volumes]),
+        CommandInfo(name: "status", summary: "workloads, replicas, health, URLs, last build",
+                    usage: "wbuild status [--json]",
+                    details: "Reads the engine, so it works while another wbuild runs.",
+                    flags: common),
+        CommandInfo(name: "logs", summary: "container logs, prefixed by workload and replica",
+                    usage: "wbuild logs [WORKLOAD] [-f]",
+                    details: "stdout and stderr stay apart (stderr on stderr). With -f, follows across container replacements until Ctrl-C.",
+                    flags: [fileLongOnly, json, verbose, help, follow]),
+        CommandInfo(name: "watch", summary: "keep tasks, images and workloads up to date as files change, until Ctrl-C",
                     usage: "wbuild watch [TARGET…] [-j N] [--json]",
                     details: """
                     Runs what is stale, then watches the project: each settled batch of changes re-runs
