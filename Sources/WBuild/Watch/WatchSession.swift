@@ -126,6 +126,9 @@ actor WatchSession {
                 if !liveUpdated.contains(id.name) { touched.insert(id) }
             }
         }
+        for path in paths {
+            touched.formUnion(project.images(usingDockerfile: path).filter { !liveUpdated.contains($0.name) })
+        }
         let affected = project.graph.downstream(of: touched).intersection(scope)
         guard !affected.isEmpty else { return }
         // Files a task just wrote into its declared outputs are wbuild's own doing: their

@@ -202,6 +202,15 @@ public struct ProjectGraph: Sendable {
         return parts.joined(separator: "/")
     }
 
+    /// The image nodes built from the Dockerfile at `projectPath` (a Dockerfile outside its
+    /// context, or one its `.dockerignore` excludes, is in no source, yet changes the image).
+    public func images(usingDockerfile projectPath: String) -> [NodeID] {
+        let absolute = layout.root + "/" + projectPath
+        return graph.order.filter { id in
+            id.kind == "image" && (graph.node(id)?.rule as? ImageBuildRule)?.definition.dockerfile == absolute
+        }
+    }
+
     /// Whether `projectPath` lies inside a `cmd` task's declared outputs.
     public func isDeclaredOutput(_ projectPath: String) -> Bool {
         spec.tasks.contains { task in

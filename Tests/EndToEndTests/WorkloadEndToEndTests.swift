@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import WBuildTestSupport
+
+/// `up`, `status`, `logs`, `down` and `watch` with containers, as a user runs them: the built
+/// binary on a copy of a sample, the real engine, HTTP from the host.
+@Suite struct WorkloadEndToEndTests {
+    /// A copy of Samples/hello under a unique project name.
+    func helloProject() throws -> (TemporaryDirectory, String) {
+        let dir = try TemporaryDirectory()
+        let project = "wbt-hello-\(UUID().uuidString.prefix(6).lowercased())"
+        let sample = WBuildBinary.packageRoot + "/Samples/hello"
+        for item in try FileManager.default.contentsOfDirectory(atPath: sample) where item != ".wbuild" {
+            try FileManager.default.copyItem(atPath: sample + "/" + item, toPath: dir.url(item))
+        }
+        let spec = try dir.read("wbuild.json").replacingOccurrences(of: "name: \"hello\"", with: "name: \"\(project)\"")
+        try dir.write("wbuild.json", spec)
+        return (dir, project)
+    }
+
+    func get(_ url: String) -> String? {
+        guard let url = URL(string: url) else { return nil }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var body: String?
+        let task = URLSession.shared.dataTask(with: url) { data, response, _ in
+            if let data, (response as? HTTPURLResponse)?.statusCode == 200 { body = String(decoding: data, as: UTF8.self) }
+            done.signal()
+        }
+        task.resume()
+        _ = done.wait(timeout: .now() + 5)
+        return body
+    }
+
+    func url(of run: WBuildBinary.Run) -> String? {
+        (run.nodes["workload:web"]?["urls"] as? String)?.split(separator: " ").first.map(String.init)
+    }
+
+    @Test func upServesOnLoopbackAdoptsOnTheSecondRunAndDownLeavesNothing() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let up = try WBuildBinary.run(["up", "--json"], in: dir.path)
+        #expect(up.exitCode == 0, "\(up.stdout.suffix(2000)) \(up.stderr)")
+        let address = try #require(url(of: up))
+        #expect(address.hasPrefix("http://127.0.0.1:"))
+        #expect(get(address)?.contains("Hello from wbuild") == true)
+        let containers = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
+        #expect(DockerCLI.run(["port", containers ?? ""])?.hasPrefix("8080/tcp -> 127.0.0.1:") == true)
+
+        let again = try WBuildBinary.run(["up", "--json"], in: dir.path)
+        #expect(again.exitCode == 0)
+        #expect(again.status("workload:web") == "cached")
+        #expect(DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == containers)
+
+        let status = try WBuildBinary.run(["status", "--json"], in: dir.path)
+        let web = try #require(status.jsonLines.first)
+        #expect(web["state"] as? String == "ready")
+        #expect((web["urls"] as? [String])?.first == address)
+
+        let down = try WBuildBinary.run(["down"], in: dir.path)
+        #expect(down.exitCode == 0)
+        #expect(DockerCLI.run(["ps", "-aq", "--filter", "label=dev.wbuild.project=\(project)"]) == "")
+        #expect(DockerCLI.run(["network", "ls", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == "")
+        let idle = try WBuildBinary.run(["down"], in: dir.path)
+        #expect(idle.exitCode == 0)
+    }
+
+    @Test func upFailsWithTheLastLogLinesWhenAWorkloadNeverBecomesReady() throws {
+        let dir = try TemporaryDirectory()
+        let project = "wbt-never-\(UUID().uuidString.prefix(6).lowercased())"
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        try dir.write("wbuild.json", """
+        { name: "\(project)", workloads: { web: {
+            image: "wbuild-samples/busybox:1",
+            entrypoint: ["sh", "-c", "echo starting up; echo no server here >&2; sleep 300"],
+            ports: [{ container: 8080, protocol: "http" }],
+            readiness: { http: { path: "/", port: 8080 }, intervalMs: 200 },
+        } } }
+        """)
+        let up = try WBuildBinary.run(["up", "--timeout", "3", "--json"], in: dir.path)
+        #expect(up.exitCode == 1)
+        #expect(up.status("workload:web") == "failed")
+        let details = "\(up.nodes["workload:web"]?["error"] ?? "") \(up.nodes["workload:web"]?["tail"] ?? "")"
+        #expect(details.contains("no server here"), "\(details)")
+    }
+
+    @Test func watchLiveUpdatesWithoutRebuildingAndRemovesWhatItStarted() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
+        #expect(watch.wait(timeout: .seconds(90)) { !watch.events(ofType: "ready").isEmpty }, "\(watch.stdoutLines.suffix(20))")
+        let address = try #require((watch.events(ofType: "ready").first?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        let containerBefore = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
+
+        // Edit, new file, delete: each arrives in the running container.
+        try dir.write("site/index.html", "<h1>edited live</h1>\n")
+        #expect(watch.wait { get(address + "/index.html")?.contains("edited live") == true })
+        try dir.write("site/new.html", "brand new\n")
+        #expect(watch.wait { get(address + "/new.html")?.contains("brand new") == true })
+        try FileManager.default.removeItem(atPath: dir.url("site/new.html"))
+        #expect(watch.wait { get(address + "/new.html") == nil })
+        #expect(watch.wait { watch.events(ofType: "liveUpdate").count >= 3 })
+        let updates = watch.events(ofType: "liveUpdate")
+        #expect((updates.first?["phases"] as? [String: Int])?["sent"] != nil)
+        // No rebuild, no new container.
+        #expect(watch.doneCount("image:web") <= 1)
+        #expect(watch.doneCount("workload:web") == 1)
+        #expect(DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == containerBefore)
+
+        // A change no sync rule covers rebuilds the image and replaces the container, saying why.
+        try dir.write("Dockerfile", try dir.read("Dockerfile") + "\n# a comment\n")
+        #expect(watch.wait(timeout: .seconds(90)) { watch.doneCount("workload:web") == 2 }, "\(watch.stdoutLines.suffix(20))")
+        #expect(watch.events(ofType: "warning").contains { ($0["message"] as? String)?.contains("rebuilding instead of a live update") == true })
+        let newAddress = try #require((watch.events(ofType: "ready").last?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        // The replaced container still has the live-updated file (replayed or rebuilt in).
+        #expect(watch.wait { get(newAddress + "/index.html")?.contains("edited live") == true })
+
+        #expect(watch.stop() == 0)
+        #expect(DockerCLI.run(["ps", "-aq", "--filter", "label=dev.wbuild.project=\(project)"]) == "")
+    }
+
+    @Test func onceAfterALiveUpdateRebuildsTheImage() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        #expect(watch.waitUntilWatching())
+        #expect(watch.wait(timeout: .seconds(90)) { !watch.events(ofType: "ready").isEmpty })
+        try dir.write("site/index.html", "<h1>synced, not built</h1>\n")
+        #expect(watch.wait { !watch.events(ofType: "liveUpdate").isEmpty })
+        #expect(watch.stop() == 0)
+        let once = try WBuildBinary.run(["once", "--json"], in: dir.path)
+        #expect(once.status("image:web") == "built")
+        #expect(once.nodes["image:web"]?["reason"] as? String == "inputs changed: site/index.html")
+    }
+}
