@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-sample=${1:-site}
+sample=${1:-hello}
 bash scripts/setup.sh
 swift build --product wbuild
 bin="$(swift build --show-bin-path)/wbuild"
