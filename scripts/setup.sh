@@ -10,7 +10,7 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || die "no Swift toolchain on PATH; install Swift 6 (https://www.swift.org/install/linux/) first"
 
 # --- Debian packages -------------------------------------------------------
-packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev)
+packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -50,5 +50,17 @@ CMD ["/bin/sh"]
 DOCKERFILE
   "$docker_cli" build -q -t wbuild-samples/busybox:1 "$ctx" >/dev/null
   rm -rf "$ctx"
+fi
+# wbuild-samples/python:3 — a minimal Debian root file system with python3, for the sample
+# whose server process live update restarts (Samples/pyapp).
+if ! "$docker_cli" image inspect wbuild-samples/python:3 >/dev/null 2>&1; then
+  log "building base image wbuild-samples/python:3 with debootstrap (about a minute)"
+  rootfs=$(mktemp -d)
+  mirror=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+  debootstrap --variant=minbase --include=python3 bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" >/var/log/wbuild-debootstrap.log 2>&1 \
+    || die "debootstrap failed; see /var/log/wbuild-debootstrap.log"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | "$docker_cli" import --change 'CMD ["/usr/bin/python3"]' - wbuild-samples/python:3 >/dev/null
+  rm -rf "$rootfs"
 fi
 log "ready"

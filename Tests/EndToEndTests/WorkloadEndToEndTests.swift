@@ -9,17 +9,7 @@ import WBuildTestSupport
 /// binary on a copy of a sample, the real engine, HTTP from the host.
 @Suite struct WorkloadEndToEndTests {
     /// A copy of Samples/hello under a unique project name.
-    func helloProject() throws -> (TemporaryDirectory, String) {
-        let dir = try TemporaryDirectory()
-        let project = "wbt-hello-\(UUID().uuidString.prefix(6).lowercased())"
-        let sample = WBuildBinary.packageRoot + "/Samples/hello"
-        for item in try FileManager.default.contentsOfDirectory(atPath: sample) where item != ".wbuild" {
-            try FileManager.default.copyItem(atPath: sample + "/" + item, toPath: dir.url(item))
-        }
-        let spec = try dir.read("wbuild.json").replacingOccurrences(of: "name: \"hello\"", with: "name: \"\(project)\"")
-        try dir.write("wbuild.json", spec)
-        return (dir, project)
-    }
+    func helloProject() throws -> (TemporaryDirectory, String) { try sampleProject("hello") }
 
     func get(_ url: String) -> String? {
         guard let url = URL(string: url) else { return nil }
@@ -135,5 +125,47 @@ import WBuildTestSupport
         let once = try WBuildBinary.run(["once", "--json"], in: dir.path)
         #expect(once.status("image:web") == "built")
         #expect(once.nodes["image:web"]?["reason"] as? String == "inputs changed: site/index.html")
+    }
+}
+
+extension WorkloadEndToEndTests {
+    /// A copy of a sample under a unique project name.
+    func sampleProject(_ sample: String) throws -> (TemporaryDirectory, String) {
+        let dir = try TemporaryDirectory()
+        let project = "wbt-\(sample)-\(UUID().uuidString.prefix(6).lowercased())"
+        let root = WBuildBinary.packageRoot + "/Samples/" + sample
+        for item in try FileManager.default.contentsOfDirectory(atPath: root) where item != ".wbuild" {
+            try FileManager.default.copyItem(atPath: root + "/" + item, toPath: dir.url(item))
+        }
+        let spec = try dir.read("wbuild.json").replacingOccurrences(of: "name: \"\(sample)\"", with: "name: \"\(project)\"")
+        try dir.write("wbuild.json", spec)
+        return (dir, project)
+    }
+
+    @Test func aProcessRestartOnARealRuntimeKeepsTheContainer() throws {
+        let (dir, project) = try sampleProject("pyapp")
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.waitUntilWatching())
+        #expect(watch.wait(timeout: .seconds(120)) { !watch.events(ofType: "ready").isEmpty }, "\(watch.stdoutLines.suffix(20))")
+        let address = try #require((watch.events(ofType: "ready").first?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        let before = try #require(get(address + "/"))
+        #expect(before.hasPrefix("Hello from Python"))
+        let container = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
+
+        try dir.write("app/greeting.py", "GREETING = \"Hello, restarted\"\n")
+        #expect(watch.wait { get(address + "/")?.hasPrefix("Hello, restarted") == true })
+        let after = try #require(get(address + "/"))
+        #expect(after.split(separator: " ").last != before.split(separator: " ").last, "the pid should change: \(before) → \(after)")
+        #expect(DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == container)
+        let update = try #require(watch.events(ofType: "liveUpdate").last)
+        #expect((update["phases"] as? [String: Int])?["restarted"] != nil)
+
+        // fallBackOn: a rebuild and a new container, and the reason is given.
+        try dir.write("requirements.txt", "# changed\n")
+        #expect(watch.wait(timeout: .seconds(120)) { watch.doneCount("workload:app") == 2 }, "\(watch.stdoutLines.suffix(20))")
+        #expect(watch.events(ofType: "warning").contains { ($0["message"] as? String)?.contains("fallBackOn") == true })
+        #expect(DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) != container)
     }
 }

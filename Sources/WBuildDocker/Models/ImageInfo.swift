@@ -9,6 +9,9 @@ public struct ImageInfo: Sendable, Equatable, Decodable {
     /// RFC 3339 creation time.
     public var created: String
     public var size: Int64?
+    /// `Config.Entrypoint` and `Config.Cmd`: what a container of this image runs by default.
+    public var entrypoint: [String]
+    public var command: [String]
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", repoTags = "RepoTags", repoDigests = "RepoDigests", created = "Created", size = "Size", config = "Config"
@@ -16,6 +19,8 @@ public struct ImageInfo: Sendable, Equatable, Decodable {
 
     private struct Config: Decodable {
         var Labels: [String: String]?
+        var Entrypoint: [String]?
+        var Cmd: [String]?
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +30,9 @@ public struct ImageInfo: Sendable, Equatable, Decodable {
         repoDigests = try container.decodeIfPresent([String].self, forKey: .repoDigests) ?? []
         created = try container.decodeIfPresent(String.self, forKey: .created) ?? ""
         size = try container.decodeIfPresent(Int64.self, forKey: .size)
-        labels = try container.decodeIfPresent(Config.self, forKey: .config)?.Labels ?? [:]
+        let config = try container.decodeIfPresent(Config.self, forKey: .config)
+        labels = config?.Labels ?? [:]
+        entrypoint = config?.Entrypoint ?? []
+        command = config?.Cmd ?? []
     }
 }

@@ -40,6 +40,11 @@ public final class ImageBuildRule: NodeRule {
         builder.add("dockerfile", bytes: dockerfile)
         builder.add("args", pairs: definition.buildArgs.sorted { $0.key < $1.key })
         builder.add("target", definition.target ?? "")
+        for base in BaseImages.references(in: dockerfile) {
+            // A missing base is not an error here: the build says which one and what to do.
+            let id = (try? await client.inspectImage(base))??.id ?? "missing"
+            builder.add("base." + base, id)
+        }
         for (input, output) in context.inputOutputs.sorted(by: { $0.key < $1.key }) {
             builder.add("input." + input.description, output.hash)
         }

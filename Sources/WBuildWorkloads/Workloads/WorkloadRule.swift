@@ -43,7 +43,7 @@ public final class WorkloadRule: NodeRule {
         for (id, output) in context.inputOutputs where id.kind == "image" {
             references[id.name] = output.fields["image"]
         }
-        let plan: WorkloadPlan
+        var plan: WorkloadPlan
         do {
             plan = try WorkloadPlan.make(spec: spec, project: project, imageReferences: references, projectRoot: projectRoot,
                                          wrapWithSupervisor: spec.liveUpdate?.restart == .process)
@@ -51,6 +51,13 @@ public final class WorkloadRule: NodeRule {
             throw NodeFailure(error.description, hint: error.hint)
         }
         let imageID = context.inputOutputs[NodeID(kind: "image", name: spec.name)]?.hash
+        if plan.wrapWithSupervisor && plan.entrypoint == nil {
+            // The supervisor runs the process itself, so it needs the image's defaults.
+            guard let info = try? await runtime.client.inspectImage(imageID ?? plan.image) else {
+                throw NodeFailure("cannot read the image config of \(plan.image) for \(spec.name)")
+            }
+            plan.imageProcess = ImageProcess(entrypoint: info.entrypoint, command: info.command)
+        }
         return Evaluation(fingerprint: plan.fingerprint(imageID: imageID), payload: plan)
     }
 
