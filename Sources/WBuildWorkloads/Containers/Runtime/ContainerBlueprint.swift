@@ -54,7 +54,8 @@ struct ContainerBlueprint {
             image: plan.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint, env: plan.environment,
             workingDir: plan.workdir, labels: labels(replica: replica), exposedPorts: exposed.isEmpty ? nil : exposed,
             stopTimeout: stopSeconds, hostConfig: host,
-            networkingConfig: NetworkingConfig(endpointsConfig: [networkName: EndpointSettings(aliases: [plan.workload])]))
+            // No alias yet: peers find the workload by name only once it is ready (see `ensureAlias`).
+            networkingConfig: NetworkingConfig(endpointsConfig: [networkName: EndpointSettings()]))
     }
 
     func sidecar(_ sidecar: PlannedSidecar, replica: Int, target containerID: String) throws(WorkloadPlanError) -> ContainerConfig {

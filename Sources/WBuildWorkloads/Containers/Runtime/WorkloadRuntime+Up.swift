@@ -7,8 +7,11 @@ extension WorkloadRuntime {
     ///
     /// - Replicas already running with this fingerprint (labelled `dev.wbuild.fingerprint`) are
     ///   adopted as they are, also when another wbuild process started them.
-    /// - Otherwise new replicas start beside the old ones; only when all are ready are the old
-    ///   ones taken off the network, stopped and removed, so a ready workload never goes dark.
+    /// - Otherwise new replicas start beside the old ones, on the project network under their
+    ///   container names only; once all are ready they get the workload's name (`ensureAlias`)
+    ///   and the old ones are taken off the network, stopped and removed. A ready workload never
+    ///   goes dark and never answers from a replica that is not ready; a request in flight to an
+    ///   old replica at the instant it leaves the network can be cut.
     ///   (A fixed host port cannot be held twice: then the old replica stops first.)
     /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
     /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
@@ -76,6 +79,7 @@ extension WorkloadRuntime {
             throw error
         }
         for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            try await ensureAlias(id, plan: plan)
             startLiveness(id, replica: replica, plan: plan)
         }
         await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
