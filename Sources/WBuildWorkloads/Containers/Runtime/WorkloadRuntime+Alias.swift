@@ -4,11 +4,12 @@ import WBuildDocker
 extension WorkloadRuntime {
     /// Makes a ready replica reachable as its workload name on the project network.
     ///
-    /// Replicas join the network at create time under their container name only, so peers can
-    /// reach them by the workload name (the alias) only once they are ready: a request never
-    /// lands on a replica that is still starting. The engine fixes an endpoint's aliases when
-    /// it connects, so the endpoint is reconnected with the alias (a new address, and new
-    /// engine-chosen host ports, which are re-read). Replicas that have the alias are left alone.
+    /// Replicas that replace serving ones join the network at create time under their container
+    /// name only, so peers reach them by the workload name (the alias) only once they are
+    /// ready: a request never lands on a replica that is still starting. The engine fixes an
+    /// endpoint's aliases when it connects, so the endpoint is reconnected with the alias (a new
+    /// address, new engine-chosen host ports, which are re-read; the replica's own connections
+    /// opened before are cut). Replicas that have the alias are left alone.
     func ensureAlias(_ id: String, plan: WorkloadPlan) async throws(NodeFailure) {
         let network = networkName
         do {
