@@ -30,6 +30,8 @@ struct BlueprintTests {
         #expect(config.labels?[ContainerLabels.volumes] == "wbuild-shop-cache")
         #expect(config.hostConfig?.networkMode == "wbuild-shop")
         #expect(config.networkingConfig?.endpointsConfig["wbuild-shop"]?.aliases == ["api"])
+        // A replacement joins under its container name only; the alias comes once it is ready.
+        #expect(try blueprint.replica(1, announced: false).networkingConfig?.endpointsConfig["wbuild-shop"] == EndpointSettings())
         #expect(config.hostConfig?.nanoCpus == 500_000_000 && config.hostConfig?.memory == 1 << 28)
         #expect(config.hostConfig?.deviceRequests == [DeviceRequest(driver: "nvidia", count: 2, capabilities: [["gpu"]])])
         #expect(config.entrypoint == ["/.wbuild/docker-init", "--", "node", "server.js"] && config.cmd == nil)

@@ -25,6 +25,9 @@ struct UpTests {
             let info = try #require(try await harness.client.inspectContainer(replica.containerID))
             #expect(info.ports["8080/tcp"]?.map(\.hostIp) == ["127.0.0.1"])
             #expect(info.ports["9229/tcp"]?.map(\.hostIp) == ["127.0.0.1"])
+            // What the terminal shows when it is ready.
+            let ready = try #require(harness.details("ready").last)
+            #expect(ready.contains(url) && ready.contains("debugger on 127.0.0.1:"), "\(ready)")
         }
     }
 

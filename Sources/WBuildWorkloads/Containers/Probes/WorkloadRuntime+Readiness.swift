@@ -54,15 +54,22 @@ extension WorkloadRuntime {
         }
     }
 
+    /// The last `count` lines the container wrote (both streams). An empty answer is asked
+    /// again for up to two seconds: one `logs` call in a few dozen under load was seen to come
+    /// back empty for a container that had written lines.
     func lastLogLines(_ id: String, count: Int = 20) async -> [String] {
-        var lines: [String] = []
-        do {
-            for try await line in try await client.logs(id, tail: count) {
-                lines.append(line.text)
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            var lines: [String] = []
+            do {
+                for try await line in try await client.logs(id, tail: count) {
+                    lines.append(line.text)
+                }
+            } catch {
+                return ["(logs unavailable: \(error))"]
             }
-        } catch {
-            lines.append("(logs unavailable: \(error))")
+            if !lines.isEmpty || ContinuousClock.now >= deadline { return lines }
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        return lines
     }
 }

@@ -35,7 +35,10 @@ struct ContainerBlueprint {
         ContainerLabels.containerName(project: plan.project, workload: plan.workload, replica: replica, fingerprint: fingerprint)
     }
 
-    func replica(_ replica: Int) throws(WorkloadPlanError) -> ContainerConfig {
+    /// The create body of `replica`. With `announced` it joins the project network under the
+    /// workload's name at once; otherwise under its container name only (`ensureAlias` adds the
+    /// name once it is ready, when it replaces replicas that serve).
+    func replica(_ replica: Int, announced: Bool = true) throws(WorkloadPlanError) -> ContainerConfig {
         let wrapping = try ProcessWrapping.decide(entrypoint: plan.entrypoint, command: plan.command, image: plan.imageProcess,
                                                   supervisor: plan.wrapWithSupervisor, initBinary: initBinary,
                                                   workload: plan.workload)
@@ -54,7 +57,9 @@ struct ContainerBlueprint {
             image: plan.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint, env: plan.environment,
             workingDir: plan.workdir, labels: labels(replica: replica), exposedPorts: exposed.isEmpty ? nil : exposed,
             stopTimeout: stopSeconds, hostConfig: host,
-            networkingConfig: NetworkingConfig(endpointsConfig: [networkName: EndpointSettings(aliases: [plan.workload])]))
+            networkingConfig: NetworkingConfig(endpointsConfig: [
+                networkName: EndpointSettings(aliases: announced ? [plan.workload] : nil),
+            ]))
     }
 
     func sidecar(_ sidecar: PlannedSidecar, replica: Int, target containerID: String) throws(WorkloadPlanError) -> ContainerConfig {

@@ -3,7 +3,9 @@ import WBuildDocker
 
 extension WorkloadRuntime {
     /// Removes every container and the network labelled with this project, and with
-    /// `volumes` the project's named volumes too. Idempotent: nothing to remove is fine.
+    /// `volumes` the project's named volumes too (those its containers name in their
+    /// `dev.wbuild.volumes` label, since the engine creates them unlabelled from `Binds`, and
+    /// any volume labelled with the project). Idempotent: nothing to remove is fine.
     /// Stops this runtime's background work first, so removals are not taken for crashes; a
     /// later `up` on the same runtime starts it again.
     public func down(volumes: Bool = false) async throws(NodeFailure) {

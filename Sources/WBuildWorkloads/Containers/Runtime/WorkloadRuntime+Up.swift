@@ -7,13 +7,18 @@ extension WorkloadRuntime {
     ///
     /// - Replicas already running with this fingerprint (labelled `dev.wbuild.fingerprint`) are
     ///   adopted as they are, also when another wbuild process started them.
-    /// - Otherwise new replicas start beside the old ones; only when all are ready are the old
-    ///   ones taken off the network, stopped and removed, so a ready workload never goes dark.
+    /// - Otherwise new replicas start beside the old ones, on the project network under their
+    ///   container names only; once all are ready they get the workload's name (`ensureAlias`)
+    ///   and the old ones are taken off the network, stopped and removed. A ready workload never
+    ///   goes dark and never answers from a replica that is not ready; a request in flight to an
+    ///   old replica at the instant it leaves the network can be cut. (A first start, with
+    ///   nothing serving, joins under the workload's name at once.)
     ///   (A fixed host port cannot be held twice: then the old replica stops first.)
     /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
     /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
-    ///   failure and the last log lines; the old replicas, if any, keep serving. Cancelling
-    ///   `up` ends it the same way, at the next probe.
+    ///   failure and the last log lines; the old replicas, if any, keep serving and the new ones
+    ///   are removed. Without old replicas the new ones stay for inspection (off the workload's
+    ///   name); the next `up` adopts them. Cancelling `up` ends it the same way, at the next probe.
     /// - Calls for the same workload run one after the other.
     @discardableResult
     public func up(_ plan: WorkloadPlan, fingerprint: Fingerprint,
@@ -22,6 +27,9 @@ extension WorkloadRuntime {
         let deadline = ContinuousClock.now + timeout
         await gate.enter(plan.workload)
         defer { gate.leave(plan.workload) }
+        if Task.isCancelled {
+            throw NodeFailure("workload `\(plan.workload)`: cancelled before it started")
+        }
         return try await converge(plan, fingerprint: fingerprint, beforeStart: beforeStart, deadline: deadline)
     }
 
@@ -60,10 +68,12 @@ extension WorkloadRuntime {
             await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
             stale = []
         }
+        // Replacing replicas that serve: the new ones take the workload's name only once ready.
+        let announced = !stale.contains { $0.state == "running" }
         var fresh: [String] = []
         do {
             for replica in 0..<plan.replicas where kept[replica] == nil {
-                let id = try await startReplica(replica, blueprint: blueprint, beforeStart: beforeStart)
+                let id = try await startReplica(replica, blueprint: blueprint, announced: announced, beforeStart: beforeStart)
                 fresh.append(id)
                 kept[replica] = id
             }
@@ -76,6 +86,7 @@ extension WorkloadRuntime {
             throw error
         }
         for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
+            try await ensureAlias(id, plan: plan)
             startLiveness(id, replica: replica, plan: plan)
         }
         await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
@@ -85,7 +96,7 @@ extension WorkloadRuntime {
         }
         await remove(strays.map(\.id), grace: 0)
         let state = try await workloadState(plan.workload)
-        emit(plan.workload, .ready, state.urls.joined(separator: " "))
+        emit(plan.workload, .ready, describe(state.replicas.flatMap(\.ports)))
         return state
     }
 
@@ -131,12 +142,12 @@ extension WorkloadRuntime {
     }
 
     /// Creates, prepares and starts one replica and its sidecars; returns its id.
-    private func startReplica(_ replica: Int, blueprint: ContainerBlueprint,
+    private func startReplica(_ replica: Int, blueprint: ContainerBlueprint, announced: Bool,
                               beforeStart: @Sendable (String) async throws -> Void) async throws(NodeFailure) -> String {
         let plan = blueprint.plan
         let config: ContainerConfig
         do {
-            config = try blueprint.replica(replica)
+            config = try blueprint.replica(replica, announced: announced)
         } catch {
             throw error.nodeFailure
         }
