@@ -69,6 +69,7 @@ public final class Engine: Sendable {
             }
             docker = client
             let runtime = existingRuntime ?? WorkloadRuntime(project: spec.name, client: client, events: events)
+            runtime.onRestart(WorkloadHooks.afterRestart(client: client, layout: layout, spec: spec, events: events))
             services = WorkloadServices(runtime: runtime, readyTimeout: readyTimeout, includesServe: serveSupervisor != nil,
                                         beforeStart: WorkloadHooks.beforeStart(client: client),
                                         afterUp: WorkloadHooks.afterUp(client: client, layout: layout, spec: spec))

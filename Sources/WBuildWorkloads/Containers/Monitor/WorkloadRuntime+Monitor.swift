@@ -107,6 +107,7 @@ extension WorkloadRuntime {
             markReady(id, plan: plan)
             return
         }
+        await runRestartHook(plan, id)
         await restartSidecars(of: id)
         if plan.readiness == nil {
             if (try? await client.inspectContainer(id))?.state.running == true, book.withLock({ $0.tracked[id]?.phase }) == .starting {

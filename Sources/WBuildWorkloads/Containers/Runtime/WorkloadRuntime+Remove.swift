@@ -50,6 +50,7 @@ extension WorkloadRuntime {
         try await client.restartContainer(id, timeout: ContainerBlueprint.seconds(ms: plan.stopGraceMs))
         book.withLock { $0.tracked[id]?.lastStart = .now }
         await refreshPorts(id, plan: plan)
+        await runRestartHook(plan, id)
         await restartSidecars(of: id)
     }
 

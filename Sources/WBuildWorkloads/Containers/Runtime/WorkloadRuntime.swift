@@ -18,6 +18,9 @@ public final class WorkloadRuntime: Sendable {
     /// One `up` (or restart) per workload at a time.
     let gate = WorkloadGate()
     let initBinary: String?
+    /// Called after the runtime itself restarted a container (crash, liveness), before it is
+    /// marked ready again: the live-update ledger is replayed here.
+    let restartHook = Mutex<(@Sendable (WorkloadPlan, String) async -> Void)?>(nil)
 
     /// - Parameters:
     ///   - useEngineInit: run processes under the engine's init (tini) when their argv is known.
@@ -26,6 +29,15 @@ public final class WorkloadRuntime: Sendable {
         self.client = client
         self.events = events
         self.initBinary = useEngineInit ? ProcessWrapping.localInitBinary(host: client.host) : nil
+    }
+
+    /// Sets what runs after the runtime restarts a container on its own (see `restartHook`).
+    public func onRestart(_ hook: @escaping @Sendable (WorkloadPlan, String) async -> Void) {
+        restartHook.withLock { $0 = hook }
+    }
+
+    func runRestartHook(_ plan: WorkloadPlan, _ containerID: String) async {
+        if let hook = restartHook.withLock({ $0 }) { await hook(plan, containerID) }
     }
 
     var networkName: String { ContainerLabels.networkName(project: project) }
