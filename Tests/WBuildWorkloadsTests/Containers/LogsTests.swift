@@ -50,4 +50,21 @@ struct LogsTests {
             #expect(seen.contains("generation-2"))
         }
     }
+
+    @Test func forwardedLogsBecomeEventsOfTheWorkloadNode() async throws {
+        try await RuntimeHarness.with { harness in
+            let talker = shellWorkload("talker", "echo hello-events; echo oops >&2; exec sleep 600")
+            try await harness.up("talker", in: [talker])
+            let forwarding = harness.runtime.forwardLogs(workload: "talker")
+            defer { forwarding.cancel() }
+            func logged() -> [(String, LogStream, String)] {
+                harness.recorder.events.compactMap { event in
+                    if case .log(let id, let stream, let text) = event { return (id.description, stream, text) }
+                    return nil
+                }
+            }
+            #expect(await eventually { logged().contains { $0.0 == "workload:talker" && $0.1 == .stdout && $0.2 == "[0] hello-events" } })
+            #expect(await eventually { logged().contains { $0.1 == .stderr && $0.2 == "[0] oops" } })
+        }
+    }
 }

@@ -92,3 +92,23 @@ private final class FollowedContainers: Sendable {
     func insert(_ id: String) -> Bool { ids.withLock { $0.insert(id).inserted } }
     func remove(_ id: String) { ids.withLock { _ = $0.remove(id) } }
 }
+
+extension WorkloadRuntime {
+    /// Follows the logs of `workload` (all when nil) into this runtime's events as
+    /// `.log(workload:NAME, stream, line)`, the line prefixed with its replica (`[0] …`, or
+    /// `[0/sidecar] …`), across replacements, until the returned task is cancelled.
+    public func forwardLogs(workload: String? = nil) -> Task<Void, Never> {
+        let lines = logs(workload: workload, follow: true)
+        let events = self.events
+        return Task {
+            do {
+                for try await line in lines {
+                    let origin = "\(line.replica)" + (line.sidecar.map { "/\($0)" } ?? "")
+                    events.emit(.log(NodeID(kind: "workload", name: line.workload), line.stream, "[\(origin)] \(line.text)"))
+                }
+            } catch {
+                events.emit(.warning("following the logs of \(workload.map { "workload:\($0)" } ?? "the workloads") stopped: \(error)"))
+            }
+        }
+    }
+}
