@@ -23,6 +23,14 @@ fi
 
 # --- Docker engine ---------------------------------------------------------
 docker_cli=/usr/bin/docker
+# Every wbuild project gets a network of its own; the engine's default pools allow ~30 networks,
+# which a parallel test run exhausts. Give new engines /24 networks from 172.16.0.0/12 (4096).
+if [ ! -f /etc/docker/daemon.json ]; then
+  mkdir -p /etc/docker
+  cat >/etc/docker/daemon.json <<'JSON'
+{ "default-address-pools": [ { "base": "172.16.0.0/12", "size": 24 } ] }
+JSON
+fi
 engine_answers() { "$docker_cli" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 if ! engine_answers; then
   log "starting dockerd"

@@ -61,6 +61,9 @@ actor WatchSession {
         }
         for source in engine.project.sources.values { source.trustsWatcher = true }
         liveUpdates = await makeLiveUpdates(for: engine)
+        // Container output belongs in the watch terminal; the stream follows replacements.
+        let logForwarding = engine.runtime?.forwardLogs()
+        defer { logForwarding?.cancel() }
         dirty = scope
         startPasses()
         events.emit(.watching(root: root))
@@ -74,20 +77,6 @@ actor WatchSession {
             }
             group.addTask {
                 for await _ in stop { break }
-            }
-            if let runtime = engine.runtime {
-                // Container output belongs in the watch terminal, prefixed by workload and replica;
-                // the stream follows replacements on its own.
-                let events = self.events
-                group.addTask {
-                    do {
-                        for try await line in runtime.logs(workload: nil, follow: true) {
-                            events.emit(.log(NodeID(kind: "workload", name: line.prefix), line.stream, line.text))
-                        }
-                    } catch {}
-                    // Keep the group waiting for the stop signal, not for the log stream.
-                    await withTaskCancellationHandler { await Task.yieldUntilCancelled() } onCancel: {}
-                }
             }
             // The first child to finish is the stop signal (or the watcher dying): wind down.
             await group.next()
@@ -314,14 +303,5 @@ extension Engine {
         try await engine.checkEngine(for: try engine.resolve(options.targets))
         let session = try WatchSession(engine: engine, projectFile: path, options: options, events: events, supervisor: supervisor)
         return try await session.run(stop: stop)
-    }
-}
-
-extension Task where Success == Never, Failure == Never {
-    /// Suspends until the current task is cancelled.
-    static func yieldUntilCancelled() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
-        }
     }
 }

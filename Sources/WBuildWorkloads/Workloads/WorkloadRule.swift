@@ -51,8 +51,8 @@ public final class WorkloadRule: NodeRule {
             throw NodeFailure(error.description, hint: error.hint)
         }
         let imageID = context.inputOutputs[NodeID(kind: "image", name: spec.name)]?.hash
-        if plan.wrapWithSupervisor && plan.entrypoint == nil {
-            // The supervisor runs the process itself, so it needs the image's defaults.
+        if plan.entrypoint == nil {
+            // The supervisor, or the engine's init, runs the process itself: it needs the image's defaults.
             guard let info = try? await runtime.client.inspectImage(imageID ?? plan.image) else {
                 throw NodeFailure("cannot read the image config of \(plan.image) for \(spec.name)")
             }

@@ -54,6 +54,10 @@ extension WorkloadPlan {
         }
         plan.stopGraceMs = spec.stopGraceMs
         plan.wrapWithSupervisor = wrapWithSupervisor
+        if wrapWithSupervisor {
+            // The live-update channel, on loopback only (wbuild talks to it from the host).
+            plan.ports.append(PlannedPort(name: PlannedPort.supervisorName, container: SupervisorBinary.defaultPort, protocol: .tcp))
+        }
         return plan
     }
 

@@ -82,6 +82,8 @@ public struct ImageProcess: Sendable, Equatable {
 
 /// A container port published on the host.
 public struct PlannedPort: Sendable, Equatable {
+    /// The name of the port wbuild adds for the live-update supervisor's channel.
+    public static let supervisorName = "wbuild-supervisor"
     public var name: String?
     public var container: Int
     /// 0 lets the engine choose (a new one on every start).

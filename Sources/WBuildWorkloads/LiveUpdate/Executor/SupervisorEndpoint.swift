@@ -18,11 +18,18 @@ public struct SupervisorEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(host):\(port)" }
 
-    /// The container's first network address, the supervisor's default port and the token from
-    /// the container's label; nil when the container has no address (network mode none, or not running).
+    /// The supervisor's port as published on 127.0.0.1 (the runtime publishes it for supervised
+    /// workloads, so the channel stays on loopback), else the container's first network address;
+    /// with the token from the container's label. Nil when the container is not running or has
+    /// no address (network mode none).
     public static func resolve(containerID: String, client: DockerClient) async throws -> SupervisorEndpoint? {
         guard let info = try await client.inspectContainer(containerID), info.state.running else { return nil }
+        let token = info.labels[SupervisorBinary.tokenLabel]
+        if let binding = info.ports["\(SupervisorBinary.defaultPort)/tcp"]?.first(where: { $0.hostIp == "127.0.0.1" }),
+           let port = binding.hostPort.flatMap(Int.init), port > 0 {
+            return SupervisorEndpoint(host: "127.0.0.1", port: port, token: token)
+        }
         let addresses = info.networks.keys.sorted().compactMap { info.networks[$0]?.ipAddress }.filter { !$0.isEmpty }
-        return addresses.first.map { SupervisorEndpoint(host: $0, token: info.labels[SupervisorBinary.tokenLabel]) }
+        return addresses.first.map { SupervisorEndpoint(host: $0, token: token) }
     }
 }
