@@ -24,6 +24,12 @@ import WBuildTestSupport
         return body
     }
 
+    /// The first `http://127.0.0.1:PORT` in a `ready` event's detail.
+    func firstURL(in text: String?) -> String? {
+        guard let text, let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return nil }
+        return String(text[range])
+    }
+
     func url(of run: WBuildBinary.Run) -> String? {
         (run.nodes["workload:web"]?["urls"] as? String)?.split(separator: " ").first.map(String.init)
     }
@@ -83,7 +89,7 @@ import WBuildTestSupport
         defer { watch.stop() }
         #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
         #expect(watch.wait(timeout: .seconds(90)) { !watch.events(ofType: "ready").isEmpty }, "\(watch.stdoutLines.suffix(20))")
-        let address = try #require((watch.events(ofType: "ready").first?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        let address = try #require(firstURL(in: watch.events(ofType: "ready").first?["detail"] as? String))
         let containerBefore = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
 
         // Edit, new file, delete: each arrives in the running container.
@@ -105,7 +111,7 @@ import WBuildTestSupport
         try dir.write("Dockerfile", try dir.read("Dockerfile") + "\n# a comment\n")
         #expect(watch.wait(timeout: .seconds(90)) { watch.doneCount("workload:web") == 2 }, "\(watch.stdoutLines.suffix(20))")
         #expect(watch.events(ofType: "warning").contains { ($0["message"] as? String)?.contains("rebuilding instead of a live update") == true })
-        let newAddress = try #require((watch.events(ofType: "ready").last?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        let newAddress = try #require(firstURL(in: watch.events(ofType: "ready").last?["detail"] as? String))
         // The replaced container still has the live-updated file (replayed or rebuilt in).
         #expect(watch.wait { get(newAddress + "/index.html")?.contains("edited live") == true })
 
@@ -149,7 +155,7 @@ extension WorkloadEndToEndTests {
         defer { watch.stop() }
         #expect(watch.waitUntilWatching())
         #expect(watch.wait(timeout: .seconds(120)) { !watch.events(ofType: "ready").isEmpty }, "\(watch.stdoutLines.suffix(20))")
-        let address = try #require((watch.events(ofType: "ready").first?["detail"] as? String)?.split(separator: " ").first.map(String.init))
+        let address = try #require(firstURL(in: watch.events(ofType: "ready").first?["detail"] as? String))
         let before = try #require(get(address + "/"))
         #expect(before.hasPrefix("Hello from Python"))
         let container = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])

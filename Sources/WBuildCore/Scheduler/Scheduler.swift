@@ -27,6 +27,9 @@ public final class Scheduler: Sendable {
     public let state: StateStore
     public let events: EventSink
     private let running = Mutex<[NodeID: Task<NodeResult, Never>]>([:])
+    /// Why a node was running when a newer change cancelled it: the next pass sees only that an
+    /// input moved on ("upstream changed"), while the files that started it are still the reason.
+    private let cancelledReasons = Mutex<[NodeID: RunReason]>([:])
 
     public init(graph: BuildGraph, state: StateStore, events: EventSink) {
         self.graph = graph
@@ -124,6 +127,9 @@ public final class Scheduler: Sendable {
 
         func finish(_ status: NodeStatus, output: NodeOutput? = nil, failure: NodeFailure? = nil) -> NodeResult {
             let ms = Self.milliseconds(clock.now - start)
+            cancelledReasons.withLock { saved in
+                if status == .cancelled, reason != .upToDate { saved[id] = reason } else if status != .cancelled { saved[id] = nil }
+            }
             let result = NodeResult(id: id, status: status, milliseconds: ms, reason: reason, output: output, failure: failure)
             if status != .cancelled {
                 let why = failure.map { "\(reason) — \($0.message)" } ?? reason.description
@@ -143,6 +149,9 @@ public final class Scheduler: Sendable {
         let inputHashes = Dictionary(uniqueKeysWithValues: inputOutputs.map { ($0.key.description, $0.value.hash) })
         reason = Self.reason(previous: previous, evaluation: evaluation, inputHashes: inputHashes,
                              inputChanges: inputChanges, force: force)
+        if case .upstreamChanged = reason, let saved = cancelledReasons.withLock({ $0[id] }), case .inputsChanged = saved {
+            reason = saved
+        }
         if reason == .upToDate, let previous {
             switch await node.rule.checkOutput(previous, context) {
             case .present:

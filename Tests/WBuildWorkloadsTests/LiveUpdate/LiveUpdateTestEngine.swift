@@ -1,3 +1,4 @@
+import WBuildSystem
 import Foundation
 import Testing
 import WBuildDocker
@@ -51,7 +52,7 @@ enum LiveUpdateTestEngine {
             guard let info = try await client.inspectContainer(id), info.state.running else { return false }
             guard supervised else { return true }
             guard let endpoint = try await SupervisorEndpoint.resolve(containerID: id, client: client) else { return false }
-            let pid = try? await BlockingIO.run("test-pid") {
+            let pid = try? await BlockingWork.run(name: "test-pid") {
                 try SupervisorChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in try channel.processID() }
             }
             return (pid ?? 0) > 0

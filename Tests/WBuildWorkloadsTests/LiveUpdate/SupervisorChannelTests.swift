@@ -1,3 +1,4 @@
+import WBuildSystem
 import Foundation
 import Testing
 import WBuildDocker
@@ -22,7 +23,7 @@ struct SupervisorChannelTests {
             withoutToken.token = nil
             let unauthenticated = withoutToken
             await #expect {
-                _ = try await BlockingIO.run("test-sync") {
+                _ = try await BlockingWork.run(name: "test-sync") {
                     try SupervisorChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
                         try channel.sync(copies: [copy], deletions: [])
                     }

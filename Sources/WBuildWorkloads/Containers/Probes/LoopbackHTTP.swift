@@ -1,3 +1,4 @@
+import WBuildSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,7 @@ enum LoopbackHTTP {
 
     /// `GET path` on `host:port` (an IPv4 address); fails on refusal, timeout or a garbled answer.
     static func get(host: String, port: Int, path: String, timeout: Duration) async -> Result<Answer, ProbeFailure> {
-        await BlockingCall.run(name: "wbuild-http-probe") {
+        await BlockingWork.run(name: "wbuild-http-probe") {
             blockingGet(host: host, port: port, path: path, timeoutMs: Int(timeout.components.seconds * 1000)
                         + Int(timeout.components.attoseconds / 1_000_000_000_000_000))
         }
@@ -22,7 +23,7 @@ enum LoopbackHTTP {
 
     /// Whether `host:port` accepts a TCP connection before the deadline.
     static func connects(host: String, port: Int, timeout: Duration) async -> Result<Void, ProbeFailure> {
-        await BlockingCall.run(name: "wbuild-tcp-probe") {
+        await BlockingWork.run(name: "wbuild-tcp-probe") {
             let timeoutMs = Int(timeout.components.seconds * 1000) + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
             return connect(host: host, port: port, deadline: ContinuousClock.now + .milliseconds(timeoutMs)).map { fd in
                 close(fd)

@@ -22,7 +22,7 @@ extension WorkloadRuntime {
     }
 
     func describe(_ ports: [PublishedPort]) -> String {
-        ports.map { port in
+        ports.filter { $0.name != PlannedPort.supervisorName }.map { port in
             port.isDebug ? "debugger on \(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
                 : port.url ?? "\(ProbeRunner.dialable(port.hostIP)):\(port.hostPort)"
         }.joined(separator: ", ")

@@ -1,3 +1,4 @@
+import WBuildSystem
 import WBuildDocker
 
 /// Syncs files through the engine alone, for containers without a reachable supervisor: deletes
@@ -11,7 +12,7 @@ struct EngineArchiveSync: Sendable {
     func sync(copies: [FileCopy], deletions: [FileDeletion], containerID: String) async throws(LiveUpdateError) -> Int {
         let archive: (tar: [UInt8], vanished: [String], bytes: Int)
         do {
-            archive = try await BlockingIO.run("wbuild-live-update-tar") { try Self.archive(copies) }
+            archive = try await BlockingWork.run(name: "wbuild-live-update-tar") { try Self.archive(copies) }
         } catch let error as LiveUpdateError {
             throw error
         } catch {

@@ -1,3 +1,4 @@
+import WBuildSystem
 import WBuildDocker
 import WBuildSpec
 
@@ -133,7 +134,7 @@ public struct LiveUpdateExecutor: Sendable {
             let copies = plan.filesToCopy
             let deletions = plan.pathsToDelete
             do {
-                run.outcome.bytesSent = try await BlockingIO.run("wbuild-live-update-sync") {
+                run.outcome.bytesSent = try await BlockingWork.run(name: "wbuild-live-update-sync") {
                     try SupervisorChannel.withConnection(to: reachable) { channel throws(LiveUpdateError) in
                         try channel.sync(copies: copies, deletions: deletions)
                     }

@@ -1,3 +1,4 @@
+import WBuildSystem
 import Foundation
 import WBuildDocker
 
@@ -10,7 +11,7 @@ struct ProcessRestarter: Sendable {
     func restart(containerID: String, endpoint: SupervisorEndpoint?) async throws(LiveUpdateError) -> Int {
         if let endpoint {
             do {
-                return try await BlockingIO.run("wbuild-live-update-restart") {
+                return try await BlockingWork.run(name: "wbuild-live-update-restart") {
                     try SupervisorChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in
                         try channel.restartProcess()
                     }

@@ -4,7 +4,7 @@ import Glibc
 import WBuildSystem
 
 /// One TCP connection to a container's supervisor, speaking its line protocol (see
-/// `Supervisor/wbuild-init.c`), authenticated with the endpoint's token when it has one. Every call blocks: use it from `BlockingIO.run`. Close it with
+/// `Supervisor/wbuild-init.c`), authenticated with the endpoint's token when it has one. Every call blocks: use it from `BlockingWork.run`. Close it with
 /// `close()` exactly once.
 struct SupervisorChannel: ~Copyable {
     private let socket: Int32

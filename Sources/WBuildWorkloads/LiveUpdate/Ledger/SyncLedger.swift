@@ -23,7 +23,7 @@ public final class SyncLedger: Sendable {
         let path = layout.stateDirectory + "/live-update/\(workload).json"
         let entries: [SyncLedgerEntry]
         do {
-            entries = try await BlockingIO.run("wbuild-ledger-load") { () throws -> [SyncLedgerEntry] in
+            entries = try await BlockingWork.run(name: "wbuild-ledger-load") { () throws -> [SyncLedgerEntry] in
                 guard let bytes = try AtomicFile.read(path) else { return [] }
                 return try JSONDecoder().decode(SyncLedgerFile.self, from: Data(bytes)).entries
             }
@@ -54,7 +54,7 @@ public final class SyncLedger: Sendable {
     public func record(_ plan: LiveUpdatePlan) async throws(LiveUpdateError) {
         guard !plan.filesToCopy.isEmpty || !plan.pathsToDelete.isEmpty else { return }
         do {
-            try await BlockingIO.run("wbuild-ledger-record") { [self] () throws in
+            try await BlockingWork.run(name: "wbuild-ledger-record") { [self] () throws in
                 var digests: [(FileCopy, String?)] = []
                 for copy in plan.filesToCopy {
                     digests.append((copy, try HostFile.read(copy.hostPath).map { SHA256.hash($0.bytes).hexString }))
@@ -79,7 +79,7 @@ public final class SyncLedger: Sendable {
     /// Forgets everything: a new image was built from the current sources.
     public func reset() async throws(LiveUpdateError) {
         do {
-            try await BlockingIO.run("wbuild-ledger-reset") { [self] () throws in
+            try await BlockingWork.run(name: "wbuild-ledger-reset") { [self] () throws in
                 try entriesByPath.withLock { entries in
                     entries.removeAll()
                     try save(entries)

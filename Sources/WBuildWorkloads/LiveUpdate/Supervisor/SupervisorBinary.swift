@@ -1,3 +1,4 @@
+import WBuildSystem
 import Foundation
 
 /// The statically linked supervisor `wbuild-init`, built from `Supervisor/wbuild-init.c` by the
@@ -47,7 +48,7 @@ public enum SupervisorBinary {
     /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
     public static func contents() async throws(LiveUpdateError) -> [UInt8] {
         do {
-            return try await BlockingIO.run("wbuild-supervisor-read") { () throws -> [UInt8] in
+            return try await BlockingWork.run(name: "wbuild-supervisor-read") { () throws -> [UInt8] in
                 let path = try hostPath()
                 do {
                     return try cache.load(path)
