@@ -14,6 +14,7 @@ import WBuildTestSupport
     func get(_ url: String) -> String? {
         guard let url = URL(string: url) else { return nil }
         let done = DispatchSemaphore(value: 0)
+        // Written by the callback before it signals, read only after the wait: ordered by the semaphore.
         nonisolated(unsafe) var body: String?
         let task = URLSession.shared.dataTask(with: url) { data, response, _ in
             if let data, (response as? HTTPURLResponse)?.statusCode == 200 { body = String(decoding: data, as: UTF8.self) }
