@@ -2,10 +2,15 @@ import WBuildCore
 
 /// The files of a source set at one moment, sorted by path (UTF-8 byte order), and the
 /// tree hash over (path, kind, executable bit, digest) of each: equal hashes mean equal inputs.
+///
+/// The tree hash is built from a sum of per-entry hashes (`TreeHashSum`), so a rescan that
+/// changes k entries updates it in O(k), and any route to the same tree gives the same hash.
 public struct TreeSnapshot: Sendable, Equatable {
     /// Entries sorted by `relativePath` in byte order, without duplicates.
     public let entries: [FileEntry]
     public let treeHash: FileDigest
+    /// The sum `treeHash` is made from, kept so a rescan can update it.
+    let hashSum: TreeHashSum
 
     /// Builds a snapshot from entries in any order.
     public init(entries: [FileEntry]) {
@@ -13,8 +18,14 @@ public struct TreeSnapshot: Sendable, Equatable {
     }
 
     init(sortedEntries: [FileEntry]) {
+        self.init(sortedEntries: sortedEntries, hashSum: TreeHashSum(sortedEntries))
+    }
+
+    /// `hashSum` must be the sum over `sortedEntries` (a rescan updates the old one).
+    init(sortedEntries: [FileEntry], hashSum: TreeHashSum) {
         entries = sortedEntries
-        treeHash = TreeSnapshot.hash(sortedEntries)
+        self.hashSum = hashSum
+        treeHash = hashSum.treeHash
     }
 
     /// The snapshot of an empty tree.
@@ -71,28 +82,6 @@ public struct TreeSnapshot: Sendable, Equatable {
                 if order < 0 { low = middle + 1 } else { high = middle }
             }
             return low
-        }
-    }
-
-    static func hash(_ entries: [FileEntry]) -> FileDigest {
-        FileDigest { hasher in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(64 * 1024)
-            for entry in entries {
-                buffer.append(contentsOf: entry.relativePath.utf8)
-                buffer.append(0)
-                buffer.append(entry.kind.rawValue)
-                buffer.append(entry.isExecutable ? 1 : 0)
-                withUnsafeBytes(of: entry.digest.word0.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word1.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word2.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word3.bigEndian) { buffer.append(contentsOf: $0) }
-                if buffer.count >= 60 * 1024 {
-                    buffer.withUnsafeBytes { hasher.update($0) }
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            buffer.withUnsafeBytes { hasher.update($0) }
         }
     }
 }
