@@ -24,6 +24,8 @@ struct DirectoryWalker {
     var files: [WalkedFile] = []
     var problems: [ScanProblem] = []
     var statistics = ScanStatistics()
+    /// Where the next stat-cache lookup starts: the walk goes in path order, as the cache does.
+    private var cacheHint = 0
 
     init(sourceSet: SourceSet, pipeline: HashPipeline) {
         self.sourceSet = sourceSet
@@ -119,7 +121,7 @@ struct DirectoryWalker {
         statistics.filesExamined += 1
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
-            let cached = cache.digest(for: relativePath, matching: fingerprint)
+            let cached = cache.digest(for: relativePath, matching: fingerprint, hint: &cacheHint)
             var jobIndex: Int?
             if cached != nil {
                 statistics.cacheHits += 1

@@ -53,6 +53,12 @@ struct TreeHashSum: Sendable, Hashable {
         }
     }
 
+    /// Adds another sum (the union of two disjoint sets of entries).
+    mutating func add(_ other: TreeHashSum) {
+        addLimbs(other.limb0, other.limb1, other.limb2, other.limb3)
+        count += other.count
+    }
+
     private mutating func addLimbs(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64) {
         var carry: UInt64
         (limb0, carry) = Self.addWithCarry(limb0, a0, 0)
@@ -68,22 +74,30 @@ struct TreeHashSum: Sendable, Hashable {
         return (sum, (overflow1 ? 1 : 0) + (overflow2 ? 1 : 0))
     }
 
-    /// `SHA-256(path | 0 | kind | executable | digest as 32 big-endian bytes)`.
+    /// `SHA-256(path | kind << 1 | executable | digest as 32 big-endian bytes)`. The tail after
+    /// the path has a fixed length, so no separator is needed; paths up to 22 bytes take one
+    /// SHA-256 block.
     static func entryValue(_ entry: FileEntry) -> FileDigest {
         FileDigest { hasher in
-            withBytes(entry.relativePath) { path in hasher.update(UnsafeRawBufferPointer(path)) }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 35) { tail in
-                tail[0] = 0
-                tail[1] = entry.kind.rawValue
-                tail[2] = entry.isExecutable ? 1 : 0
-                var offset = 3
-                for word in [entry.digest.word0, entry.digest.word1, entry.digest.word2, entry.digest.word3] {
-                    for shift in stride(from: 56, through: 0, by: -8) {
-                        tail[offset] = UInt8(truncatingIfNeeded: word >> UInt64(shift))
-                        offset += 1
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 33) { tail in
+                tail[0] = entry.kind.rawValue << 1 | (entry.isExecutable ? 1 : 0)
+                let words = (entry.digest.word0, entry.digest.word1, entry.digest.word2, entry.digest.word3)
+                for (index, word) in [words.0, words.1, words.2, words.3].enumerated() {
+                    for byte in 0..<8 { tail[1 + index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(56 - byte * 8)) }
+                }
+                withBytes(entry.relativePath) { path in
+                    let message = path.count + 33
+                    // Hand the hasher one contiguous message (fewer buffer copies inside it).
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: message) { bytes in
+                        if let base = bytes.baseAddress, let pathBase = path.baseAddress, let tailBase = tail.baseAddress {
+                            base.initialize(from: pathBase, count: path.count)
+                            (base + path.count).initialize(from: tailBase, count: 33)
+                        } else if let base = bytes.baseAddress, let tailBase = tail.baseAddress {
+                            base.initialize(from: tailBase, count: 33)
+                        }
+                        hasher.update(UnsafeRawBufferPointer(bytes))
                     }
                 }
-                hasher.update(UnsafeRawBufferPointer(tail))
             }
         }
     }

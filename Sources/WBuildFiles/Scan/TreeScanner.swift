@@ -65,15 +65,9 @@ public struct TreeScanner: Sendable {
         var problems = walker.problems
         let entries = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         // Forget files that are gone, so the cache does not grow without bound.
-        if cache.count > entries.lazy.filter({ $0.kind == .file }).count {
-            var kept: [String: StatCache.Entry] = [:]
-            kept.reserveCapacity(entries.count)
-            for entry in entries {
-                if let cached = cache.entries[entry.relativePath] { kept[entry.relativePath] = cached }
-            }
-            cache = StatCache(entries: kept)
-        }
-        return ScanResult(snapshot: TreeSnapshot(sortedEntries: entries), problems: problems, statistics: statistics)
+        cache.compact(keeping: entries, cacheHits: statistics.cacheHits)
+        let snapshot = TreeSnapshot(sortedEntries: entries, hashSum: .computedInParallel(entries))
+        return ScanResult(snapshot: snapshot, problems: problems, statistics: statistics)
     }
 
     /// Scans with a fresh cache (every file is read).
