@@ -53,7 +53,7 @@ struct TreeHashTests {
         let fresh = [entry("b/c.txt", "c changed"), entry("b/new.txt", "new")]
         var cache = StatCache()
         let (entries, sum) = TreeScanner.splice(fresh, into: before, at: ["b", "a.txt"], cache: &cache)
-        let spliced = TreeSnapshot(sortedEntries: entries, hashSum: sum)
+        let spliced = TreeSnapshot(entries: entries, hashSum: sum)
         let expected = TreeSnapshot(entries: [entry("b/c.txt", "c changed"), entry("b/new.txt", "new"),
                                               entry("b-e.txt", "e"), entry("link", "b/c.txt", kind: .symlink)])
         #expect(spliced == expected)
@@ -66,7 +66,7 @@ struct TreeHashTests {
         let fresh = [entry("a", "file a"), entry("a-b", "dash"), entry("a./x", "dot")]
         var cache = StatCache()
         let (entries, sum) = TreeScanner.splice(fresh, into: before, at: ["a", "a-b", "a."], cache: &cache)
-        let spliced = TreeSnapshot(sortedEntries: entries, hashSum: sum)
+        let spliced = TreeSnapshot(entries: entries, hashSum: sum)
         #expect(spliced.paths == ["0.txt", "a", "a-b", "a./x", "b.txt"])
         #expect(spliced == TreeSnapshot(entries: before.entries + fresh))
     }

@@ -29,16 +29,15 @@ extension TreeScanner {
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
         let (entries, hashSum) = Self.splice(fresh, into: snapshot, at: roots, cache: &cache)
-        return ScanResult(snapshot: TreeSnapshot(sortedEntries: entries, hashSum: hashSum),
+        return ScanResult(snapshot: TreeSnapshot(entries: entries, hashSum: hashSum),
                           problems: problems, statistics: statistics)
     }
 
     /// Replaces what `snapshot` had at or beneath each of `roots` with the `fresh` entries
     /// found there (sorted), updating the tree-hash sum and forgetting cache entries of files
-    /// that are gone. Costs O(k log n) plus one copy of the entry array when the snapshot's
-    /// storage is shared, and a move of the tail when a root's entry count changes.
+    /// that are gone. Costs O(k log n) plus copies of the chunks touched (see `TreeEntries`).
     static func splice(_ fresh: [FileEntry], into snapshot: TreeSnapshot, at roots: [String],
-                       cache: inout StatCache) -> ([FileEntry], TreeHashSum) {
+                       cache: inout StatCache) -> (TreeEntries, TreeHashSum) {
         let old = snapshot.entries
         var hashSum = snapshot.hashSum
         // Each root owns two ranges of the sorted entries: the path itself, and its subtree
@@ -74,16 +73,7 @@ extension TreeScanner {
                 if next == fresh.count || fresh[next].relativePath != entry.relativePath { cache.remove(entry.relativePath) }
             }
             for entry in incoming { hashSum.add(entry) }
-            if replacement.old.count == incoming.count {
-                // The common case (files modified in place): overwrite, no move.
-                var index = replacement.old.lowerBound
-                for entry in incoming {
-                    entries[index] = entry
-                    index += 1
-                }
-            } else {
-                entries.replaceSubrange(replacement.old, with: incoming)
-            }
+            entries.replaceSubrange(replacement.old, with: incoming)
         }
         return (entries, hashSum)
     }
