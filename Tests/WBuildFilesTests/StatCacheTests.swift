@@ -62,7 +62,7 @@ struct StatCacheTests {
         let tree = [FileEntry(relativePath: "b", kind: .file, isExecutable: false, size: 1, digest: digest),
                     FileEntry(relativePath: "d", kind: .file, isExecutable: false, size: 1, digest: digest),
                     FileEntry(relativePath: "l", kind: .symlink, isExecutable: false, size: 1, digest: digest)]
-        cache.compact(keeping: tree, cacheHits: 1)
+        cache.compact(keeping: tree)
         #expect(cache.paths == ["b", "d"])
         #expect(cache["d"] == entry(9))
     }

@@ -131,13 +131,18 @@ public struct StatCache: Sendable, Equatable {
 
     /// Keeps only entries for `entries`' files (sorted, as a snapshot holds them) and folds
     /// the changes into one sorted table, so the cache does not grow without bound and
-    /// lookups stay O(1) in walk order. Skipped when the table already holds exactly those.
-    mutating func compact(keeping entries: [FileEntry], cacheHits: Int) {
-        let files = entries.lazy.filter { $0.kind == .file }.count
-        if changes.isEmpty && table.count == files && cacheHits == files { return }
+    /// lookups stay O(1) in walk order. Skipped (no second table in memory) when every entry
+    /// belongs to a file and the changes are few.
+    mutating func compact(keeping entries: [FileEntry]) {
+        var hint = 0, files = 0, present = 0
+        for file in entries where file.kind == .file {
+            files += 1
+            if entry(file.relativePath, hint: &hint) != nil { present += 1 }
+        }
+        if present == count && changes.count <= max(64, table.count / 8) { return }
         var kept = SortedPathTable<Entry>()
         kept.reserve(count: files, pathBytes: files * 24)
-        var hint = 0
+        hint = 0
         for file in entries where file.kind == .file {
             guard let value = entry(file.relativePath, hint: &hint) else { continue }
             withBytes(file.relativePath) { _ = kept.append($0, value) }

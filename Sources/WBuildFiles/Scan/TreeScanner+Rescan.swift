@@ -25,7 +25,7 @@ extension TreeScanner {
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        var fresh = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
+        var fresh = finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
         let (entries, hashSum) = Self.splice(fresh, into: snapshot, at: roots, cache: &cache)

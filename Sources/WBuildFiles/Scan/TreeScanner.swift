@@ -57,15 +57,17 @@ public struct TreeScanner: Sendable {
         let rootFD = try openRoot()
         defer { close(rootFD) }
         var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
+        // The cache's size is a good guess at the file count: no regrowth copies of the list.
+        walker.files.reserveCapacity(cache.count + cache.count / 16)
         switch retryingInterrupts({ openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
         case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: "", cache: cache)
         case .failure(let errno): throw rootError(errno)
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        let entries = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
+        let entries = finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
         // Forget files that are gone, so the cache does not grow without bound.
-        cache.compact(keeping: entries, cacheHits: statistics.cacheHits)
+        cache.compact(keeping: entries)
         let snapshot = TreeSnapshot(sortedEntries: entries, hashSum: .computedInParallel(entries))
         return ScanResult(snapshot: snapshot, problems: problems, statistics: statistics)
     }
@@ -94,11 +96,13 @@ public struct TreeScanner: Sendable {
     }
 
     /// Waits for the hashing the walk started, records fresh digests in the cache, and
-    /// returns entries in the walk's order.
-    func finish(_ walker: DirectoryWalker, startedAt: Int64, cache: inout StatCache,
+    /// returns entries in the walk's order. Takes the walker's file list (freed on return,
+    /// before the caller builds the snapshot: 100k walked files hold ~11 MB).
+    func finish(_ walker: inout DirectoryWalker, startedAt: Int64, cache: inout StatCache,
                 statistics: inout ScanStatistics, problems: inout [ScanProblem]) -> [FileEntry] {
         let outcomes = walker.pipeline.finish()
         let files = walker.files
+        walker.files = []
         var entries: [FileEntry] = []
         entries.reserveCapacity(files.count)
         for file in files {
