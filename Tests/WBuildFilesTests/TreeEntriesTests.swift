@@ -41,6 +41,17 @@ struct TreeEntriesTests {
         }
     }
 
+    @Test func appendingInOrderBuildsWhatSortedInputBuilds() {
+        let model = (0..<10_000).map { entry($0) }
+        var appended = TreeEntries(sorted: [FileEntry]())
+        for item in model { appended.append(item) }
+        #expect(appended == TreeEntries(sorted: model))
+        #expect(appended[TreeEntries.chunkSize] == model[TreeEntries.chunkSize])
+        #expect(appended.count == 10_000)
+        // The tree-hash sum split over two threads is the sum computed in one go.
+        #expect(TreeHashSum.computedInParallel(appended) == TreeHashSum(model))
+    }
+
     @Test func lowerBoundPastTheEndAndOnEmpty() {
         let entries = TreeEntries(sorted: (0..<3000).map { entry($0) })
         #expect(withBytes("g") { entries.lowerBound($0) } == 3000)

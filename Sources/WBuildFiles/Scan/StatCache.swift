@@ -133,7 +133,7 @@ public struct StatCache: Sendable, Equatable {
     /// the changes into one sorted table, so the cache does not grow without bound and
     /// lookups stay O(1) in walk order. Skipped (no second table in memory) when every entry
     /// belongs to a file and the changes are few.
-    mutating func compact(keeping entries: [FileEntry]) {
+    mutating func compact(keeping entries: some Sequence<FileEntry>) {
         var hint = 0, files = 0, present = 0
         for file in entries where file.kind == .file {
             files += 1

@@ -36,6 +36,23 @@ public struct TreeEntries: RandomAccessCollection, Sendable, Equatable {
         reindex()
     }
 
+    /// Appends an entry that sorts after every entry already here (a walk's output).
+    mutating func append(_ entry: FileEntry) {
+        if let last = chunks.indices.last, chunks[last].count < Self.chunkSize {
+            chunks[last].append(entry)
+        } else {
+            starts.append(count)
+            var chunk: [FileEntry] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            chunk.append(entry)
+            chunks.append(chunk)
+        }
+        count += 1
+    }
+
+    /// The chunks themselves, for work split across threads.
+    var chunkArrays: [[FileEntry]] { chunks }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 

@@ -25,7 +25,10 @@ extension TreeScanner {
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        var fresh = finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
+        var fresh: [FileEntry] = []
+        finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems) {
+            fresh.append($0)
+        }
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
         let (entries, hashSum) = Self.splice(fresh, into: snapshot, at: roots, cache: &cache)

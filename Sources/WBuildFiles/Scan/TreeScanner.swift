@@ -65,10 +65,13 @@ public struct TreeScanner: Sendable {
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        let entries = finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
+        var entries = TreeEntries(sorted: [FileEntry]())
+        finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems) {
+            entries.append($0)
+        }
         // Forget files that are gone, so the cache does not grow without bound.
         cache.compact(keeping: entries)
-        let snapshot = TreeSnapshot(sortedEntries: entries, hashSum: .computedInParallel(entries))
+        let snapshot = TreeSnapshot(entries: entries, hashSum: .computedInParallel(entries))
         return ScanResult(snapshot: snapshot, problems: problems, statistics: statistics)
     }
 
@@ -96,18 +99,16 @@ public struct TreeScanner: Sendable {
     }
 
     /// Waits for the hashing the walk started, records fresh digests in the cache, and
-    /// returns entries in the walk's order. Takes the walker's file list (freed on return,
-    /// before the caller builds the snapshot: 100k walked files hold ~11 MB).
+    /// hands `emit` the entries in the walk's order. Takes the walker's file list, so it is
+    /// freed on return while the caller's snapshot is built (100k walked files hold ~11 MB).
     func finish(_ walker: inout DirectoryWalker, startedAt: Int64, cache: inout StatCache,
-                statistics: inout ScanStatistics, problems: inout [ScanProblem]) -> [FileEntry] {
+                statistics: inout ScanStatistics, problems: inout [ScanProblem], emit: (FileEntry) -> Void) {
         let outcomes = walker.pipeline.finish()
         let files = walker.files
         walker.files = []
-        var entries: [FileEntry] = []
-        entries.reserveCapacity(files.count)
         for file in files {
             if let digest = file.digest {
-                entries.append(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
+                emit(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
                                          size: file.fingerprint.size, digest: digest))
                 continue
             }
@@ -116,7 +117,7 @@ public struct TreeScanner: Sendable {
             case .hashed(let digest, let size, let after):
                 statistics.filesHashed += 1
                 statistics.bytesHashed += size
-                entries.append(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
+                emit(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
                                          size: size, digest: digest))
                 if after == file.fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
                     cache[file.relativePath] = StatCache.Entry(fingerprint: after, digest: digest)
@@ -130,6 +131,5 @@ public struct TreeScanner: Sendable {
                 problems.append(ScanProblem(relativePath: file.relativePath, error: error))
             }
         }
-        return entries
     }
 }
