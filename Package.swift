@@ -40,17 +40,18 @@ let package = Package(
         // Command line.
         // Release: the Swift runtime and Foundation linked statically, which halves process start
         // (`wbuild --version` 12.7 → 7.0 ms; Benchmarks/README.md). `-static-stdlib` alone leaves
-        // static Foundation's own libraries unlinked, hence the list (Swift 6.3's layout).
+        // static Foundation's own libraries unlinked, hence the list (Swift 6.3's layout). Linux
+        // only: Darwin has no static Swift runtime.
         .executableTarget(name: "wbuild", dependencies: ["WBuild", "WBuildSystem"], swiftSettings: strict,
                           linkerSettings: [
-                              .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
-                              .linkedLibrary("CoreFoundation", .when(configuration: .release)),
-                              .linkedLibrary("_FoundationICU", .when(configuration: .release)),
-                              .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
-                              .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
-                              .linkedLibrary("FoundationEssentials", .when(configuration: .release)),
-                              .linkedLibrary("FoundationInternationalization", .when(configuration: .release)),
-                              .linkedLibrary("stdc++", .when(configuration: .release)),
+                              .unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("CoreFoundation", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("_FoundationICU", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("FoundationEssentials", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("FoundationInternationalization", .when(platforms: [.linux], configuration: .release)),
+                              .linkedLibrary("stdc++", .when(platforms: [.linux], configuration: .release)),
                           ]),
         // Benchmarks (run with scripts/bench).
         .executableTarget(name: "wbuild-bench", dependencies: ["WBuildCore", "WBuildFiles", "WBuildSystem"],
