@@ -14,6 +14,9 @@ public struct TreeScanner: Sendable {
     public struct Options: Sendable {
         /// Threads that read and hash files on a cold scan (the calling thread included).
         public var hashingThreads: Int
+        /// Threads that walk directories on a full scan (the calling thread included): with 2,
+        /// the first directory with two or more subdirectories is walked half on a helper.
+        public var walkingThreads: Int
         /// Read buffer per hashing thread.
         public var readBufferSize: Int
         /// A file whose mtime or ctime is within this window of the scan's start is
@@ -24,10 +27,11 @@ public struct TreeScanner: Sendable {
         /// Wall-clock time in ns since the epoch (injectable for tests).
         public var clock: @Sendable () -> Int64
 
-        public init(hashingThreads: Int = 2, readBufferSize: Int = 1 << 20,
+        public init(hashingThreads: Int = 2, walkingThreads: Int = 2, readBufferSize: Int = 1 << 20,
                     racyWindowNanoseconds: Int64 = 100_000_000,
                     clock: @escaping @Sendable () -> Int64 = TreeScanner.realTimeNanoseconds) {
             self.hashingThreads = max(1, hashingThreads)
+            self.walkingThreads = max(1, walkingThreads)
             self.readBufferSize = readBufferSize
             self.racyWindowNanoseconds = racyWindowNanoseconds
             self.clock = clock
@@ -59,6 +63,7 @@ public struct TreeScanner: Sendable {
         var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
         // The cache's size is a good guess at the file count: no regrowth copies of the list.
         walker.files.reserveCapacity(cache.count + cache.count / 16)
+        walker.spareThreads = options.walkingThreads - 1
         switch retryingInterrupts({ openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
         case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: "", cache: cache)
         case .failure(let errno): throw rootError(errno)
