@@ -2,17 +2,12 @@ import Foundation
 import Synchronization
 
 extension DirectoryWalker {
-    /// Where to split `children` so that each side gets about half of the subdirectories;
-    /// nil when there are fewer than two.
-    static func splitPoint(_ children: [Child]) -> Int? {
-        let directories = children.lazy.filter(\.isDirectory).count
-        guard directories >= 2 else { return nil }
-        var seen = 0
-        for (index, child) in children.enumerated() where child.isDirectory {
-            seen += 1
-            if seen > directories / 2 { return index }
-        }
-        return nil
+    /// Where to split `children` so that each side gets about half of the subdirectories the
+    /// source set walks into (`walked`); nil when there are fewer than two.
+    static func splitPoint(_ children: [Child], walked: (Child) -> Bool) -> Int? {
+        let directories = children.indices.filter { children[$0].isDirectory && walked(children[$0]) }
+        guard directories.count >= 2 else { return nil }
+        return directories[directories.count / 2]
     }
 
     /// Visits `children[..<split]` on this thread while a helper `Thread` visits the rest with

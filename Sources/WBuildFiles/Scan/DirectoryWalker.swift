@@ -89,7 +89,9 @@ struct DirectoryWalker {
         }
         children.sort(by: Child.precedes)
         let prefix = relativeDirectory.isEmpty ? "" : relativeDirectory + "/"
-        if spareThreads > 0, let split = Self.splitPoint(children) {
+        if spareThreads > 0, let split = Self.splitPoint(children, walked: { [sourceSet] child in
+            sourceSet.mayContain(directory: prefix + child.name, ancestorsChecked: true)
+        }) {
             spareThreads -= 1
             visitSplitting(children, at: split, in: directoryFD, prefix: prefix, cache: cache)
         } else {
