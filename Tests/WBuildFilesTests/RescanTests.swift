@@ -191,6 +191,8 @@ struct RescanPropertyTests {
             let incremental = try scanner.rescan(snapshot, changedPaths: touched, cache: &cache)
             let full = try scanner.scan()
             #expect(incremental.snapshot == full.snapshot, "seed \(seed) round \(round) touched \(touched)")
+            #expect(incremental.snapshot.treeHash == full.snapshot.treeHash, "seed \(seed) round \(round) touched \(touched)")
+            #expect(incremental.snapshot.treeHash == TreeSnapshot(entries: incremental.snapshot.entries).treeHash)
             snapshot = incremental.snapshot
         }
     }

@@ -273,10 +273,37 @@ struct TreeScannerTests {
         let directory = try TemporaryDirectory(prefix: "wbuild-scan")
         defer { directory.remove() }
         for index in 0..<200 { try directory.write("d\(index % 7)/f\(index)", String(repeating: "x", count: index * 37)) }
-        let serial = try ScanFixtures.scanner(directory, options: .init(hashingThreads: 1, readBufferSize: 4096)).scan()
+        let serial = try ScanFixtures.scanner(directory, options: .init(hashingThreads: 1, walkingThreads: 1, readBufferSize: 4096)).scan()
         let parallel = try ScanFixtures.scanner(directory, options: .init(hashingThreads: 2)).scan()
         #expect(serial.snapshot == parallel.snapshot)
         #expect(parallel.snapshot.entries.count == 200)
         #expect(parallel.snapshot["d3/f199"]?.digest == FileDigest.of(Array(String(repeating: "x", count: 199 * 37).utf8)))
+    }
+
+    @Test func aWalkSplitAcrossTwoThreadsKeepsPathOrderAndCounts() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-scan")
+        defer { directory.remove() }
+        // One directory level with a single subdirectory, then a fan-out with files between
+        // the subdirectories ("m.txt" sorts among them, "a-b" before "a/").
+        for index in 0..<60 { try directory.write("top/d\(index % 9)/f\(index)", "content \(index)") }
+        try directory.write("top/m.txt", "between")
+        try directory.write("top/d1-x", "dash")
+        try directory.write("top/d8/deep/z", "deep")
+        try directory.write("root.txt", "root")
+        let options = ScanFixtures.options
+        var oneThread = options, twoThreads = options
+        oneThread.walkingThreads = 1
+        twoThreads.walkingThreads = 2
+        let serial = try ScanFixtures.scanner(directory, options: oneThread).scan()
+        var cache = StatCache()
+        let split = try ScanFixtures.scanner(directory, options: twoThreads).scan(cache: &cache)
+        #expect(split.snapshot == serial.snapshot)
+        #expect(split.snapshot.paths == split.snapshot.paths.sorted { PathOrder.precedes($0, $1) })
+        #expect(split.statistics == serial.statistics)
+        #expect(split.snapshot.entries.count == 64)
+        // The cache a split walk fills answers the next split walk in full.
+        let warm = try ScanFixtures.scanner(directory, options: twoThreads).scan(cache: &cache)
+        #expect(warm.statistics.cacheHits == 64)
+        #expect(warm.statistics.filesHashed == 0)
     }
 }

@@ -24,13 +24,18 @@ struct DirectoryWalker {
     var files: [WalkedFile] = []
     var problems: [ScanProblem] = []
     var statistics = ScanStatistics()
+    /// Where the next stat-cache lookup starts: the walk goes in path order, as the cache does.
+    private var cacheHint = 0
+    /// Helper threads the walk may still start: the first directory with two or more
+    /// subdirectories hands the second half of its children to one (`walkSplitting`).
+    var spareThreads = 0
 
     init(sourceSet: SourceSet, pipeline: HashPipeline) {
         self.sourceSet = sourceSet
         self.pipeline = pipeline
     }
 
-    private struct Child {
+    struct Child: Sendable {
         var name: String
         var isDirectory: Bool
 
@@ -84,6 +89,18 @@ struct DirectoryWalker {
         }
         children.sort(by: Child.precedes)
         let prefix = relativeDirectory.isEmpty ? "" : relativeDirectory + "/"
+        if spareThreads > 0, let split = Self.splitPoint(children, walked: { [sourceSet] child in
+            sourceSet.mayContain(directory: prefix + child.name, ancestorsChecked: true)
+        }) {
+            spareThreads -= 1
+            visitSplitting(children, at: split, in: directoryFD, prefix: prefix, cache: cache)
+        } else {
+            visit(children[...], in: directoryFD, prefix: prefix, cache: cache)
+        }
+    }
+
+    /// Visits `children` of the directory open at `directoryFD`, in order.
+    mutating func visit(_ children: ArraySlice<Child>, in directoryFD: Int32, prefix: String, cache: StatCache) {
         for child in children {
             let relativePath = prefix + child.name
             if child.isDirectory {
@@ -119,7 +136,7 @@ struct DirectoryWalker {
         statistics.filesExamined += 1
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
-            let cached = cache.digest(for: relativePath, matching: fingerprint)
+            let cached = cache.digest(for: relativePath, matching: fingerprint, hint: &cacheHint)
             var jobIndex: Int?
             if cached != nil {
                 statistics.cacheHits += 1

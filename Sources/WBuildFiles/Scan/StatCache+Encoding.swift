@@ -14,14 +14,12 @@ extension StatCache {
     /// The cache as bytes for `decode(_:)`; write it with `AtomicFile.write`.
     public func encode() -> [UInt8] {
         var writer = ByteWriter()
-        writer.bytes.reserveCapacity(16 + entries.count * 90)
+        writer.bytes.reserveCapacity(16 + count * 90)
         writer.append(contentsOf: Self.magic)
         writer.append(Self.formatVersion)
-        writer.append(UInt32(clamping: entries.count))
+        writer.append(UInt32(clamping: count))
         var previous: [UInt8] = []
-        for path in paths {
-            guard let entry = entries[path] else { continue }
-            let current = Array(path.utf8)
+        forEachInOrder { current, entry in
             var shared = 0
             let limit = min(previous.count, current.count)
             while shared < limit, previous[shared] == current[shared] { shared += 1 }
@@ -38,7 +36,8 @@ extension StatCache {
             writer.append(entry.digest.word1)
             writer.append(entry.digest.word2)
             writer.append(entry.digest.word3)
-            previous = current
+            previous.removeSubrange(shared...)
+            previous.append(contentsOf: current[shared...])
         }
         let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
         writer.append(checksum)
@@ -46,7 +45,7 @@ extension StatCache {
     }
 
     /// Reads bytes from `encode()`; `nil` for anything else: wrong magic or version,
-    /// truncation, trailing garbage, a checksum mismatch, or an inconsistent entry.
+    /// truncation, trailing garbage, a checksum mismatch, or paths out of order (the table is read as is, never re-sorted).
     public static func decode(_ bytes: [UInt8]) -> StatCache? {
         bytes.withUnsafeBytes { raw -> StatCache? in
             guard raw.count >= 4 + 4 + 4 + 8 else { return nil }
@@ -59,8 +58,8 @@ extension StatCache {
                   let count = reader.read(UInt32.self) else { return nil }
             // Each entry takes at least 2 + 72 bytes: reject absurd counts before reserving.
             guard Int(count) <= reader.remaining / 74 else { return nil }
-            var entries: [String: Entry] = [:]
-            entries.reserveCapacity(Int(count))
+            var table = SortedPathTable<Entry>()
+            table.reserve(count: Int(count), pathBytes: Int(count) * 24)
             var previous: [UInt8] = []
             for _ in 0..<count {
                 guard let shared = reader.readVarint(), let suffixLength = reader.readVarint(),
@@ -73,16 +72,15 @@ extension StatCache {
                       let device = reader.read(UInt64.self), let w0 = reader.read(UInt64.self),
                       let w1 = reader.read(UInt64.self), let w2 = reader.read(UInt64.self),
                       let w3 = reader.read(UInt64.self) else { return nil }
-                let path = String(decoding: previous, as: UTF8.self)
                 let fingerprint = StatFingerprint(size: size, modifiedNanoseconds: modified, changedNanoseconds: changed,
                                                   inode: inode, device: device)
                 let digest = FileDigest(word0: w0, word1: w1, word2: w2, word3: w3)
-                guard entries.updateValue(Entry(fingerprint: fingerprint, digest: digest), forKey: path) == nil else {
-                    return nil
-                }
+                // Paths must be strictly increasing (which also rules out duplicates).
+                let appended = previous.withUnsafeBufferPointer { table.append($0, Entry(fingerprint: fingerprint, digest: digest)) }
+                guard appended else { return nil }
             }
             guard reader.remaining == 0 else { return nil }
-            return StatCache(entries: entries)
+            return StatCache(table: table)
         }
     }
 }

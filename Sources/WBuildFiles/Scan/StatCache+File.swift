@@ -4,7 +4,7 @@ extension StatCache {
     /// Reads a cache written by `save(to:)`. A missing, unreadable, corrupt, truncated or
     /// older-format file gives an empty cache: the cost is re-reading files, never a wrong digest.
     public static func load(file path: String) -> StatCache {
-        guard let bytes = try? AtomicFile.read(path), let cache = decode(bytes) else { return StatCache() }
+        guard case .success(let bytes) = WholeFile.read(path), let cache = decode(bytes) else { return StatCache() }
         return cache
     }
 

@@ -25,34 +25,73 @@ extension TreeScanner {
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        var fresh = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
+        var fresh: [FileEntry] = []
+        finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems) {
+            fresh.append($0)
+        }
         fresh.sort { PathOrder.precedes($0.relativePath, $1.relativePath) }
 
-        // Drop what was at or beneath each revisited path, then merge in what is there now.
-        var dropped = [Bool](repeating: false, count: snapshot.entries.count)
-        for path in roots {
-            let exact = snapshot.lowerBound(path)
-            if exact < snapshot.entries.count, snapshot.entries[exact].relativePath == path { dropped[exact] = true }
-            // Entries beneath `path` sort between "path/" and "path0" ('0' follows '/').
-            let first = snapshot.lowerBound(path + "/"), end = snapshot.lowerBound(path + "0")
-            for index in first..<max(first, end) { dropped[index] = true }
+        let (entries, hashSum) = Self.splice(fresh, into: snapshot, at: roots, cache: &cache)
+        return ScanResult(snapshot: TreeSnapshot(entries: entries, hashSum: hashSum),
+                          problems: problems, statistics: statistics)
+    }
+
+    /// Replaces what `snapshot` had at or beneath each of `roots` with the `fresh` entries
+    /// found there (sorted), updating the tree-hash sum and forgetting cache entries of files
+    /// that are gone. Costs O(k log n) plus copies of the chunks touched (see `TreeEntries`).
+    static func splice(_ fresh: [FileEntry], into snapshot: TreeSnapshot, at roots: [String],
+                       cache: inout StatCache) -> (TreeEntries, TreeHashSum) {
+        let old = snapshot.entries
+        var hashSum = snapshot.hashSum
+        // Each root owns two ranges of the sorted entries: the path itself, and its subtree
+        // ("path/…", which sorts between "path/" and "path0"; '0' follows '/'). Names like
+        // "path-x" can sort between the two, so they are separate ranges.
+        var replacements: [(old: Range<Int>, fresh: Range<Int>)] = []
+        replacements.reserveCapacity(roots.count * 2)
+        for root in roots {
+            let exactStart = snapshot.lowerBound(root)
+            let exactEnd = exactStart < old.count && old[exactStart].relativePath == root ? exactStart + 1 : exactStart
+            let freshExactStart = lowerBound(root, in: fresh)
+            let freshExactEnd = freshExactStart < fresh.count && fresh[freshExactStart].relativePath == root
+                ? freshExactStart + 1 : freshExactStart
+            replacements.append((exactStart..<exactEnd, freshExactStart..<freshExactEnd))
+            let subtreeStart = snapshot.lowerBound(root + "/"), subtreeEnd = max(subtreeStart, snapshot.lowerBound(root + "0"))
+            let freshSubtreeStart = lowerBound(root + "/", in: fresh)
+            let freshSubtreeEnd = max(freshSubtreeStart, lowerBound(root + "0", in: fresh))
+            replacements.append((subtreeStart..<subtreeEnd, freshSubtreeStart..<freshSubtreeEnd))
         }
-        let freshPaths = Set(fresh.map(\.relativePath))
-        for (index, entry) in snapshot.entries.enumerated() where dropped[index] && !freshPaths.contains(entry.relativePath) {
-            cache.remove(entry.relativePath)
+        // Apply from the back, so earlier indices stay valid (the ranges do not overlap:
+        // outermost roots are never nested). Among ranges starting at the same index, the
+        // non-empty one goes first (an insertion there sorts before it), and insertions go
+        // in reverse order of their entries, so each lands before the one applied before it.
+        replacements.sort {
+            ($0.old.lowerBound, $0.old.upperBound, $0.fresh.lowerBound) > ($1.old.lowerBound, $1.old.upperBound, $1.fresh.lowerBound)
         }
-        var merged: [FileEntry] = []
-        merged.reserveCapacity(snapshot.entries.count + fresh.count)
-        var freshIndex = 0
-        for (index, entry) in snapshot.entries.enumerated() where !dropped[index] {
-            while freshIndex < fresh.count, PathOrder.precedes(fresh[freshIndex].relativePath, entry.relativePath) {
-                merged.append(fresh[freshIndex])
-                freshIndex += 1
+        var entries = old
+        for replacement in replacements {
+            let incoming = fresh[replacement.fresh]
+            for entry in old[replacement.old] {
+                hashSum.remove(entry)
+                let next = lowerBound(entry.relativePath, in: fresh)
+                if next == fresh.count || fresh[next].relativePath != entry.relativePath { cache.remove(entry.relativePath) }
             }
-            merged.append(entry)
+            for entry in incoming { hashSum.add(entry) }
+            entries.replaceSubrange(replacement.old, with: incoming)
         }
-        merged.append(contentsOf: fresh[freshIndex...])
-        return ScanResult(snapshot: TreeSnapshot(sortedEntries: merged), problems: problems, statistics: statistics)
+        return (entries, hashSum)
+    }
+
+    /// Index of the first of `sorted` whose path is not before `path`.
+    private static func lowerBound(_ path: String, in sorted: [FileEntry]) -> Int {
+        withBytes(path) { target in
+            var low = 0, high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                let order = withBytes(sorted[middle].relativePath) { PathOrder.compare($0, target) }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
     }
 
     /// Looks at one changed path again, feeding the walker.
@@ -105,12 +144,15 @@ extension TreeScanner {
             if clean == "." || clean.isEmpty || clean.hasPrefix("..") { return [""] }
             cleaned.insert(clean)
         }
-        var outermost: [String] = []
-        for path in cleaned.sorted(by: PathOrder.precedes) {
-            let covered = outermost.contains { path.hasPrefix($0 + "/") }
-            if !covered { outermost.append(path) }
-        }
-        return outermost
+        // A path is covered when one of its ancestors was reported too: O(depth) lookups each.
+        return cleaned.filter { path in
+            var ancestor = Substring(path)
+            while let slash = ancestor.lastIndex(of: "/") {
+                ancestor = ancestor[..<slash]
+                if cleaned.contains(String(ancestor)) { return false }
+            }
+            return true
+        }.sorted(by: PathOrder.precedes)
     }
 }
 

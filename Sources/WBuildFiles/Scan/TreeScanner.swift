@@ -14,6 +14,9 @@ public struct TreeScanner: Sendable {
     public struct Options: Sendable {
         /// Threads that read and hash files on a cold scan (the calling thread included).
         public var hashingThreads: Int
+        /// Threads that walk directories on a full scan (the calling thread included): with 2,
+        /// the first directory with two or more subdirectories is walked half on a helper.
+        public var walkingThreads: Int
         /// Read buffer per hashing thread.
         public var readBufferSize: Int
         /// A file whose mtime or ctime is within this window of the scan's start is
@@ -24,10 +27,11 @@ public struct TreeScanner: Sendable {
         /// Wall-clock time in ns since the epoch (injectable for tests).
         public var clock: @Sendable () -> Int64
 
-        public init(hashingThreads: Int = 2, readBufferSize: Int = 1 << 20,
+        public init(hashingThreads: Int = 2, walkingThreads: Int = 2, readBufferSize: Int = 1 << 20,
                     racyWindowNanoseconds: Int64 = 100_000_000,
                     clock: @escaping @Sendable () -> Int64 = TreeScanner.realTimeNanoseconds) {
             self.hashingThreads = max(1, hashingThreads)
+            self.walkingThreads = max(1, walkingThreads)
             self.readBufferSize = readBufferSize
             self.racyWindowNanoseconds = racyWindowNanoseconds
             self.clock = clock
@@ -57,23 +61,23 @@ public struct TreeScanner: Sendable {
         let rootFD = try openRoot()
         defer { close(rootFD) }
         var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
+        // The cache's size is a good guess at the file count: no regrowth copies of the list.
+        walker.files.reserveCapacity(cache.count + cache.count / 16)
+        walker.spareThreads = options.walkingThreads - 1
         switch retryingInterrupts({ openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
         case .success(let fd): walker.walk(directoryFD: fd, relativeDirectory: "", cache: cache)
         case .failure(let errno): throw rootError(errno)
         }
         var statistics = walker.statistics
         var problems = walker.problems
-        let entries = finish(walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems)
-        // Forget files that are gone, so the cache does not grow without bound.
-        if cache.count > entries.lazy.filter({ $0.kind == .file }).count {
-            var kept: [String: StatCache.Entry] = [:]
-            kept.reserveCapacity(entries.count)
-            for entry in entries {
-                if let cached = cache.entries[entry.relativePath] { kept[entry.relativePath] = cached }
-            }
-            cache = StatCache(entries: kept)
+        var entries = TreeEntries(sorted: [FileEntry]())
+        finish(&walker, startedAt: startedAt, cache: &cache, statistics: &statistics, problems: &problems) {
+            entries.append($0)
         }
-        return ScanResult(snapshot: TreeSnapshot(sortedEntries: entries), problems: problems, statistics: statistics)
+        // Forget files that are gone, so the cache does not grow without bound.
+        cache.compact(keeping: entries)
+        let snapshot = TreeSnapshot(entries: entries, hashSum: .computedInParallel(entries))
+        return ScanResult(snapshot: snapshot, problems: problems, statistics: statistics)
     }
 
     /// Scans with a fresh cache (every file is read).
@@ -100,16 +104,16 @@ public struct TreeScanner: Sendable {
     }
 
     /// Waits for the hashing the walk started, records fresh digests in the cache, and
-    /// returns entries in the walk's order.
-    func finish(_ walker: DirectoryWalker, startedAt: Int64, cache: inout StatCache,
-                statistics: inout ScanStatistics, problems: inout [ScanProblem]) -> [FileEntry] {
+    /// hands `emit` the entries in the walk's order. Takes the walker's file list, so it is
+    /// freed on return while the caller's snapshot is built (100k walked files hold ~11 MB).
+    func finish(_ walker: inout DirectoryWalker, startedAt: Int64, cache: inout StatCache,
+                statistics: inout ScanStatistics, problems: inout [ScanProblem], emit: (FileEntry) -> Void) {
         let outcomes = walker.pipeline.finish()
         let files = walker.files
-        var entries: [FileEntry] = []
-        entries.reserveCapacity(files.count)
+        walker.files = []
         for file in files {
             if let digest = file.digest {
-                entries.append(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
+                emit(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
                                          size: file.fingerprint.size, digest: digest))
                 continue
             }
@@ -118,7 +122,7 @@ public struct TreeScanner: Sendable {
             case .hashed(let digest, let size, let after):
                 statistics.filesHashed += 1
                 statistics.bytesHashed += size
-                entries.append(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
+                emit(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
                                          size: size, digest: digest))
                 if after == file.fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
                     cache[file.relativePath] = StatCache.Entry(fingerprint: after, digest: digest)
@@ -132,6 +136,5 @@ public struct TreeScanner: Sendable {
                 problems.append(ScanProblem(relativePath: file.relativePath, error: error))
             }
         }
-        return entries
     }
 }

@@ -20,13 +20,16 @@ extension TreeSnapshot {
         writer.append(UInt32(clamping: entries.count))
         var previous: [UInt8] = []
         for entry in entries {
-            let current = Array(entry.relativePath.utf8)
-            var shared = 0
-            let limit = min(previous.count, current.count)
-            while shared < limit, previous[shared] == current[shared] { shared += 1 }
-            writer.appendVarint(UInt64(shared))
-            writer.appendVarint(UInt64(current.count - shared))
-            writer.append(contentsOf: current[shared...])
+            withBytes(entry.relativePath) { current in
+                var shared = 0
+                let limit = min(previous.count, current.count)
+                while shared < limit, previous[shared] == current[shared] { shared += 1 }
+                writer.appendVarint(UInt64(shared))
+                writer.appendVarint(UInt64(current.count - shared))
+                writer.append(contentsOf: current[shared...])
+                previous.removeSubrange(shared...)
+                previous.append(contentsOf: current[shared...])
+            }
             writer.append(entry.kind.rawValue)
             writer.append(UInt8(entry.isExecutable ? 1 : 0))
             writer.append(entry.size)
@@ -34,7 +37,6 @@ extension TreeSnapshot {
             writer.append(entry.digest.word1)
             writer.append(entry.digest.word2)
             writer.append(entry.digest.word3)
-            previous = current
         }
         let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
         writer.append(checksum)

@@ -2,19 +2,35 @@ import WBuildCore
 
 /// The files of a source set at one moment, sorted by path (UTF-8 byte order), and the
 /// tree hash over (path, kind, executable bit, digest) of each: equal hashes mean equal inputs.
+///
+/// The tree hash is built from a sum of per-entry hashes (`TreeHashSum`), so a rescan that
+/// changes k entries updates it in O(k), and any route to the same tree gives the same hash.
 public struct TreeSnapshot: Sendable, Equatable {
     /// Entries sorted by `relativePath` in byte order, without duplicates.
-    public let entries: [FileEntry]
+    public let entries: TreeEntries
     public let treeHash: FileDigest
+    /// The sum `treeHash` is made from, kept so a rescan can update it.
+    let hashSum: TreeHashSum
 
     /// Builds a snapshot from entries in any order.
-    public init(entries: [FileEntry]) {
+    public init(entries: some Sequence<FileEntry>) {
         self.init(sortedEntries: entries.sorted { PathOrder.precedes($0.relativePath, $1.relativePath) })
     }
 
     init(sortedEntries: [FileEntry]) {
-        entries = sortedEntries
-        treeHash = TreeSnapshot.hash(sortedEntries)
+        self.init(sortedEntries: sortedEntries, hashSum: TreeHashSum(sortedEntries))
+    }
+
+    /// `hashSum` must be the sum over `sortedEntries`.
+    init(sortedEntries: [FileEntry], hashSum: TreeHashSum) {
+        self.init(entries: TreeEntries(sorted: sortedEntries), hashSum: hashSum)
+    }
+
+    /// `hashSum` must be the sum over `entries` (a rescan updates the old one).
+    init(entries: TreeEntries, hashSum: TreeHashSum) {
+        self.entries = entries
+        self.hashSum = hashSum
+        treeHash = hashSum.treeHash
     }
 
     /// The snapshot of an empty tree.
@@ -34,65 +50,37 @@ public struct TreeSnapshot: Sendable, Equatable {
     public func diff(from old: TreeSnapshot) -> TreeChanges {
         var changes = TreeChanges()
         if old.treeHash == treeHash && old.entries.count == entries.count { return changes }
-        var oldIndex = 0, newIndex = 0
-        while oldIndex < old.entries.count || newIndex < entries.count {
-            if oldIndex == old.entries.count {
-                changes.added.append(entries[newIndex].relativePath)
-                newIndex += 1
-            } else if newIndex == entries.count {
-                changes.removed.append(old.entries[oldIndex].relativePath)
-                oldIndex += 1
-            } else {
-                let before = old.entries[oldIndex], after = entries[newIndex]
-                let order = PathOrder.compare(before.relativePath, after.relativePath)
+        var olds = old.entries.makeIterator(), news = entries.makeIterator()
+        var before = olds.next(), after = news.next()
+        while true {
+            switch (before, after) {
+            case (nil, nil):
+                return changes
+            case (let gone?, nil):
+                changes.removed.append(gone.relativePath)
+                before = olds.next()
+            case (nil, let added?):
+                changes.added.append(added.relativePath)
+                after = news.next()
+            case (let was?, let now?):
+                let order = PathOrder.compare(was.relativePath, now.relativePath)
                 if order == 0 {
-                    if !before.sameContent(as: after) { changes.modified.append(after.relativePath) }
-                    oldIndex += 1
-                    newIndex += 1
+                    if !was.sameContent(as: now) { changes.modified.append(now.relativePath) }
+                    before = olds.next()
+                    after = news.next()
                 } else if order < 0 {
-                    changes.removed.append(before.relativePath)
-                    oldIndex += 1
+                    changes.removed.append(was.relativePath)
+                    before = olds.next()
                 } else {
-                    changes.added.append(after.relativePath)
-                    newIndex += 1
+                    changes.added.append(now.relativePath)
+                    after = news.next()
                 }
             }
         }
-        return changes
     }
 
     /// Index of the first entry whose path is not before `path`.
     func lowerBound(_ path: String) -> Int {
-        withBytes(path) { target in
-            var low = 0, high = entries.count
-            while low < high {
-                let middle = (low + high) / 2
-                let order = withBytes(entries[middle].relativePath) { PathOrder.compare($0, target) }
-                if order < 0 { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
-    }
-
-    static func hash(_ entries: [FileEntry]) -> FileDigest {
-        FileDigest { hasher in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(64 * 1024)
-            for entry in entries {
-                buffer.append(contentsOf: entry.relativePath.utf8)
-                buffer.append(0)
-                buffer.append(entry.kind.rawValue)
-                buffer.append(entry.isExecutable ? 1 : 0)
-                withUnsafeBytes(of: entry.digest.word0.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word1.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word2.bigEndian) { buffer.append(contentsOf: $0) }
-                withUnsafeBytes(of: entry.digest.word3.bigEndian) { buffer.append(contentsOf: $0) }
-                if buffer.count >= 60 * 1024 {
-                    buffer.withUnsafeBytes { hasher.update($0) }
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            buffer.withUnsafeBytes { hasher.update($0) }
-        }
+        withBytes(path) { entries.lowerBound($0) }
     }
 }
