@@ -44,7 +44,9 @@ import WBuildTestSupport
         #expect(address.hasPrefix("http://127.0.0.1:"))
         #expect(get(address)?.contains("Hello from wbuild") == true)
         let containers = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
-        #expect(DockerCLI.run(["port", containers ?? ""])?.hasPrefix("8080/tcp -> 127.0.0.1:") == true)
+        let published = (DockerCLI.run(["port", containers ?? ""]) ?? "").split(separator: "\n")
+        #expect(published.contains { $0.hasPrefix("8080/tcp -> 127.0.0.1:") }, "\(published)")
+        #expect(published.allSatisfy { $0.contains("-> 127.0.0.1:") }, "every port on loopback only: \(published)")
 
         let again = try WBuildBinary.run(["up", "--json"], in: dir.path)
         #expect(again.exitCode == 0)

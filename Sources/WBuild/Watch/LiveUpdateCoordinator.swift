@@ -82,7 +82,7 @@ actor LiveUpdateCoordinator {
                 continue
             case .apply(let plan):
                 handled.insert(name)
-                let supervised = workload.spec.liveUpdate?.restart == .process
+                let supervised = WorkloadRule.usesSupervisor(workload.spec)
                 let targets = replicas.map { LiveUpdateReplica(containerID: $0.containerID, supervised: supervised) }
                 enqueue(name) { await self.apply(plan, workload: workload, to: targets, batch: batch) }
             case .rebuild(let reason):
