@@ -1,4 +1,7 @@
+import Foundation
 import Testing
+import WBuildSystem
+import WBuildTestSupport
 @testable import WBuildFiles
 
 @Suite("Stat cache lookups and changes")
@@ -78,5 +81,59 @@ struct StatCacheTests {
         var resealed = body
         withUnsafeBytes(of: checksum.littleEndian) { resealed.append(contentsOf: $0) }
         #expect(StatCache.decode(resealed) == nil)
+    }
+}
+
+@Suite("Stat cache files")
+struct StatCacheFileTests {
+    private func bigCache() -> StatCache {
+        var cache = StatCache()
+        // ~100 bytes per entry: 6000 entries cross the writer's 256 KB flushes.
+        for index in 0..<6000 {
+            let path = "src/module\(index % 13)/nested-\(index % 7)/file-\(index).swift"
+            cache[path] = StatCache.Entry(
+                fingerprint: StatFingerprint(size: UInt64(index), modifiedNanoseconds: Int64(index) * 3, changedNanoseconds: 5,
+                                             inode: UInt64(index) &* 7919, device: 2049),
+                digest: FileDigest.of(Array(path.utf8)))
+        }
+        return cache
+    }
+
+    @Test func savingWritesExactlyTheEncoding() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-cache-file")
+        defer { directory.remove() }
+        var cache = try #require(StatCache.decode(bigCache().encode()))
+        cache.remove("src/module0/nested-0/file-0.swift")
+        cache["src/added.swift"] = cache["src/module1/nested-1/file-1.swift"]
+        let path = directory.url("stat-cache")
+        try cache.save(to: path)
+        let written = try #require(try AtomicFile.read(path))
+        #expect(written == cache.encode())
+        #expect(StatCache.load(file: path) == cache)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["stat-cache"])
+    }
+
+    @Test func aMissingDirectoryIsATypedErrorAndLeavesNothing() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-cache-file")
+        defer { directory.remove() }
+        let path = directory.url("missing/stat-cache")
+        let error = #expect(throws: FilesError.self) { try bigCache().save(to: path) }
+        #expect(error?.code == .cacheNotWritten)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func theChecksumFedInPiecesEqualsTheOneShot() {
+        var state: UInt64 = 99
+        let bytes = (0..<1003).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        bytes.withUnsafeBytes { raw in
+            for cut in stride(from: 0, through: 1000, by: 8) {
+                var running = Checksum64.Running(totalCount: raw.count)
+                running.update(words: UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
+                #expect(running.finish(tail: UnsafeRawBufferPointer(rebasing: raw[cut...])) == Checksum64.of(raw), "cut \(cut)")
+            }
+        }
     }
 }

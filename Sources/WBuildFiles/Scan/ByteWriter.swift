@@ -1,21 +1,40 @@
-/// Appends little-endian integers and LEB128 varints to a byte array.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+/// Where encoders put bytes: an array (`ByteWriter`) or a file as it is written (`FileByteSink`).
+protocol ByteSink {
+    mutating func append(contentsOf collection: some Collection<UInt8>)
+}
 
+extension ByteSink {
+    /// A little-endian integer.
     mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 
+    /// An unsigned LEB128 varint.
     mutating func appendVarint(_ value: UInt64) {
         var remaining = value
         while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            append(contentsOf: CollectionOfOne(UInt8(truncatingIfNeeded: remaining) | 0x80))
             remaining >>= 7
         }
-        bytes.append(UInt8(remaining))
+        append(contentsOf: CollectionOfOne(UInt8(remaining)))
     }
 
-    mutating func append<C: Collection>(contentsOf collection: C) where C.Element == UInt8 {
+    /// How many bytes `appendVarint(value)` writes.
+    static func varintSize(_ value: UInt64) -> Int {
+        var size = 1, remaining = value
+        while remaining >= 0x80 {
+            size += 1
+            remaining >>= 7
+        }
+        return size
+    }
+}
+
+/// Appends little-endian integers and LEB128 varints to a byte array.
+struct ByteWriter: ByteSink {
+    var bytes: [UInt8] = []
+
+    mutating func append(contentsOf collection: some Collection<UInt8>) {
         bytes.append(contentsOf: collection)
     }
 }

@@ -30,8 +30,10 @@ extension DirectoryWalker {
         thread.start()
         visit(children[..<split], in: directoryFD, prefix: prefix, cache: cache)
         done.wait()
-        guard let helper = secondHalf.value.withLock({ $0.take() }) else { return }
-        files.append(contentsOf: helper.files)
+        guard var helper = secondHalf.value.withLock({ $0.take() }) else { return }
+        finishedSegments.append(files)
+        finishedSegments.append(contentsOf: helper.takeFiles())
+        files = []
         problems.append(contentsOf: helper.problems)
         statistics.directoriesRead += helper.statistics.directoriesRead
         statistics.filesExamined += helper.statistics.filesExamined

@@ -7,7 +7,9 @@ import Glibc
 /// One file the walk could not answer from the stat cache.
 struct HashJob: Sendable {
     var relativePath: String
-    var expectedSize: UInt64
+    /// What `lstat` said when the walk found it: the cache records the digest only if the
+    /// file still has it after reading.
+    var fingerprint: StatFingerprint
 }
 
 /// Hashes files while the walk is still finding them: the walk `add`s jobs, a helper
@@ -60,8 +62,8 @@ final class HashPipeline: Sendable {
     }
 
     /// Ends the queue, hashes what is left on the calling thread alongside the helpers,
-    /// and returns every outcome in `add` order. Blocks the calling thread.
-    func finish() -> [HashOutcome] {
+    /// and returns every job with its outcome, in `add` order. Blocks the calling thread.
+    func finish() -> (jobs: [HashJob], outcomes: [HashOutcome]) {
         let started = queue.withLock { queue -> Bool in
             queue.finishedAdding = true
             return queue.helpersStarted
@@ -73,10 +75,11 @@ final class HashPipeline: Sendable {
         if started {
             for _ in 0..<helperCount { helpersDone.wait() }
         }
-        let count = queue.withLock { $0.jobs.count }
-        return outcomes.withLock { slots in
-            (0..<count).map { index in index < slots.count ? (slots[index] ?? .vanished) : .vanished }
+        let jobs = queue.withLock { $0.jobs }
+        let finished = outcomes.withLock { slots in
+            (0..<jobs.count).map { index in index < slots.count ? (slots[index] ?? .vanished) : .vanished }
         }
+        return (jobs, finished)
     }
 
     /// Takes jobs until none are left. Helpers (`waiting`) sleep on the semaphore for new
@@ -97,7 +100,7 @@ final class HashPipeline: Sendable {
                 if queue.withLock({ $0.finishedAdding && $0.nextJob >= $0.jobs.count }) { return }
                 continue
             }
-            let outcome = hasher.hash(relativePath: job.relativePath, rootFD: rootFD, expectedSize: job.expectedSize)
+            let outcome = hasher.hash(relativePath: job.relativePath, rootFD: rootFD, expectedSize: job.fingerprint.size)
             outcomes.withLock { slots in
                 if slots.count <= index { slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count)) }
                 slots[index] = outcome

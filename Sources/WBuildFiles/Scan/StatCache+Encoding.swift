@@ -11,37 +11,62 @@ extension StatCache {
     static let magic: [UInt8] = Array("WBSC".utf8)
     static let formatVersion: UInt32 = 1
 
-    /// The cache as bytes for `decode(_:)`; write it with `AtomicFile.write`.
+    /// The cache as bytes for `decode(_:)` (`save(to:)` writes the same bytes without
+    /// holding them all in memory).
     public func encode() -> [UInt8] {
         var writer = ByteWriter()
-        writer.bytes.reserveCapacity(16 + count * 90)
-        writer.append(contentsOf: Self.magic)
-        writer.append(Self.formatVersion)
-        writer.append(UInt32(clamping: count))
-        var previous: [UInt8] = []
-        forEachInOrder { current, entry in
-            var shared = 0
-            let limit = min(previous.count, current.count)
-            while shared < limit, previous[shared] == current[shared] { shared += 1 }
-            writer.appendVarint(UInt64(shared))
-            writer.appendVarint(UInt64(current.count - shared))
-            writer.append(contentsOf: current[shared...])
-            let fingerprint = entry.fingerprint
-            writer.append(fingerprint.size)
-            writer.append(fingerprint.modifiedNanoseconds)
-            writer.append(fingerprint.changedNanoseconds)
-            writer.append(fingerprint.inode)
-            writer.append(fingerprint.device)
-            writer.append(entry.digest.word0)
-            writer.append(entry.digest.word1)
-            writer.append(entry.digest.word2)
-            writer.append(entry.digest.word3)
-            previous.removeSubrange(shared...)
-            previous.append(contentsOf: current[shared...])
-        }
+        writer.bytes.reserveCapacity(encodedBodySize + 8)
+        encodeBody(into: &writer)
         let checksum = writer.bytes.withUnsafeBytes { Checksum64.of($0) }
         writer.append(checksum)
         return writer.bytes
+    }
+
+    /// Everything `encode()` writes before the checksum.
+    func encodeBody(into sink: inout some ByteSink) {
+        sink.append(contentsOf: Self.magic)
+        sink.append(Self.formatVersion)
+        sink.append(UInt32(clamping: count))
+        var previous: [UInt8] = []
+        forEachInOrder { current, entry in
+            let shared = Self.sharedPrefix(previous, current)
+            sink.appendVarint(UInt64(shared))
+            sink.appendVarint(UInt64(current.count - shared))
+            sink.append(contentsOf: current[shared...])
+            let fingerprint = entry.fingerprint
+            sink.append(fingerprint.size)
+            sink.append(fingerprint.modifiedNanoseconds)
+            sink.append(fingerprint.changedNanoseconds)
+            sink.append(fingerprint.inode)
+            sink.append(fingerprint.device)
+            sink.append(entry.digest.word0)
+            sink.append(entry.digest.word1)
+            sink.append(entry.digest.word2)
+            sink.append(entry.digest.word3)
+            previous.removeSubrange(shared...)
+            previous.append(contentsOf: current[shared...])
+        }
+    }
+
+    /// The length of `encodeBody`'s output, found without producing it.
+    var encodedBodySize: Int {
+        var size = 12
+        var previous: [UInt8] = []
+        forEachInOrder { current, _ in
+            let shared = Self.sharedPrefix(previous, current)
+            size += ByteWriter.varintSize(UInt64(shared)) + ByteWriter.varintSize(UInt64(current.count - shared))
+            size += current.count - shared + 72
+            previous.removeSubrange(shared...)
+            previous.append(contentsOf: current[shared...])
+        }
+        return size
+    }
+
+    private static func sharedPrefix(_ previous: [UInt8], _ current: UnsafeBufferPointer<UInt8>) -> Int {
+        var shared = 0
+        let limit = min(previous.count, current.count)
+        while shared < limit, previous[shared] == current[shared] { shared += 1 }
+        return shared
     }
 
     /// Reads bytes from `encode()`; `nil` for anything else: wrong magic or version,

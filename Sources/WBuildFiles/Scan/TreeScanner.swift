@@ -108,23 +108,22 @@ public struct TreeScanner: Sendable {
     /// freed on return while the caller's snapshot is built (100k walked files hold ~11 MB).
     func finish(_ walker: inout DirectoryWalker, startedAt: Int64, cache: inout StatCache,
                 statistics: inout ScanStatistics, problems: inout [ScanProblem], emit: (FileEntry) -> Void) {
-        let outcomes = walker.pipeline.finish()
-        let files = walker.files
-        walker.files = []
-        for file in files {
-            if let digest = file.digest {
+        let (jobs, outcomes) = walker.pipeline.finish()
+        let segments = walker.takeFiles()
+        for file in segments.joined() {
+            if case .known(let digest) = file.content {
                 emit(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
-                                         size: file.fingerprint.size, digest: digest))
+                               size: file.size, digest: digest))
                 continue
             }
-            guard let jobIndex = file.jobIndex, jobIndex < outcomes.count else { continue }
+            guard case .job(let jobIndex) = file.content, jobIndex < outcomes.count else { continue }
             switch outcomes[jobIndex] {
             case .hashed(let digest, let size, let after):
                 statistics.filesHashed += 1
                 statistics.bytesHashed += size
                 emit(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
-                                         size: size, digest: digest))
-                if after == file.fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
+                               size: size, digest: digest))
+                if after == jobs[jobIndex].fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
                     cache[file.relativePath] = StatCache.Entry(fingerprint: after, digest: digest)
                 } else {
                     cache.remove(file.relativePath)
