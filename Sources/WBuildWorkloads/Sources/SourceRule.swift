@@ -109,8 +109,13 @@ public final class SourceRule: NodeRule {
             throw NodeFailure("cannot read the files of \(context.id): \(error)",
                               hint: "check that the directory exists and is readable")
         }
+        var builder = FingerprintBuilder(kind: "source")
+        builder.add("tree", result.snapshot.treeHash.hexString)
+        let fingerprint = builder.finish()
         let cacheChanged = result.statistics.filesHashed > 0 || cache.count != entriesBefore
-        let treeChanged = inMemory.map { $0.treeHash != result.snapshot.treeHash } ?? true
+        // Without a list in memory, the record says whether the tree moved (a no-op `once` then
+        // writes no 5 MB file list).
+        let treeChanged = inMemory.map { $0.treeHash != result.snapshot.treeHash } ?? (fingerprint != context.previous?.fingerprint)
         live.withLock { state in
             state.cache = cache
             state.cacheUnsaved = state.cacheUnsaved || cacheChanged
@@ -122,9 +127,6 @@ public final class SourceRule: NodeRule {
                               tail: result.problems.dropFirst().prefix(10).map(\.description),
                               hint: "fix the file's permissions or add it to an ignore rule")
         }
-        var builder = FingerprintBuilder(kind: "source")
-        builder.add("tree", result.snapshot.treeHash.hexString)
-        let fingerprint = builder.finish()
         let changed: [String]
         if fingerprint == context.previous?.fingerprint {
             changed = []

@@ -10,7 +10,7 @@ final class Console: Sendable {
     private let lock = Mutex<Void>(())
 
     init() {
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"] != nil
+        let noColor = getenv("NO_COLOR") != nil
         colorStdout = !noColor && isatty(1) == 1
         colorStderr = !noColor && isatty(2) == 1
     }
