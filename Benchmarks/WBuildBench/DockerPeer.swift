@@ -29,12 +29,21 @@ enum DockerPeer {
         }
     }
 
-    /// Removes, best effort, what a suite left: the compose project (containers, network,
-    /// volumes), the wbuild project (`wbuild down --volumes`), then every image labelled
-    /// with the run's name, and the containers named after it.
-    static func cleanUp(run name: String, wbuild: String?, in directory: String) async {
+    /// Removes, best effort, what a suite left: the wbuild project (`wbuild down --volumes`),
+    /// the compose project (containers, network, volumes), every container and image
+    /// labelled with the run's name, and the volumes named after it. Returns what
+    /// `wbuild down --volumes` should have removed and did not (wbuild's volumes still
+    /// there after it), for the report.
+    @discardableResult
+    static func cleanUp(run name: String, wbuild: String?, in directory: String) async -> [String] {
+        var leftByWbuild: [String] = []
         if let wbuild {
             _ = try? await ProcessTimer.run(.argv([wbuild, "down", "--volumes"]), in: directory)
+            let left = await lines(of: docker(["volume", "ls", "-q", "--filter", "name=wbuild-\(name)"]), in: directory)
+            for volume in left {
+                let labels = await lines(of: docker(["volume", "inspect", "--format", "{{json .Labels}}", volume]), in: directory)
+                leftByWbuild.append("\(volume) (labels: \(labels.joined()))")
+            }
         }
         _ = try? await ProcessTimer.run(compose(name, ["down", "--volumes", "--remove-orphans", "-t", "0"]), in: directory)
         if let containers = try? await ProcessTimer.run(
@@ -47,6 +56,15 @@ enum DockerPeer {
             let ids = Array(Set(images.output.filter { $0.stream == .stdout }.map(\.line).filter { !$0.isEmpty }))
             if !ids.isEmpty { _ = try? await ProcessTimer.run(docker(["rmi", "-f"] + ids), in: directory) }
         }
+        let volumes = await lines(of: docker(["volume", "ls", "-q", "--filter", "name=\(name)"]), in: directory)
+        if !volumes.isEmpty { _ = try? await ProcessTimer.run(docker(["volume", "rm", "-f"] + volumes), in: directory) }
+        return leftByWbuild
+    }
+
+    /// The non-empty stdout lines of a command (an empty list when it fails).
+    private static func lines(of command: ProcessCommand, in directory: String) async -> [String] {
+        guard let run = try? await ProcessTimer.run(command, in: directory), run.status.isSuccess else { return [] }
+        return run.output.filter { $0.stream == .stdout }.map(\.line).filter { !$0.isEmpty }
     }
 
     /// A project name unique to this run: lower case letters and digits, as Compose wants.

@@ -30,7 +30,14 @@ struct UpSuite {
             report.problem(error)
         }
         Progress.say("\(label): cleaning up")
-        await DockerPeer.cleanUp(run: name, wbuild: options.wbuildMissing == nil ? options.wbuild : nil, in: root)
+        let left = await DockerPeer.cleanUp(run: name, wbuild: options.wbuildMissing == nil ? options.wbuild : nil, in: root)
+        if !left.isEmpty {
+            report.problem(BenchError(.commandFailed, "\(label): `wbuild down --volumes` in \(root) exited but left the"
+                                      + " project's volume(s) \(left.joined(separator: ", ")) in the engine",
+                                      detail: "labels from `docker volume inspect --format '{{json .Labels}}'`",
+                                      hint: "wbuild should create its named volumes with the project labels (down finds"
+                                          + " them by label); the benchmark removed them with `docker volume rm`"))
+        }
         if !options.keep { try? FileManager.default.removeItem(atPath: root) }
     }
 
