@@ -43,19 +43,17 @@ enum HTTPProbe {
     /// Polls `path` every 2 ms until a response contains `marker`; returns the
     /// `CLOCK_REALTIME` nanoseconds at which that response had been read in full, or `nil`
     /// at the deadline. `port` is asked before every request (a replaced container may come
-    /// up on another host port); `nil` means "not known yet".
-    static func waitFor(marker: String, path: String, timeout: Duration,
-                        port: @escaping @Sendable () -> Int?) async -> Int64? {
-        await BlockingWork.run(name: "wbuild-bench http probe") {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if let port = port(), let page = get(port: port, path: path), page.contains(marker) {
-                    return WallClock.realtimeNanoseconds()
-                }
-                usleep(2000)
+    /// up on another host port); `nil` means "not known yet". Blocking: call it on a
+    /// dedicated thread.
+    static func pollUntil(marker: String, path: String, timeout: Duration, port: () -> Int?) -> Int64? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = port(), let page = get(port: port, path: path), page.contains(marker) {
+                return WallClock.realtimeNanoseconds()
             }
-            return nil
+            usleep(2000)
         }
+        return nil
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (bind to port 0, read it back,

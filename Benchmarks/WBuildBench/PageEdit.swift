@@ -1,4 +1,5 @@
 import Foundation
+import WBuildSystem
 
 /// One edit of a served page, timed as a user sees it: from just before the file's `open`
 /// (`CLOCK_REALTIME`) until a GET from the host returns the new content.
@@ -17,15 +18,25 @@ struct PageEdit: Sendable {
     }
 
     /// Writes edit `index` and polls until it is served; throws `timedOut` if it never is.
+    /// The write and the polling run on a thread of their own (`BlockingWork`).
     func run(_ index: Int, timeout: Duration, port: @escaping @Sendable () -> Int?) async throws(BenchError) -> Timing {
         let marker = "\(markerPrefix)-edit-\(index)-\(WallClock.realtimeNanoseconds())"
-        let written = WallClock.realtimeNanoseconds()
-        try TreeGenerator.write(Array(ContainerProjectFiles.page(marker).utf8), to: file)
-        guard let served = await HTTPProbe.waitFor(marker: marker, path: urlPath, timeout: timeout, port: port) else {
+        let file = self.file, urlPath = self.urlPath
+        let outcome: Result<Timing?, BenchError> = await BlockingWork.run(name: "wbuild-bench page edit") {
+            let written = WallClock.realtimeNanoseconds()
+            do throws(BenchError) {
+                try TreeGenerator.write(Array(ContainerProjectFiles.page(marker).utf8), to: file)
+            } catch {
+                return .failure(error)
+            }
+            return .success(HTTPProbe.pollUntil(marker: marker, path: urlPath, timeout: timeout, port: port)
+                .map { Timing(written: written, served: $0) })
+        }
+        guard let timing = try outcome.get() else {
             let current = port().map { "port \($0)" } ?? "no known port"
             throw BenchError(.timedOut, "edit \(index) of \(file) was not served at \(urlPath) within \(timeout) (\(current))")
         }
-        return Timing(written: written, served: served)
+        return timing
     }
 }
 
