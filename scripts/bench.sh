@@ -4,10 +4,12 @@
 #
 #   bash scripts/bench.sh [SUITE…] [wbuild-bench options…]
 #
-# Suites: tree, watch (default: both); compose installs the Docker Compose v2 peer (its suite
-# is not written yet). Options go to wbuild-bench as they are; see
-# `.build/release/wbuild-bench --help` (e.g. --runs 3, --sizes 1000,10000, --writes 100).
-# Builds in release mode; installs inotify-tools when missing (needs root).
+# Suites: tree, watch, images, up, liveupdate (default: all). `compose` alone installs the
+# Docker Compose v2 peer and exits; the container suites (images, up, liveupdate) install it
+# when missing and need the engine and the local base image wbuild-samples/busybox:1
+# (scripts/setup.sh). Options go to wbuild-bench as they are; see
+# `.build/release/wbuild-bench --help` (e.g. --runs 3, --sizes 1000,10000, --live-edits 30).
+# Builds in release mode; installs inotify-tools and curl when missing (needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -19,10 +21,12 @@ die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 suites=()
 options=()
 want_compose=0
+want_containers=0
 for argument in "$@"; do
   case "$argument" in
     compose) want_compose=1 ;;
     tree|watch) suites+=("$argument") ;;
+    images|up|liveupdate) suites+=("$argument"); want_containers=1 ;;
     *) options+=("$argument") ;;
   esac
 done
@@ -31,6 +35,8 @@ if [ "$want_compose" -eq 1 ] && [ ${#suites[@]} -eq 0 ]; then
 else
   only_compose=0
 fi
+# No suite named: all of them, the container suites included.
+if [ ${#suites[@]} -eq 0 ] && [ "$only_compose" -eq 0 ]; then want_containers=1; fi
 
 # --- Peers -------------------------------------------------------------------
 ensure_debian_packages() {
@@ -80,12 +86,16 @@ ensure_compose_plugin() {
   log "installed $(docker compose version) in $HOME/.docker/cli-plugins"
 }
 
-ensure_debian_packages inotify-tools git findutils coreutils
-if [ "$want_compose" -eq 1 ]; then
+ensure_debian_packages inotify-tools git findutils coreutils curl tar
+if [ "$want_compose" -eq 1 ] || [ "$want_containers" -eq 1 ]; then
   command -v docker >/dev/null || die "the compose peer needs the Docker CLI; run scripts/setup.sh first"
   ensure_compose_plugin
-  log "the compose suite is not written yet; Docker Compose is installed for it"
   [ "$only_compose" -eq 1 ] && exit 0
+fi
+if [ "$want_containers" -eq 1 ]; then
+  docker info >/dev/null 2>&1 || die "the container suites need a running Docker engine; run scripts/setup.sh first"
+  docker image inspect wbuild-samples/busybox:1 >/dev/null 2>&1 \
+    || die "the container suites build on the local image wbuild-samples/busybox:1; run scripts/setup.sh first"
 fi
 
 watches=$(cat /proc/sys/fs/inotify/max_user_watches 2>/dev/null || echo 0)

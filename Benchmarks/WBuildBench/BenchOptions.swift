@@ -4,6 +4,9 @@ import Foundation
 enum SuiteName: String, Sendable, CaseIterable {
     case tree
     case watch
+    case images
+    case up
+    case liveupdate
 }
 
 /// The command line of `wbuild-bench`: which suites, which wbuild binary, how many samples.
@@ -22,6 +25,12 @@ struct BenchOptions: Sendable {
     var writes = 50
     /// The settle window written into the watch project (`watch.settleMs`).
     var settleMs = 30
+    /// Context sizes (files) for the images suite.
+    var imageSizes = [1_000, 10_000]
+    /// Edits timed through rebuild-and-replace in the up suite (≥ 10).
+    var rebuildEdits = 10
+    /// Edits timed per live-update mode in the liveupdate suite (≥ 20 for a p95).
+    var liveEdits = 20
     /// How long the idle-CPU window lasts.
     var idleSeconds = 10
     /// The event that says the watcher is set up, once the watch command emits one.
@@ -37,7 +46,7 @@ struct BenchOptions: Sendable {
 
     static let usage = """
     usage: wbuild-bench [SUITE…] [options]
-      suites: tree, watch (default: all)
+      suites: tree, watch, images, up, liveupdate (default: all)
       --wbuild PATH        wbuild executable (default .build/release/wbuild)
       --sizes N,N,…        tree suite sizes in files (default 1000,10000,100000)
       --runs N             samples per measure (default 5; --large-runs for ≥ 100k files, default 3)
@@ -45,6 +54,9 @@ struct BenchOptions: Sendable {
       --watch-files N      files in the watch suite's tree (default 100000)
       --writes N           timed writes in the watch suite (default 50)
       --settle-ms N        watch.settleMs of the watch project (default 30)
+      --image-sizes N,N,…  images suite context sizes in files (default 1000,10000)
+      --rebuild-edits N    edits timed through rebuild-and-replace in the up suite (default 10)
+      --live-edits N       edits timed per live-update mode in the liveupdate suite (default 20)
       --idle-seconds N     idle CPU window (default 10)
       --ready-event NAME   JSON event type meaning "watching" (default watching)
       --readme PATH        write the results between the markers in PATH
@@ -75,6 +87,13 @@ struct BenchOptions: Sendable {
                 let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
                 guard !sizes.isEmpty else { throw BenchError(.usage, "--sizes expects N,N,…, got \(text)") }
                 options.treeSizes = sizes
+            case "--image-sizes":
+                let text = try value(argument)
+                let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                guard !sizes.isEmpty else { throw BenchError(.usage, "--image-sizes expects N,N,…, got \(text)") }
+                options.imageSizes = sizes
+            case "--rebuild-edits": options.rebuildEdits = try number(argument)
+            case "--live-edits": options.liveEdits = try number(argument)
             case "--runs": options.runs = try number(argument)
             case "--large-runs": options.largeRuns = try number(argument)
             case "--watch-files": options.watchFiles = try number(argument)

@@ -74,8 +74,9 @@ struct TimedRun: Sendable {
 /// until it has exited and its output is read. Every command (wbuild and its peers) goes
 /// through this same path, so the fixed cost of spawning cancels out of the ratios.
 enum ProcessTimer {
-    static func run(_ command: ProcessCommand, in directory: String) async throws(BenchError) -> TimedRun {
-        let launch = ProcessLaunch(command, directory: directory, tailLineCount: 40)
+    static func run(_ command: ProcessCommand, in directory: String,
+                    environment: [String: String] = [:]) async throws(BenchError) -> TimedRun {
+        let launch = ProcessLaunch(command, directory: directory, environment: environment, tailLineCount: 40)
         let start = ContinuousClock.now
         let child: ChildProcess
         do {
@@ -91,8 +92,9 @@ enum ProcessTimer {
 
     /// Runs `command` and throws, with its stderr, unless it exits 0.
     @discardableResult
-    static func runChecked(_ command: ProcessCommand, in directory: String) async throws(BenchError) -> TimedRun {
-        let run = try await run(command, in: directory)
+    static func runChecked(_ command: ProcessCommand, in directory: String,
+                           environment: [String: String] = [:]) async throws(BenchError) -> TimedRun {
+        let run = try await run(command, in: directory, environment: environment)
         guard run.status.isSuccess else {
             throw BenchError(.commandFailed, "`\(command)` in \(directory) ended with \(run.status)",
                              detail: run.failureText, hint: nil)

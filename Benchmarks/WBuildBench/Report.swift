@@ -91,6 +91,7 @@ struct Report: Sendable {
     static func format(_ value: Double) -> String {
         if value >= 100 { return String(format: "%.0f", value) }
         if value >= 10 { return String(format: "%.1f", value) }
+        if value > 0, value < 0.1 { return String(format: "%.3f", value) }
         return String(format: "%.2f", value)
     }
 

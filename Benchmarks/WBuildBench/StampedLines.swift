@@ -71,6 +71,16 @@ final class StampedProcess: Sendable {
         lines.first(where: { $0.arrived >= since && matches($0) })
     }
 
+    /// The newest line, arrived at or after `since`, that `matches`.
+    func last(since: Int64 = 0, where matches: (StampedLine) -> Bool) -> StampedLine? {
+        lines.last(where: { $0.arrived >= since && matches($0) })
+    }
+
+    /// Every line so far that `matches`, oldest first.
+    func all(where matches: (StampedLine) -> Bool) -> [StampedLine] {
+        lines.all(where: matches)
+    }
+
     /// The last lines of output, for failure messages.
     var tailText: String {
         let tail = child.tail.suffix(12).map(\.description)
@@ -92,5 +102,13 @@ private final class LineStore: Sendable {
 
     func first(where matches: (StampedLine) -> Bool) -> StampedLine? {
         lines.withLock { lines in lines.first(where: matches) }
+    }
+
+    func all(where matches: (StampedLine) -> Bool) -> [StampedLine] {
+        lines.withLock { lines in lines.filter(matches) }
+    }
+
+    func last(where matches: (StampedLine) -> Bool) -> StampedLine? {
+        lines.withLock { lines in lines.last(where: matches) }
     }
 }

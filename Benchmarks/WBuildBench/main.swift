@@ -27,6 +27,9 @@ func runSuites(_ options: BenchOptions, in workspace: BenchDirectory) async -> R
         switch suite {
         case .tree: await TreeSuite(options: options, workspace: workspace).run(into: &report)
         case .watch: await WatchSuite(options: options, workspace: workspace).run(into: &report)
+        case .images: await ImagesSuite(options: options, workspace: workspace).run(into: &report)
+        case .up: await UpSuite(options: options, workspace: workspace).run(into: &report)
+        case .liveupdate: await LiveUpdateSuite(options: options, workspace: workspace).run(into: &report)
         }
     }
     return report
