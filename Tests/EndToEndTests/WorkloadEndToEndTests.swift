@@ -178,3 +178,24 @@ extension WorkloadEndToEndTests {
         #expect(DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) != container)
     }
 }
+
+extension WorkloadEndToEndTests {
+    @Test func shopWorkloadsFindEachOtherAndDownRemovesTheirVolumesOnRequest() throws {
+        let (dir, project) = try sampleProject("shop")
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let up = try WBuildBinary.run(["up", "--json"], in: dir.path, timeout: .seconds(300))
+        #expect(up.exitCode == 0, "\(up.stdout.suffix(3000)) \(up.stderr)")
+        let web = try #require(url(of: up))
+        // web → api (through ${api.url}) → kv (through ${kv.host}:${kv.port}): the visit count grows.
+        let first = get(web + "/cgi-bin/api") ?? ""
+        let second = get(web + "/cgi-bin/api") ?? ""
+        #expect(first.contains("visits") && second.contains("visits") && first != second, "\(first) / \(second)")
+        #expect(DockerCLI.run(["volume", "ls", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == "wbuild-\(project)-data")
+
+        #expect(try WBuildBinary.run(["down"], in: dir.path).exitCode == 0)
+        #expect(DockerCLI.run(["volume", "ls", "-q", "--filter", "label=dev.wbuild.project=\(project)"]) == "wbuild-\(project)-data",
+                "a plain down keeps named volumes")
+        #expect(try WBuildBinary.run(["down", "--volumes"], in: dir.path).exitCode == 0)
+        #expect(DockerCLI.run(["volume", "ls", "-q", "--filter", "name=wbuild-\(project)-data"]) == "")
+    }
+}

@@ -51,6 +51,17 @@ extension DockerClient {
         return try await decoding(Answer.self, request("GET", "/volumes", query: [("filters", filters)])).Volumes ?? []
     }
 
+    /// `POST /volumes/create`: a named local volume with `labels`. Creating one that exists
+    /// returns it unchanged (the engine's behaviour), so this is idempotent.
+    public func createVolume(name: String, labels: [String: String] = [:]) async throws {
+        struct Body: Encodable {
+            var Name: String
+            var Driver = "local"
+            var Labels: [String: String]
+        }
+        _ = try await transport.send(request("POST", "/volumes/create", body: Self.json(Body(Name: name, Labels: labels))))
+    }
+
     /// `DELETE /volumes/{name}?force=`.
     public func removeVolume(_ name: String, force: Bool = false) async throws {
         _ = try await transport.send(request("DELETE", "/volumes/\(PathSegment.escapeName(name))", query: [("force", force ? "1" : nil)]))

@@ -37,6 +37,7 @@ extension WorkloadRuntime {
                           beforeStart: @escaping @Sendable (String) async throws -> Void,
                           deadline: ContinuousClock.Instant) async throws(NodeFailure) -> WorkloadState {
         try await ensureNetwork()
+        try await ensureVolumes(plan)
         try await checkGPUs(plan)
         startMonitoring()
         book.withLock { $0.plans[plan.workload] = plan }

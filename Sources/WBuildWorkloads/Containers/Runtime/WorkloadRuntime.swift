@@ -47,6 +47,10 @@ public final class WorkloadRuntime: Sendable {
     /// exists; returns its id.
     @discardableResult
     public func ensureNetwork() async throws(NodeFailure) -> String {
+        // One creation at a time: workloads start in parallel, and the engine does not promise
+        // that `CheckDuplicate` stops a second network of the same name.
+        await gate.enter(Self.networkGateKey)
+        defer { gate.leave(Self.networkGateKey) }
         if let known = book.withLock({ $0.networkID }) { return known }
         let id: String
         do {
@@ -67,6 +71,22 @@ public final class WorkloadRuntime: Sendable {
         }
         book.withLock { $0.networkID = id }
         return id
+    }
+
+    /// The gate key for the network (no workload can have this name).
+    static let networkGateKey = "\u{0}network"
+
+    /// Creates the plan's named volumes with the project's labels (the engine would create them
+    /// unlabelled at container create, and `down --volumes` finds volumes by label).
+    func ensureVolumes(_ plan: WorkloadPlan) async throws(NodeFailure) {
+        for volume in plan.volumes {
+            guard case .named(let name) = volume.source else { continue }
+            do {
+                try await client.createVolume(name: name, labels: [ContainerLabels.project: project, ContainerLabels.workload: plan.workload])
+            } catch {
+                throw engineFailure("creating the volume \(name)", error)
+            }
+        }
     }
 
     /// Stops this runtime's background work (event monitor, probes, pending restarts) for
@@ -116,3 +136,4 @@ public final class WorkloadRuntime: Sendable {
         if orphaned { task.cancel() }
     }
 }
+
