@@ -130,3 +130,22 @@ import WBuildTestSupport
         #expect(pass.result(id("a"))?.status == .cached)
     }
 }
+
+extension SchedulerTests {
+    @Test func aNodeSaysWhatRunningWorkItWaitsOn() async throws {
+        final class Waits: Sendable {
+            let seen = Mutex<[(NodeID, [NodeID])]>([])
+        }
+        let waits = Waits()
+        let sink = EventSink { event in
+            if case .nodeWaiting(let id, let inputs) = event { waits.seen.withLock { $0.append((id, inputs)) } }
+        }
+        let scheduler = Scheduler(graph: try BuildGraph([node("slow", FakeRule(.init(runFor: .milliseconds(50)))),
+                                                          node("after", FakeRule(), inputs: ["slow"])]),
+                                  state: StateStore(path: "/nonexistent/state"), events: sink)
+        _ = await scheduler.runPass(PassOptions())
+        let seen = waits.seen.withLock { $0 }
+        #expect(seen.count == 1)
+        #expect(seen.first?.0 == id("after") && seen.first?.1 == [id("slow")])
+    }
+}

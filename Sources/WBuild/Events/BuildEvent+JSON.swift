@@ -4,6 +4,9 @@ extension BuildEvent {
         switch self {
         case .nodeStart(let id, let reason):
             return .object([("type", .string("node.start")), ("id", .string(id.description)), ("reason", .string(reason.description))])
+        case .nodeWaiting(let id, let inputs):
+            return .object([("type", .string("node.waiting")), ("id", .string(id.description)),
+                            ("on", .array(inputs.map { .string($0.description) }))])
         case .nodeDone(let result):
             guard case .object(let pairs) = result.json else { return result.json }
             return .object([("type", .string("node.done"))] + pairs)

@@ -7,6 +7,8 @@ public enum LogStream: String, Sendable, Codable {
 public enum BuildEvent: Sendable {
     /// A node started running, and why.
     case nodeStart(NodeID, RunReason)
+    /// A node is due to run but waits for inputs that are running now.
+    case nodeWaiting(NodeID, on: [NodeID])
     /// A node finished (built, cached, failed, blocked or cancelled).
     case nodeDone(NodeResult)
     /// One line of a node's output.

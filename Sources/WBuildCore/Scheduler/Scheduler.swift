@@ -55,6 +55,7 @@ public final class Scheduler: Sendable {
         var outputs: [NodeID: NodeOutput] = [:]
         var changes: [NodeID: [String]] = [:]
         var inFlight = Set<NodeID>()
+        var announcedWaiting = Set<NodeID>()
 
         await withTaskGroup(of: (NodeResult, [String]).self) { group in
             while true {
@@ -79,6 +80,14 @@ public final class Scheduler: Sendable {
                     })
                     group.addTask {
                         await self.runTracked(node, inputOutputs: inputOutputs, inputChanges: inputChanges, force: options.force)
+                    }
+                }
+                // Say once per node what it waits on, when that is work running now.
+                for (id, inputs) in plan.waiting.sorted(by: { $0.key < $1.key }) where !announcedWaiting.contains(id) {
+                    let running = inputs.filter { inFlight.contains($0) }
+                    if !running.isEmpty {
+                        announcedWaiting.insert(id)
+                        events.emit(.nodeWaiting(id, on: running))
                     }
                 }
                 if inFlight.isEmpty { break }

@@ -21,6 +21,10 @@ final class HumanRenderer: Sendable {
             break
         case .nodeDone(let result) where result.id.kind == "source" && result.status != .failed && !verbose:
             break
+        case .nodeWaiting(let id, let inputs):
+            if verbose || (id.kind != "source" && inputs.contains { $0.kind != "source" }) {
+                console.out("\(console.paint("⋯", .dim)) \(id)  \(console.paint("waiting on \(inputs.map(\.description).joined(separator: ", "))", .dim))")
+            }
         case .nodeStart(let id, let reason):
             console.out("\(console.paint("▶", .blue)) \(id)  \(console.paint(reason.description, .dim))")
         case .nodeDone(let result):
