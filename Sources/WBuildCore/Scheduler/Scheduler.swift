@@ -84,7 +84,9 @@ public final class Scheduler: Sendable {
                 }
                 // Say once per node what it waits on, when that is work running now.
                 for (id, inputs) in plan.waiting.sorted(by: { $0.key < $1.key }) where !announcedWaiting.contains(id) {
-                    let running = inputs.filter { inFlight.contains($0) }
+                    // Through a waiting input (a source waiting on the task that writes its files)
+                    // to the work that is actually running.
+                    let running = Array(Set(inputs.flatMap { plan.waiting[$0] ?? [$0] }.filter { inFlight.contains($0) })).sorted()
                     if !running.isEmpty {
                         announcedWaiting.insert(id)
                         events.emit(.nodeWaiting(id, on: running))
