@@ -22,7 +22,7 @@ final class HumanRenderer: Sendable {
         case .nodeDone(let result) where result.id.kind == "source" && result.status != .failed && !verbose:
             break
         case .nodeWaiting(let id, let inputs):
-            if verbose || id.kind != "source" {
+            if verbose || (id.kind != "source" && inputs.contains { $0.kind != "source" }) {
                 console.out("\(console.paint("⋯", .dim)) \(id)  \(console.paint("waiting on \(inputs.map(\.description).joined(separator: ", "))", .dim))")
             }
         case .nodeStart(let id, let reason):
