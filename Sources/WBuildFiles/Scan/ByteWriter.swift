@@ -76,3 +76,33 @@ struct ByteReader {
         return slice
     }
 }
+
+extension ByteReader {
+    /// Opens a file written as `magic | version | count | entries | checksum64`: verifies the
+    /// trailing checksum, the magic and the version, and rejects a count that `minimumEntryBytes`
+    /// per entry could not fit. Returns the reader positioned at the first entry, and the count.
+    static func openChecksummed(_ raw: UnsafeRawBufferPointer, magic: [UInt8], version: UInt32,
+                                minimumEntryBytes: Int) -> (ByteReader, Int)? {
+        guard raw.count >= magic.count + 4 + 4 + 8 else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
+        let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
+        guard Checksum64.of(body) == stored else { return nil }
+        var reader = ByteReader(body)
+        guard let read = reader.readBytes(magic.count), read.elementsEqual(magic),
+              reader.read(UInt32.self) == version,
+              let count = reader.read(UInt32.self),
+              Int(count) <= reader.remaining / minimumEntryBytes else { return nil }
+        return (reader, Int(count))
+    }
+
+    /// Reads one prefix-compressed path (`shared` bytes of `previous`, then a suffix) into
+    /// `previous`; false on any inconsistency.
+    mutating func readPath(into previous: inout [UInt8]) -> Bool {
+        guard let shared = readVarint(), let suffixLength = readVarint(),
+              shared <= UInt64(previous.count), suffixLength <= UInt64(remaining),
+              let suffix = readBytes(Int(suffixLength)) else { return false }
+        previous.removeSubrange(Int(shared)...)
+        previous.append(contentsOf: suffix)
+        return true
+    }
+}

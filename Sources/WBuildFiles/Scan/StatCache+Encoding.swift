@@ -73,25 +73,15 @@ extension StatCache {
     /// truncation, trailing garbage, a checksum mismatch, or paths out of order (the table is read as is, never re-sorted).
     public static func decode(_ bytes: [UInt8]) -> StatCache? {
         bytes.withUnsafeBytes { raw -> StatCache? in
-            guard raw.count >= 4 + 4 + 4 + 8 else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
-            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
-            guard Checksum64.of(body) == stored else { return nil }
-            var reader = ByteReader(body)
-            guard let magic = reader.readBytes(4), magic.elementsEqual(Self.magic),
-                  reader.read(UInt32.self) == Self.formatVersion,
-                  let count = reader.read(UInt32.self) else { return nil }
-            // Each entry takes at least 2 + 72 bytes: reject absurd counts before reserving.
-            guard Int(count) <= reader.remaining / 74 else { return nil }
+            // Each entry takes at least 2 + 72 bytes: absurd counts are rejected before reserving.
+            guard let (opened, count) = ByteReader.openChecksummed(raw, magic: Self.magic, version: Self.formatVersion,
+                                                                    minimumEntryBytes: 74) else { return nil }
+            var reader = opened
             var table = SortedPathTable<Entry>()
-            table.reserve(count: Int(count), pathBytes: Int(count) * 24)
+            table.reserve(count: count, pathBytes: count * 24)
             var previous: [UInt8] = []
             for _ in 0..<count {
-                guard let shared = reader.readVarint(), let suffixLength = reader.readVarint(),
-                      shared <= UInt64(previous.count), suffixLength <= UInt64(reader.remaining),
-                      let suffix = reader.readBytes(Int(suffixLength)) else { return nil }
-                previous.removeSubrange(Int(shared)...)
-                previous.append(contentsOf: suffix)
+                guard reader.readPath(into: &previous) else { return nil }
                 guard let size = reader.read(UInt64.self), let modified = reader.read(Int64.self),
                       let changed = reader.read(Int64.self), let inode = reader.read(UInt64.self),
                       let device = reader.read(UInt64.self), let w0 = reader.read(UInt64.self),

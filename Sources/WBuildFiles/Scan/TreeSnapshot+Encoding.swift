@@ -47,26 +47,17 @@ extension TreeSnapshot {
     /// or when paths are not strictly in order.
     public static func decode(_ bytes: [UInt8]) -> TreeSnapshot? {
         bytes.withUnsafeBytes { raw -> TreeSnapshot? in
-            guard raw.count >= 4 + 4 + 4 + 8 else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
-            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
-            guard Checksum64.of(body) == stored else { return nil }
-            var reader = ByteReader(body)
-            guard let magic = reader.readBytes(4), magic.elementsEqual(Self.magic),
-                  reader.read(UInt32.self) == Self.formatVersion,
-                  let count = reader.read(UInt32.self) else { return nil }
-            // Each entry takes at least 2 + 42 bytes: reject absurd counts before reserving.
-            guard Int(count) <= reader.remaining / 44 else { return nil }
+            // Each entry takes at least 2 + 42 bytes: absurd counts are rejected before reserving.
+            guard let (opened, count) = ByteReader.openChecksummed(raw, magic: Self.magic, version: Self.formatVersion,
+                                                                    minimumEntryBytes: 44) else { return nil }
+            var reader = opened
             var entries: [FileEntry] = []
-            entries.reserveCapacity(Int(count))
+            entries.reserveCapacity(count)
             var previous: [UInt8] = []
             for _ in 0..<count {
-                guard let shared = reader.readVarint(), let suffixLength = reader.readVarint(),
-                      shared <= UInt64(previous.count), suffixLength <= UInt64(reader.remaining),
-                      let suffix = reader.readBytes(Int(suffixLength)) else { return nil }
-                var current = Array(previous[0..<Int(shared)])
-                current.append(contentsOf: suffix)
-                guard previous.isEmpty || previous.lexicographicallyPrecedes(current) else { return nil }
+                var current = previous
+                guard reader.readPath(into: &current),
+                      previous.isEmpty || previous.lexicographicallyPrecedes(current) else { return nil }
                 guard let kindByte = reader.read(UInt8.self), let kind = FileKind(rawValue: kindByte),
                       let executable = reader.read(UInt8.self), executable <= 1,
                       let size = reader.read(UInt64.self), let w0 = reader.read(UInt64.self),
