@@ -98,8 +98,9 @@ extension Engine {
     /// `wbuild logs`: the containers' output, prefixed by workload and replica; with `follow`
     /// it keeps going across container replacements until the stream is cancelled.
     public static func logs(projectFile: String = ProjectLoader.defaultFileName, workload: String?,
-                            follow: Bool) throws(WBuildError) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
+                            follow: Bool) async throws(WBuildError) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
         let (spec, runtime, path) = try runtime(projectFile: projectFile, events: .none)
+        try await requireEngine(runtime)
         if let workload, spec.workload(named: workload) == nil {
             throw WBuildError(.usage, "no workload named `\(workload)` in \(path)",
                               hint: "workloads: \(spec.workloads.map(\.name).joined(separator: ", "))")

@@ -74,7 +74,7 @@ enum StatusCommand {
 enum LogsCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let workload = context.arguments.positionals.first
-        let stream = try Engine.logs(projectFile: context.projectFile, workload: workload, follow: context.arguments.has("follow"))
+        let stream = try await Engine.logs(projectFile: context.projectFile, workload: workload, follow: context.arguments.has("follow"))
         let console = context.console
         let signals = SignalStream.make([SIGINT, SIGTERM])
         let reader = Task {
@@ -98,6 +98,9 @@ enum LogsCommand {
             try await reader.value
         } catch is CancellationError {
             return 0
+        } catch {
+            throw WBuildError(.failed, "reading the logs stopped: \(error)",
+                              hint: "check the engine with `wbuild doctor`, then run `wbuild logs` again")
         }
         return 0
     }
