@@ -1,0 +1,70 @@
+import WBuildSystem
+import Foundation
+
+/// A static helper executable the `SupervisorBuilder` plugin links as a resource of this module
+/// (`wbuild-init`, `wbuild-door`): where it is on the host and its bytes, read once. Each helper's
+/// enum (`SupervisorBinary`, `DoorBinary`) turns a `Failure` into its own feature's error.
+struct ResourceBinary: Sendable {
+    /// Why the binary could not be had.
+    enum Failure: Error {
+        /// None of the candidate paths is an executable file.
+        case missing(candidates: [String])
+        /// The file is there but could not be read.
+        case unreadable(path: String, cause: any Error)
+    }
+
+    /// The executable's name in the resource bundle, e.g. `wbuild-door`.
+    let name: String
+    /// The environment variable that overrides where it is found (for an installed wbuild whose
+    /// resources moved).
+    let pathVariable: String
+
+    /// What to do when the binary is missing.
+    var hint: String {
+        "rebuild with `swift build` (the SupervisorBuilder plugin needs /usr/bin/cc and a static libc: "
+            + "Debian gcc and libc6-dev), ship wbuild_WBuildWorkloads.resources beside the wbuild binary, "
+            + "or set \(pathVariable) to the binary"
+    }
+
+    /// The path of the built binary on the host: `$pathVariable`, else the module's resource bundle
+    /// beside the running executable (`wbuild_WBuildWorkloads.resources/<name>`, where SwiftPM puts
+    /// it for `wbuild` and the test runner alike). Looked up by hand rather than through
+    /// `Bundle.module`, whose accessor stops the process when the bundle is missing.
+    func hostPath() throws(Failure) -> String {
+        var candidates: [String] = []
+        if let override = ProcessInfo.processInfo.environment[pathVariable], !override.isEmpty {
+            candidates.append(override)
+        }
+        if let executable = Self.executablePath() {
+            let directory = (executable as NSString).deletingLastPathComponent
+            candidates.append(directory + "/wbuild_WBuildWorkloads.resources/" + name)
+        }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw .missing(candidates: candidates)
+    }
+
+    /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
+    func contents() async throws(Failure) -> [UInt8] {
+        let result = await BlockingWork.run(name: "\(name)-read") { () -> Result<[UInt8], Failure> in
+            Result { () throws(Failure) -> [UInt8] in
+                let path = try hostPath()
+                do {
+                    return try Self.cache.load(path)
+                } catch {
+                    throw .unreadable(path: path, cause: error)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// `/proc/self/exe`, resolved.
+    private static func executablePath() -> String? {
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
+        return resolved.map { ($0 as NSString).standardizingPath }
+    }
+
+    private static let cache = FileBytesCache()
+}
