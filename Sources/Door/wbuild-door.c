@@ -32,8 +32,10 @@
  * Forwarding: backends are picked round-robin; each connect has a 1 s timeout, and a backend that
  * refuses or times out is skipped for the next one in the set, each tried at most once per client;
  * when all have failed the client is closed without a byte. While the set is empty a client is
- * held, unread, for up to HOLD_MS and connected the moment a SET brings backends (so a restart of
- * the only replica makes clients wait instead of fail); then it is closed. Bytes are copied both
+ * held, unread, for up to HOLD_MS (5 s), tried again every 50 ms and at once when a SET brings
+ * backends (so a restart of the only replica makes clients wait instead of fail); then it is
+ * closed. A client is held the same way while no socket can be had for its backend, and accepting
+ * pauses for 100 ms whenever descriptors run out, instead of spinning. Bytes are copied both
  * ways through a bounded buffer per direction, reading a side only while the other side can take
  * more; an end of file is passed on as shutdown(SHUT_WR) once what came before it is delivered;
  * an error or reset on one side resets the other (SO_LINGER 0), so a cut-off response never
@@ -65,7 +67,9 @@
 #define BUFFER_SIZE (64 * 1024)
 #define CONNECT_TIMEOUT_MS 1000
 #define HOLD_MS 5000
+#define HOLD_RETRY_MS 50
 #define ACCEPT_PAUSE_MS 100
+#define SHORTAGE_LOG_MS 10000
 /* Bytes one connection may move before the others get a turn. */
 #define PUMP_BUDGET (1024 * 1024)
 #define LINE_MAX_BYTES 4096
@@ -119,6 +123,7 @@ struct pair {
     int tried_count;
     long long deadline;   /* CONNECTING: the connect timeout */
     long long hold_until; /* HOLDING: when to give up (set when first held) */
+    long long retry_at;   /* HOLDING: when to try the backends again */
     int on_ready_list;
     struct pair *previous, *next; /* live pairs; `next` links the dead ones too */
     struct pair *ready_next;
@@ -144,6 +149,7 @@ static struct listener listeners[MAX_LISTENERS];
 static int listener_count = 0;
 static struct listener control_listener = {KIND_CONTROL_LISTENER, -1, DEFAULT_CONTROL_PORT, 0};
 static long long accept_paused_until = 0;
+static long long shortage_logged_at = 0;
 static struct in_addr bind_address;
 static const char *token = NULL;
 
@@ -327,13 +333,24 @@ static void drop_backend(struct pair *pair) {
     pair->backend.fd = -1;
 }
 
-/* Starts connecting to a backend; 0 when under way (or connected), -1 when it failed at once. */
+static void pause_accepting(void);
+
+#define CONNECT_STARTED 0
+#define CONNECT_FAILED -1
+#define CONNECT_NO_DESCRIPTOR -2
+
+/* Starts connecting to a backend: CONNECT_STARTED when under way (or connected), CONNECT_FAILED
+ * when the backend failed at once, CONNECT_NO_DESCRIPTOR when this process is out of them. */
 static int start_connect(struct pair *pair, struct in_addr address) {
     pair->backend_ip = address;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            pause_accepting();
+            return CONNECT_NO_DESCRIPTOR;
+        }
         log_backend_failure(pair, strerror(errno));
-        return -1;
+        return CONNECT_FAILED;
     }
     set_no_delay(fd);
     pair->backend = (struct side){.kind = KIND_BACKEND, .pair = pair, .fd = fd};
@@ -343,12 +360,12 @@ static int start_connect(struct pair *pair, struct in_addr address) {
     if (connected != 0 && errno != EINPROGRESS) {
         log_backend_failure(pair, strerror(errno));
         drop_backend(pair);
-        return -1;
+        return CONNECT_FAILED;
     }
     if (register_side(&pair->backend) != 0) {
         log_backend_failure(pair, strerror(errno));
         drop_backend(pair);
-        return -1;
+        return CONNECT_FAILED;
     }
     if (connected == 0) {
         open_pair(pair);
@@ -356,25 +373,36 @@ static int start_connect(struct pair *pair, struct in_addr address) {
         pair->state = CONNECTING;
         pair->deadline = now_ms() + CONNECT_TIMEOUT_MS;
     }
-    return 0;
+    return CONNECT_STARTED;
 }
 
-/* Connects the pair to the next untried backend; holds it while the set is empty; closes it
- * when every backend in the set has failed. */
+/* Keeps the client, unread, to try again in HOLD_RETRY_MS (or at once on a SET), until HOLD_MS
+ * after it was first held. */
+static void hold(struct pair *pair) {
+    long long now = now_ms();
+    if (pair->hold_until == 0) pair->hold_until = now + HOLD_MS;
+    pair->retry_at = now + HOLD_RETRY_MS;
+    pair->state = HOLDING;
+}
+
+/* Connects the pair to the next untried backend; holds it while the set is empty or no socket
+ * can be had; closes it when every backend in the set has failed. */
 static void try_backends(struct pair *pair) {
     for (;;) {
         struct in_addr address;
         if (!pick_backend(pair, &address)) {
-            if (backend_count == 0 && pair->tried_count < MAX_BACKENDS) {
-                if (pair->hold_until == 0) pair->hold_until = now_ms() + HOLD_MS;
-                pair->state = HOLDING;
-            } else {
-                close_pair(pair, 0);
-            }
+            if (backend_count == 0 && pair->tried_count < MAX_BACKENDS) hold(pair);
+            else close_pair(pair, 0);
             return;
         }
         pair->tried[pair->tried_count++] = address;
-        if (start_connect(pair, address) == 0) return;
+        int started = start_connect(pair, address);
+        if (started == CONNECT_STARTED) return;
+        if (started == CONNECT_NO_DESCRIPTOR) {
+            pair->tried_count--; /* not the backend's fault */
+            hold(pair);
+            return;
+        }
     }
 }
 
@@ -410,10 +438,16 @@ static void side_event(struct side *side, uint32_t events) {
     if (pair->state == OPEN && (events & EPOLLERR)) close_pair(pair, 1);
 }
 
+/* Stops accepting for ACCEPT_PAUSE_MS, so a shortage of descriptors does not spin on a listener
+ * that stays readable. */
 static void pause_accepting(void) {
     if (accept_paused_until != 0) return;
-    log_line("out of file descriptors or memory (%s): not accepting for %d ms", strerror(errno), ACCEPT_PAUSE_MS);
-    accept_paused_until = now_ms() + ACCEPT_PAUSE_MS;
+    long long now = now_ms();
+    if (shortage_logged_at == 0 || now - shortage_logged_at >= SHORTAGE_LOG_MS) {
+        log_line("out of file descriptors or memory (%s): pausing accepts", strerror(errno));
+        shortage_logged_at = now;
+    }
+    accept_paused_until = now + ACCEPT_PAUSE_MS;
     for (int index = 0; index < listener_count; index++) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listeners[index].fd, NULL);
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, control_listener.fd, NULL);
 }
@@ -697,7 +731,9 @@ static int next_timeout(void) {
     if (ready_pairs != NULL) return 0;
     long long next = accept_paused_until;
     for (struct pair *pair = pairs; pair != NULL; pair = pair->next) {
-        long long deadline = pair->state == CONNECTING ? pair->deadline : pair->state == HOLDING ? pair->hold_until : 0;
+        long long deadline = pair->state == CONNECTING ? pair->deadline
+                             : pair->state == HOLDING  ? (pair->retry_at < pair->hold_until ? pair->retry_at : pair->hold_until)
+                                                       : 0;
         if (deadline != 0 && (next == 0 || deadline < next)) next = deadline;
     }
     if (next == 0) return -1;
@@ -716,6 +752,8 @@ static void run_timers(void) {
             try_backends(pair);
         } else if (pair->state == HOLDING && now >= pair->hold_until) {
             close_pair(pair, 0);
+        } else if (pair->state == HOLDING && now >= pair->retry_at) {
+            try_backends(pair);
         }
     }
 }
