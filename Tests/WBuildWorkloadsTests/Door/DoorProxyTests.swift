@@ -186,6 +186,55 @@ struct DoorProxyTests {
         }
     }
 
+    @Test("a backend that resets halfway resets the client too, rather than ending its stream cleanly")
+    func backendResetPropagates() async throws {
+        try await DoorProcess.with(backends: [Self.first], mode: .greetAndReset) { door, _ in
+            try door.command("SET \(Self.first)")
+            let client = try door.connect()
+            let (bytes, end) = client.readToEnd()
+            #expect(String(decoding: bytes, as: UTF8.self) == "\(Self.first)\n")
+            #expect(end == .reset)
+        }
+    }
+
+    @Test("a client that resets its connection resets the backend's too")
+    func clientResetPropagates() async throws {
+        try await DoorProcess.with(backends: [Self.first]) { door, backends in
+            try door.command("SET \(Self.first)")
+            let client = try door.connect()
+            #expect(try client.readLine() == Self.first)
+            client.reset()
+            #expect(waitUntil { backends[0].resets == 1 })
+            #expect(try waitUntil { try door.connections(to: Self.first) == 0 })
+        }
+    }
+
+    @Test("out of descriptors, the door pauses accepting instead of spinning and serves the rest as connections close")
+    func descriptorShortage() async throws {
+        try await DoorProcess.with(backends: [Self.first], descriptorLimit: 20) { door, _ in
+            try door.command("SET \(Self.first)")
+            var waiting = try (0..<12).map { _ in try door.connect() }
+            usleep(300_000)
+            let before = try door.cpuTicks()
+            usleep(500_000)
+            #expect(try door.cpuTicks() - before < 10, "the door spins while out of descriptors")
+            var rounds = 0
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !waiting.isEmpty && ContinuousClock.now < deadline {
+                let served = waiting.filter { $0.isReadable(within: 200) }
+                guard !served.isEmpty else { continue }
+                #expect(served.count < 12)
+                for client in served { #expect(try client.readLine() == Self.first) }
+                served.forEach { $0.close() }
+                waiting.removeAll { client in served.contains { $0 === client } }
+                rounds += 1
+            }
+            #expect(waiting.isEmpty, "\(waiting.count) clients never served")
+            #expect(rounds >= 2, "all served at once: the limit did not bite")
+            #expect(waitUntil { door.standardError.contains("pausing accepts") })
+        }
+    }
+
     @Test("with a token, the control port answers only a connection that sent AUTH first")
     func tokenRequired() async throws {
         try await DoorProcess.with(backends: [Self.first], token: "s3cret") { door, _ in

@@ -82,6 +82,20 @@ final class TestSocket {
         }
     }
 
+    /// Closes the connection with a reset (SO_LINGER 0) instead of an end of stream.
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
+    }
+
+    /// Whether bytes (or the end of the stream) are waiting to be read, polling up to `milliseconds`.
+    func isReadable(within milliseconds: Int32 = 0) -> Bool {
+        if !pending.isEmpty { return true }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, milliseconds) > 0
+    }
+
     func shutdownWrite() {
         shutdown(fd, Int32(SHUT_WR))
     }
@@ -154,6 +168,9 @@ final class TestBackend: Sendable {
         case echo
         /// Reads until the client's end of stream, then sends everything back and closes.
         case replyAtEnd
+        /// Sends its address and "\n", then resets the connection (SO_LINGER 0): a server that
+        /// crashed halfway through an answer.
+        case greetAndReset
     }
 
     let address: String
@@ -164,6 +181,9 @@ final class TestBackend: Sendable {
     /// Connections accepted so far.
     var accepted: Int { acceptedCount.load(ordering: .relaxed) }
     private let acceptedCount = Atomic<Int>(0)
+    /// Connections that ended in an error (a reset) rather than an end of stream.
+    var resets: Int { resetCount.load(ordering: .relaxed) }
+    private let resetCount = Atomic<Int>(0)
 
     /// Listens on `address`:`port` (0: any free port).
     init(address: String, port: Int, mode: Mode) throws {
@@ -215,15 +235,24 @@ final class TestBackend: Sendable {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var received: [UInt8] = []
-        if mode == .echo, !Self.sendAll(fd, Array("\(address)\n".utf8)) { return }
+        if mode != .replyAtEnd, !Self.sendAll(fd, Array("\(address)\n".utf8)) { return }
+        if mode == .greetAndReset {
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            return
+        }
         while true {
             let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if got < 0 && errno == EINTR { continue }
-            if got < 0 { return }
+            if got < 0 {
+                resetCount.add(1, ordering: .relaxed)
+                return
+            }
             if got == 0 { break }
-            switch mode {
-            case .echo: if !Self.sendAll(fd, Array(buffer.prefix(got))) { return }
-            case .replyAtEnd: received += buffer.prefix(got)
+            if mode == .echo {
+                if !Self.sendAll(fd, Array(buffer.prefix(got))) { return }
+            } else {
+                received += buffer.prefix(got)
             }
         }
         if mode == .replyAtEnd, !Self.sendAll(fd, received) { return }
@@ -310,15 +339,18 @@ struct DoorProcess: Sendable {
 
     /// Starts the door forwarding a free port to `backendPort`; retries when a port it was given
     /// was taken in the meantime.
-    static func start(backendPort: Int, token: String? = nil) async throws -> DoorProcess {
+    /// With `descriptorLimit`, the door runs under `ulimit -n` of that many descriptors.
+    static func start(backendPort: Int, token: String? = nil, descriptorLimit: Int? = nil) async throws -> DoorProcess {
         let binary = try path()
         for _ in 0..<5 {
             let listenPort = try freeLoopbackPort()
             let controlPort = try freeLoopbackPort()
             guard listenPort != controlPort else { continue }
-            let child = try ChildProcess.spawn(ProcessLaunch(
-                .argv([binary, "--bind", "127.0.0.1", "--control", "\(controlPort)", "\(listenPort):\(backendPort)"]),
-                environment: [DoorBinary.tokenVariable: token ?? ""]))
+            var arguments = [binary, "--bind", "127.0.0.1", "--control", "\(controlPort)", "\(listenPort):\(backendPort)"]
+            if let descriptorLimit {
+                arguments = ["/bin/sh", "-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\""] + arguments
+            }
+            let child = try ChildProcess.spawn(ProcessLaunch(.argv(arguments), environment: [DoorBinary.tokenVariable: token ?? ""]))
             let door = DoorProcess(child: child, listenPort: listenPort, controlPort: controlPort, token: token)
             let answered = await BlockingWork.run(name: "door-test-ping") { door.answersPing() }
             if answered { return door }
@@ -338,6 +370,16 @@ struct DoorProcess: Sendable {
             usleep(20_000)
         }
         return false
+    }
+
+    /// CPU time the door has used so far, in clock ticks (user and system, from /proc).
+    func cpuTicks() throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8)
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else {
+            throw DoorTestError("cannot read /proc/\(child.pid)/stat", errno: 0)
+        }
+        return user + system
     }
 
     /// What the door wrote to stderr (its last lines).
@@ -379,10 +421,10 @@ struct DoorProcess: Sendable {
     /// and the door are stopped afterwards, whether `body` threw or not. `body` runs on a thread
     /// of its own, so it may block.
     static func with(backends addresses: [String], mode: TestBackend.Mode = .echo, token: String? = nil,
-                     _ body: @escaping @Sendable (DoorProcess, [TestBackend]) throws -> Void) async throws {
+                     descriptorLimit: Int? = nil, _ body: @escaping @Sendable (DoorProcess, [TestBackend]) throws -> Void) async throws {
         let backends = try await BlockingWork.run(name: "door-test-backends") { try TestBackend.group(addresses, mode: mode) }
         defer { backends.forEach { $0.stop() } }
-        let door = try await start(backendPort: backends.first?.port ?? 1, token: token)
+        let door = try await start(backendPort: backends.first?.port ?? 1, token: token, descriptorLimit: descriptorLimit)
         let outcome = await BlockingWork.run(name: "door-test") { () -> Result<Void, any Error> in
             Result { try body(door, backends) }
         }
