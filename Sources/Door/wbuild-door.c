@@ -30,7 +30,8 @@
  *   A line longer than 4096 bytes -> "ERR line too long\n" and the connection is closed.
  *
  * Forwarding: backends are picked round-robin; each connect has a 1 s timeout, and a backend that
- * refuses or times out is skipped for the next one in the set, each tried at most once per client;
+ * refuses, times out or fails before its connection is seen complete (no byte of the client's has
+ * gone to it yet) is skipped for the next one in the set, each tried at most once per client;
  * when all have failed the client is closed without a byte. While the set is empty a client is
  * held, unread, for up to HOLD_MS (5 s), tried again every 50 ms and at once when a SET brings
  * backends (so a restart of the only replica makes clients wait instead of fail); then it is
@@ -163,6 +164,8 @@ static struct pair *ready_pairs = NULL; /* ran out of budget with work left */
 static struct control *controls = NULL;
 static struct control *dead_controls = NULL;
 static int control_count = 0;
+
+static void pause_accepting(void);
 
 static void log_line(const char *format, ...) {
     char text[2048];
@@ -332,8 +335,6 @@ static void drop_backend(struct pair *pair) {
     if (pair->backend.fd >= 0) close(pair->backend.fd);
     pair->backend.fd = -1;
 }
-
-static void pause_accepting(void);
 
 #define CONNECT_STARTED 0
 #define CONNECT_FAILED -1

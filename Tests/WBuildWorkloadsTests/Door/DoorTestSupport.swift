@@ -168,8 +168,8 @@ final class TestBackend: Sendable {
         case echo
         /// Reads until the client's end of stream, then sends everything back and closes.
         case replyAtEnd
-        /// Sends its address and "\n", then resets the connection (SO_LINGER 0): a server that
-        /// crashed halfway through an answer.
+        /// Sends its address and "\n", and once the client sends something, resets the connection
+        /// (SO_LINGER 0): a server that crashed halfway through an answer.
         case greetAndReset
     }
 
@@ -237,6 +237,7 @@ final class TestBackend: Sendable {
         var received: [UInt8] = []
         if mode != .replyAtEnd, !Self.sendAll(fd, Array("\(address)\n".utf8)) { return }
         if mode == .greetAndReset {
+            _ = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 1, 0) }
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
             return
