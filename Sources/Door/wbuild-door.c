@@ -685,7 +685,8 @@ static int serve_control(struct control *control) {
 
 static void control_event(struct control *control, uint32_t events) {
     if (control->dead) return;
-    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && control->out_length == 0 && !control->closing) {
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && control->out_length == 0 && !control->closing
+        && control->in_length < sizeof control->in) {
         ssize_t got = recv(control->fd, control->in + control->in_length, sizeof control->in - control->in_length, 0);
         if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
             close_control(control);
