@@ -1,3 +1,4 @@
+import WBuildTestSupport
 import Foundation
 import Synchronization
 @testable import WBuildSystem
@@ -18,18 +19,8 @@ final class OutputCollector: Sendable {
 
     /// Waits until a line equal to `line` arrived; false after `timeout`.
     func waitForLine(_ line: String, timeout: Duration = .seconds(20)) async -> Bool {
-        await eventually(timeout: timeout) { self.all.contains { $0.line == line } }
+        await eventually(within: timeout) { self.all.contains { $0.line == line } }
     }
-}
-
-/// Polls `condition` every 10 ms until it holds (true) or `timeout` passes (false).
-func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
 }
 
 /// Runs `body`, giving up after `timeout`: `nil` means it did not finish in time.

@@ -1,3 +1,4 @@
+import WBuildTestSupport
 import Testing
 import Glibc
 @testable import WBuildSystem

@@ -1,15 +1,5 @@
 import Foundation
 
-/// Polls `condition` until it holds or `deadline` passes; returns whether it held.
-func eventually(within deadline: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let end = ContinuousClock.now + deadline
-    while ContinuousClock.now < end {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 /// Thrown by `withDeadline` when the body did not finish in time.
 struct DeadlineExceeded: Error, CustomStringConvertible {
     var description: String { "the operation did not finish before its deadline" }

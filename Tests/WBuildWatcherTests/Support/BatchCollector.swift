@@ -1,3 +1,4 @@
+import WBuildTestSupport
 import Synchronization
 import WBuildWatcher
 
@@ -23,21 +24,12 @@ final class BatchCollector: Sendable {
 
     /// Waits until every path in `expected` has been reported; false at the deadline.
     func waitForPaths(_ expected: Set<String>, timeout: Duration = .seconds(10)) async -> Bool {
-        await eventually(timeout: timeout) { expected.isSubset(of: self.allPaths) }
+        await eventually(within: timeout) { expected.isSubset(of: self.allPaths) }
     }
 
     /// Waits until some batch asks for a re-scan of `subtree`; false at the deadline.
     func waitForRescan(_ subtree: String, timeout: Duration = .seconds(10)) async -> Bool {
-        await eventually(timeout: timeout) { self.allRescans.contains(subtree) }
+        await eventually(within: timeout) { self.allRescans.contains(subtree) }
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
-}

@@ -1,3 +1,4 @@
+import WBuildTestSupport
 import Foundation
 import Testing
 import WBuildCore

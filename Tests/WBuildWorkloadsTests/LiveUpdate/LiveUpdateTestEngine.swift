@@ -51,9 +51,9 @@ enum LiveUpdateTestEngine {
         try await poll("container \(id.prefix(12)) running\(supervised ? " with its supervisor answering" : "")") {
             guard let info = try await client.inspectContainer(id), info.state.running else { return false }
             guard supervised else { return true }
-            guard let endpoint = try await SupervisorEndpoint.resolve(containerID: id, client: client) else { return false }
+            guard let endpoint = try await ControlEndpoint.resolveSupervisor(containerID: id, client: client) else { return false }
             let pid = try? await BlockingWork.run(name: "test-pid") {
-                try SupervisorChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in try channel.processID() }
+                try ControlChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in try channel.processID() }
             }
             return (pid ?? 0) > 0
         }
@@ -61,12 +61,7 @@ enum LiveUpdateTestEngine {
 
     /// Polls `condition` every 20 ms until it holds; fails after `seconds`.
     static func poll(_ what: String, seconds: Int = 15, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw PollTimeout(what: what)
+        guard try await eventually(within: .seconds(seconds), condition) else { throw PollTimeout(what: what) }
     }
 
     /// A file's contents in the container, or nil when it does not exist.

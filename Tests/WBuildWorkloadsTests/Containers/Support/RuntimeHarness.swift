@@ -95,16 +95,6 @@ func webWorkload(_ name: String, page: String, readiness: ProbeSpec? = ProbeSpec
                   readiness: readiness, liveness: liveness)
 }
 
-/// Polls `condition` until it holds or `deadline` passes; returns whether it held.
-func eventually(within deadline: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let end = ContinuousClock.now + deadline
-    while ContinuousClock.now < end {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}
-
 /// `GET url`'s status and body from the host (`http://127.0.0.1:PORT/path`).
 func httpGet(_ url: String) async -> (status: Int, body: String)? {
     guard let components = URLComponents(string: url), let host = components.host, let port = components.port else { return nil }
