@@ -57,7 +57,7 @@ struct SyncTransportBenchmark {
                 report.append(line)
             }
             let restarter = ProcessRestarter(client: client)
-            let endpoint = try #require(try await SupervisorEndpoint.resolve(containerID: id, client: client))
+            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
             var channel: [Double] = []
             var exec: [Double] = []
             for _ in 0..<10 {

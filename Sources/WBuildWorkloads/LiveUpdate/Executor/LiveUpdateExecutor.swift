@@ -81,7 +81,7 @@ public struct LiveUpdateExecutor: Sendable {
     private func update(_ replica: LiveUpdateReplica, with plan: LiveUpdatePlan,
                         readiness: ReadinessCheck?) async throws(LiveUpdateError) -> ReplicaRun {
         var run = ReplicaRun(outcome: ReplicaOutcome(containerID: replica.containerID, transport: nil, processID: nil, bytesSent: 0))
-        var endpoint: SupervisorEndpoint?
+        var endpoint: ControlEndpoint?
         if replica.supervised {
             endpoint = try await supervisorEndpoint(of: replica)
         }
@@ -127,7 +127,7 @@ public struct LiveUpdateExecutor: Sendable {
     }
 
     /// The replica's files through the supervisor when preferred and reachable, else the engine.
-    private func sync(_ plan: LiveUpdatePlan, into replica: LiveUpdateReplica, endpoint: inout SupervisorEndpoint?,
+    private func sync(_ plan: LiveUpdatePlan, into replica: LiveUpdateReplica, endpoint: inout ControlEndpoint?,
                       run: inout ReplicaRun) async throws(LiveUpdateError) {
         let fileCount = plan.filesToCopy.count + plan.pathsToDelete.count
         if transport == .supervisor, let reachable = endpoint, fileCount <= largeBatchFiles ?? Int.max {
@@ -135,7 +135,7 @@ public struct LiveUpdateExecutor: Sendable {
             let deletions = plan.pathsToDelete
             do {
                 run.outcome.bytesSent = try await BlockingWork.run(name: "wbuild-live-update-sync") {
-                    try SupervisorChannel.withConnection(to: reachable) { channel throws(LiveUpdateError) in
+                    try ControlChannel.withConnection(to: reachable) { channel throws(LiveUpdateError) in
                         try channel.sync(copies: copies, deletions: deletions)
                     }
                 }
@@ -155,10 +155,10 @@ public struct LiveUpdateExecutor: Sendable {
         run.outcome.transport = .engineArchive
     }
 
-    private func supervisorEndpoint(of replica: LiveUpdateReplica) async throws(LiveUpdateError) -> SupervisorEndpoint? {
+    private func supervisorEndpoint(of replica: LiveUpdateReplica) async throws(LiveUpdateError) -> ControlEndpoint? {
         if let endpoint = replica.endpoint { return endpoint }
         do {
-            return try await SupervisorEndpoint.resolve(containerID: replica.containerID, client: client)
+            return try await ControlEndpoint.resolveSupervisor(containerID: replica.containerID, client: client)
         } catch {
             throw LiveUpdateError(.syncFailed, "cannot inspect the container", container: replica.containerID, cause: error,
                                   hint: "is the Docker engine running and the container still there?")

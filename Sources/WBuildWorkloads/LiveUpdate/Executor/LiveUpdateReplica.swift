@@ -5,9 +5,9 @@ public struct LiveUpdateReplica: Sendable, Hashable {
     /// may travel over its channel and `restart: "process"` asks it.
     public var supervised: Bool
     /// Where to reach the supervisor; nil means the container's own address and the default port.
-    public var endpoint: SupervisorEndpoint?
+    public var endpoint: ControlEndpoint?
 
-    public init(containerID: String, supervised: Bool, endpoint: SupervisorEndpoint? = nil) {
+    public init(containerID: String, supervised: Bool, endpoint: ControlEndpoint? = nil) {
         self.containerID = containerID
         self.supervised = supervised
         self.endpoint = endpoint

@@ -8,11 +8,11 @@ import WBuildDocker
 struct ProcessRestarter: Sendable {
     let client: DockerClient
 
-    func restart(containerID: String, endpoint: SupervisorEndpoint?) async throws(LiveUpdateError) -> Int {
+    func restart(containerID: String, endpoint: ControlEndpoint?) async throws(LiveUpdateError) -> Int {
         if let endpoint {
             do {
                 return try await BlockingWork.run(name: "wbuild-live-update-restart") {
-                    try SupervisorChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in
+                    try ControlChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in
                         try channel.restartProcess()
                     }
                 }

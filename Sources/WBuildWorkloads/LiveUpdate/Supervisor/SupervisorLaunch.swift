@@ -1,6 +1,6 @@
 /// How the container runtime creates a container whose process runs under the supervisor:
 /// the entrypoint `["/.wbuild/init", "--token", T, "--"] + entrypoint + command`, and a label
-/// carrying `T`, from which the executor learns the token (`SupervisorEndpoint.resolve`). The
+/// carrying `T`, from which the executor learns the token (`ControlEndpoint.resolveSupervisor`). The
 /// token keeps other containers on the network from writing files through the supervisor's
 /// channel; only clients that can inspect the container (the Docker socket) know it.
 public struct SupervisorLaunch: Sendable, Equatable {
@@ -12,12 +12,7 @@ public struct SupervisorLaunch: Sendable, Equatable {
 
     /// Wraps `command` (the workload's entrypoint followed by its command) with a fresh token.
     public init(wrapping command: [String]) {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<4).map { _ in
-            let hex = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-        self.init(wrapping: command, token: token)
+        self.init(wrapping: command, token: ControlEndpoint.freshToken())
     }
 
     public init(wrapping command: [String], token: String) {

@@ -3,17 +3,19 @@ import Glibc
 #endif
 import WBuildSystem
 
-/// One TCP connection to a container's supervisor, speaking its line protocol (see
-/// `Supervisor/wbuild-init.c`), authenticated with the endpoint's token when it has one. Every call blocks: use it from `BlockingWork.run`. Close it with
-/// `close()` exactly once.
-struct SupervisorChannel: ~Copyable {
+/// One TCP connection to a control port wbuild published on loopback, speaking the line
+/// protocol its C programs share: the live-update supervisor (`Supervisor/wbuild-init.c`) and
+/// the workload's front door (`Door/wbuild-door.c`). Sends `AUTH <token>` first when the
+/// endpoint has a token; replies are `OK …` or `ERR …` lines. Every call blocks: use it from
+/// `BlockingWork.run`. Close it with `close()` exactly once.
+struct ControlChannel: ~Copyable {
     private let socket: Int32
-    let endpoint: SupervisorEndpoint
+    let endpoint: ControlEndpoint
     private var pending: [UInt8] = []
 
     /// Connects within `timeoutMs`; replies may take up to `replyTimeoutSeconds` (a restart waits
     /// for the old process to stop).
-    init(connectingTo endpoint: SupervisorEndpoint, timeoutMs: Int32 = 1000, replyTimeoutSeconds: Int = 60) throws(SystemError) {
+    init(connectingTo endpoint: ControlEndpoint, timeoutMs: Int32 = 1000, replyTimeoutSeconds: Int = 60) throws(SystemError) {
         self.endpoint = endpoint
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemError("socket", path: endpoint.description, errno: .current) }
@@ -42,32 +44,12 @@ struct SupervisorChannel: ~Copyable {
         Glibc.close(socket)
     }
 
-    /// Connects to `endpoint`, runs `body` with the channel, and closes it whatever happens.
-    /// Throws `.supervisorUnreachable` when the connection cannot be made.
-    static func withConnection<T>(to endpoint: SupervisorEndpoint,
-                                  _ body: (inout SupervisorChannel) throws(LiveUpdateError) -> T) throws(LiveUpdateError) -> T {
-        var channel: SupervisorChannel
-        do {
-            channel = try SupervisorChannel(connectingTo: endpoint)
-        } catch {
-            throw LiveUpdateError(.supervisorUnreachable, "cannot connect to the supervisor at \(endpoint)", cause: error)
-        }
-        let result: Result<T, LiveUpdateError>
-        do throws(LiveUpdateError) {
-            result = .success(try body(&channel))
-        } catch {
-            result = .failure(error)
-        }
-        channel.close()
-        return try result.get()
-    }
-
     /// Sends `bytes` whole.
     func send(_ bytes: [UInt8]) throws(SystemError) {
         try Self.sendAll(bytes, on: socket, endpoint: endpoint)
     }
 
-    private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: SupervisorEndpoint) throws(SystemError) {
+    private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: ControlEndpoint) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
@@ -82,7 +64,7 @@ struct SupervisorChannel: ~Copyable {
     }
 
     /// Reads one reply line: the text after `OK` (possibly empty), or throws with the text after `ERR`.
-    mutating func readReply() throws(SupervisorReplyError) -> String {
+    mutating func readReply() throws(ControlReplyError) -> String {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
@@ -103,7 +85,7 @@ struct SupervisorChannel: ~Copyable {
         }
     }
 
-    private static func connect(_ fd: Int32, to endpoint: SupervisorEndpoint, timeoutMs: Int32) throws(SystemError) {
+    private static func connect(_ fd: Int32, to endpoint: ControlEndpoint, timeoutMs: Int32) throws(SystemError) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(truncatingIfNeeded: endpoint.port).bigEndian)
@@ -132,7 +114,7 @@ struct SupervisorChannel: ~Copyable {
 }
 
 /// A supervisor reply that is not `OK`, or a broken connection.
-enum SupervisorReplyError: Error {
+enum ControlReplyError: Error {
     case refused(String)
     case transport(SystemError)
 }

@@ -6,7 +6,7 @@ import WBuildTestSupport
 @testable import WBuildWorkloads
 
 @Suite("Supervisor channel")
-struct SupervisorChannelTests {
+struct SupervisorControlTests {
     @Test("a client without the container's token cannot write files")
     func refusesAClientWithoutTheToken() async throws {
         let client = try DockerClient()
@@ -17,14 +17,14 @@ struct SupervisorChannelTests {
                             containerPath: "/srv/app/evil.txt")
         try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
                                                      command: ["sleep", "3600"], supervised: true) { id in
-            let endpoint = try #require(try await SupervisorEndpoint.resolve(containerID: id, client: client))
+            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
             #expect(endpoint.token != nil)
             var withoutToken = endpoint
             withoutToken.token = nil
             let unauthenticated = withoutToken
             await #expect {
                 _ = try await BlockingWork.run(name: "test-sync") {
-                    try SupervisorChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
+                    try ControlChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
                         try channel.sync(copies: [copy], deletions: [])
                     }
                 }
@@ -51,7 +51,7 @@ struct SupervisorChannelTests {
             let hostPort = try #require(info.ports[port]?.first?.hostPort.flatMap { Int($0) })
             let token = info.labels[SupervisorBinary.tokenLabel]
             let replica = LiveUpdateReplica(containerID: id, supervised: true,
-                                            endpoint: SupervisorEndpoint(host: "127.0.0.1", port: hostPort, token: token))
+                                            endpoint: ControlEndpoint(host: "127.0.0.1", port: hostPort, token: token))
             let timeline = try await LiveUpdateExecutor(client: client).apply(
                 try project.plan([ChangedFile(path: "app/published.txt", exists: true)], rules: project.rules(restart: .process)),
                 to: [replica])

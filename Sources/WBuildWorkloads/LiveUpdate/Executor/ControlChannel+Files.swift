@@ -1,6 +1,6 @@
 import WBuildSystem
 
-extension SupervisorChannel {
+extension ControlChannel {
     /// Writes `copies` and removes `deletions` in the container through the supervisor, in one
     /// pipelined stream (`DEL` lines first, then `PUT` headers and bytes, then `END`), and waits
     /// for its single reply. A file gone from the host since planning is deleted instead.
@@ -49,7 +49,7 @@ extension SupervisorChannel {
             try send(Array("RESTART\n".utf8))
             let reply = try readReply()
             return Int(reply) ?? 0
-        } catch let error as SupervisorReplyError {
+        } catch let error as ControlReplyError {
             throw Self.failure(error, doing: "restart the process", code: .supervisorFailed, endpoint: endpoint)
         } catch {
             throw LiveUpdateError(.supervisorFailed, "cannot ask the supervisor at \(endpoint) to restart the process",
@@ -62,7 +62,7 @@ extension SupervisorChannel {
         do {
             try send(Array("PID\n".utf8))
             return Int(try readReply()) ?? 0
-        } catch let error as SupervisorReplyError {
+        } catch let error as ControlReplyError {
             throw Self.failure(error, doing: "report the process id", code: .supervisorFailed, endpoint: endpoint)
         } catch {
             throw LiveUpdateError(.supervisorFailed, "cannot reach the supervisor at \(endpoint)", cause: error)
@@ -85,8 +85,8 @@ extension SupervisorChannel {
         }
     }
 
-    private static func failure(_ error: SupervisorReplyError, doing what: String, code: LiveUpdateError.Code,
-                                endpoint: SupervisorEndpoint) -> LiveUpdateError {
+    private static func failure(_ error: ControlReplyError, doing what: String, code: LiveUpdateError.Code,
+                                endpoint: ControlEndpoint) -> LiveUpdateError {
         switch error {
         case .refused(let message):
             return LiveUpdateError(code, "the supervisor could not \(what): \(message)")
