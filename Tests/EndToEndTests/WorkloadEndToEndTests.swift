@@ -44,8 +44,12 @@ import WBuildTestSupport
         #expect(address.hasPrefix("http://127.0.0.1:"))
         #expect(get(address)?.contains("Hello from wbuild") == true)
         let containers = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)"])
-        let published = (DockerCLI.run(["port", containers ?? ""]) ?? "").split(separator: "\n")
-        #expect(published.contains { $0.hasPrefix("8080/tcp -> 127.0.0.1:") }, "\(published)")
+        // The replica and the workload's front door: every port of each on loopback.
+        let ids = (containers ?? "").split(separator: "\n").map(String.init)
+        #expect(ids.count == 2, "\(ids)")
+        let published = ids.flatMap { (DockerCLI.run(["port", $0]) ?? "").split(separator: "\n") }
+        #expect(published.contains { $0.hasPrefix("8080/tcp -> 127.0.0.1:\(address.split(separator: ":").last ?? "")") },
+                "the URL is a published port: \(published)")
         #expect(published.allSatisfy { $0.contains("-> 127.0.0.1:") }, "every port on loopback only: \(published)")
 
         let again = try WBuildBinary.run(["up", "--json"], in: dir.path)

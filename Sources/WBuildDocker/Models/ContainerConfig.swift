@@ -90,16 +90,20 @@ public struct HostConfig: Codable, Sendable, Equatable {
     /// GPUs: `[DeviceRequest(driver: "nvidia", count: -1, capabilities: [["gpu"]])]`.
     public var deviceRequests: [DeviceRequest]?
     public var runtime: String?
+    /// Run the engine's init (tini, `docker-init`) as PID 1 in front of the process: it forwards
+    /// signals and reaps zombies. (API ≥ 1.25.)
+    public var `init`: Bool?
 
     enum CodingKeys: String, CodingKey {
         case portBindings = "PortBindings", binds = "Binds", memory = "Memory", nanoCpus = "NanoCpus"
         case networkMode = "NetworkMode", autoRemove = "AutoRemove", restartPolicy = "RestartPolicy"
-        case deviceRequests = "DeviceRequests", runtime = "Runtime"
+        case deviceRequests = "DeviceRequests", runtime = "Runtime", `init` = "Init"
     }
 
     public init(portBindings: [String: [PortBinding]]? = nil, binds: [String]? = nil, memory: Int64? = nil,
                 nanoCpus: Int64? = nil, networkMode: String? = nil, autoRemove: Bool? = nil,
-                restartPolicy: RestartPolicy? = nil, deviceRequests: [DeviceRequest]? = nil, runtime: String? = nil) {
+                restartPolicy: RestartPolicy? = nil, deviceRequests: [DeviceRequest]? = nil, runtime: String? = nil,
+                init: Bool? = nil) {
         self.portBindings = portBindings
         self.binds = binds
         self.memory = memory
@@ -109,6 +113,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         self.restartPolicy = restartPolicy
         self.deviceRequests = deviceRequests
         self.runtime = runtime
+        self.`init` = `init`
     }
 }
 

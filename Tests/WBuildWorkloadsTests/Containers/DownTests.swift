@@ -15,7 +15,9 @@ struct DownTests {
             try await harness.up("web", in: [web])
             let volume = WorkloadPlan.volumeName(project: harness.project, name: "cache")
             #expect(try await harness.client.listVolumes().contains { $0.name == volume })
-            #expect(try await harness.labelledContainers().count == 2)
+            let running = try await harness.labelledContainers()
+            #expect(running.count == 3, "the replica, its sidecar and the workload's front door")
+            #expect(running.filter { ContainerLabels.isDoor($0.labels) }.count == 1)
 
             try await harness.runtime.down(volumes: false)
             let label = "\(ContainerLabels.project)=\(harness.project)"
@@ -37,13 +39,14 @@ struct DownTests {
     @Test func orphansAreRemovedAndTheRestKept() async throws {
         try await RuntimeHarness.with { harness in
             let keep = webWorkload("keep", page: "k")
-            let gone = shellWorkload("gone", "exec sleep 600")
+            let gone = shellWorkload("gone", "exec sleep 600", ports: [PortSpec(container: 9000, protocol: .tcp)])
             let kept = try await harness.up("keep", in: [keep, gone])
             try await harness.up("gone", in: [keep, gone])
             let removed = try await harness.runtime.removeOrphans(keeping: ["keep"])
             #expect(removed == ["gone"])
             let left = try await harness.labelledContainers()
-            #expect(left.map(\.id) == kept.replicas.map(\.containerID))
+            #expect(left.filter { ContainerLabels.isReplica($0.labels) }.map(\.id) == kept.replicas.map(\.containerID))
+            #expect(left.allSatisfy { $0.labels[ContainerLabels.workload] == "keep" }, "the orphan's front door went too")
             #expect(try await harness.runtime.status().map(\.workload) == ["keep"])
         }
     }
@@ -58,7 +61,7 @@ struct DownTests {
             var dying: WorkloadRuntime? = WorkloadRuntime(project: harness.project, client: harness.client)
             let first = try await harness.up("web", in: [v1], runtime: dying)
             let plan2 = try harness.plan("web", in: [v2])
-            let blueprint = ContainerBlueprint(plan: plan2, fingerprint: plan2.fingerprint(), initBinary: nil)
+            let blueprint = ContainerBlueprint(plan: plan2, fingerprint: plan2.fingerprint(), engineInit: true)
             let half = try await harness.client.createContainer(name: blueprint.replicaName(0), config: try blueprint.replica(0))
             try await harness.client.startContainer(half)
             dying = nil
@@ -69,7 +72,7 @@ struct DownTests {
             let state = try await harness.up("web", in: [v2], runtime: next)
             #expect(state.replicas.count == 2)
             #expect(state.replicas.contains { $0.containerID == half })
-            let left = try await harness.labelledContainers()
+            let left = try await harness.replicaContainers()
             #expect(Set(left.map(\.id)) == Set(state.replicas.map(\.containerID)))
             #expect(!left.contains { $0.id == first.replicas.first?.containerID })
 

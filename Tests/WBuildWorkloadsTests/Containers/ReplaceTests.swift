@@ -1,4 +1,6 @@
+import WBuildTestSupport
 import Foundation
+import Synchronization
 import Testing
 import WBuildCore
 import WBuildDocker
@@ -7,7 +9,7 @@ import WBuildSpec
 
 @Suite("WorkloadRuntime replaces without going dark")
 struct ReplaceTests {
-    @Test func replacingAReadyWorkloadKeepsItAnswering() async throws {
+    @Test func replacingAReadyWorkloadKeepsItAnsweringAtTheSameAddress() async throws {
         try await RuntimeHarness.with { harness in
             // A client on the project network asks `web` by name every 50 ms and logs each answer:
             // FAILED-1 when nobody answered (refused, unknown name), FAILED-143 when a request hung.
@@ -21,28 +23,67 @@ struct ReplaceTests {
             #expect(try await eventually {
                 try await answers(harness).dropFirst(answeredBeforeClientWasUp).filter { $0 == "version-1" }.count >= 5
             })
+            // And the host asks the workload's URL all the while, with a new connection each time.
+            let url = try #require(first.urls.first)
+            let host = HostPoller(url: url)
 
             let answeredBeforeSwap = try await answers(harness).count
             let second = try await harness.up("web", in: [v2, client])
             #expect(second.replicas.count == 1)
             #expect(second.replicas.first?.containerID != first.replicas.first?.containerID)
-            // While both generations are on the network either may answer; once up returned, only the new one.
+            #expect(second.urls == first.urls, "the workload's URL stays across a replacement")
             let answeredBeforeSwapEnded = try await answers(harness).count
             #expect(try await eventually {
                 try await answers(harness).dropFirst(answeredBeforeSwapEnded).filter { $0 == "version-2" }.count >= 5
             })
+            let fromHost = await host.stop()
 
+            // Not one request failed or hung, from the network or from the host.
             let seen = Array(try await answers(harness).dropFirst(answeredBeforeSwap))
-            // There was always a ready server for a new request. (A request in flight to the old
-            // replica at the instant it leaves the network can be cut: at most that one.)
-            #expect(!seen.contains { $0.hasPrefix("FAILED") && $0 != "FAILED-143" },
-                    "no server answered: \(seen.filter { !$0.hasPrefix("version-") })")
-            #expect(seen.filter { $0 == "FAILED-143" }.count <= 1, "\(seen)")
-            let lastAnswers = seen.filter { $0.hasPrefix("version-") }.suffix(5)
+            #expect(!seen.contains { !$0.hasPrefix("version-") }, "\(seen.filter { !$0.hasPrefix("version-") })")
+            #expect(fromHost.count >= 10 && fromHost.allSatisfy { $0.hasPrefix("version-") }, "\(fromHost)")
+            #expect(fromHost.last == "version-2", "\(fromHost.suffix(3))")
+            let lastAnswers = seen.suffix(5)
             #expect(lastAnswers.allSatisfy { $0 == "version-2" }, "\(lastAnswers)")
-            // The old container is gone.
+            // The old container is gone; the front door is the same one.
             let left = try await harness.labelledContainers().filter { $0.labels[ContainerLabels.workload] == "web" }
-            #expect(left.map(\.id) == second.replicas.map(\.containerID))
+            #expect(left.filter { ContainerLabels.isReplica($0.labels) }.map(\.id) == second.replicas.map(\.containerID))
+            #expect(left.filter { ContainerLabels.isDoor($0.labels) }.count == 1)
+        }
+    }
+
+    @Test func aFixedHostPortKeepsAnsweringAcrossAReplacement() async throws {
+        try await RuntimeHarness.with { harness in
+            let port = try freeLoopbackPort()
+            var v1 = webWorkload("web", page: "fixed-1")
+            v1.ports = [PortSpec(name: "http", container: 8080, host: port, protocol: .http)]
+            var v2 = v1
+            v2.command = ["mkdir -p /w && echo fixed-2 > /w/index.html && exec httpd -f -p 8080 -h /w"]
+            let first = try await harness.up("web", in: [v1])
+            #expect(first.urls == ["http://127.0.0.1:\(port)"])
+            let host = HostPoller(url: "http://127.0.0.1:\(port)/")
+            let second = try await harness.up("web", in: [v2])
+            #expect(second.urls == ["http://127.0.0.1:\(port)"])
+            let fromHost = await host.stop()
+            #expect(fromHost.count >= 5 && fromHost.allSatisfy { $0.hasPrefix("fixed-") }, "\(fromHost)")
+            #expect(await httpGet("http://127.0.0.1:\(port)/")?.body.contains("fixed-2") == true)
+        }
+    }
+
+    @Test func aRestartingReplicaHoldsRequestsInsteadOfRefusingThem() async throws {
+        try await RuntimeHarness.with { harness in
+            let web = webWorkload("web", page: "steady")
+            let state = try await harness.up("web", in: [web])
+            let url = try #require(state.urls.first)
+            let host = HostPoller(url: url)
+            try await Task.sleep(for: .milliseconds(200))
+            try await harness.runtime.restart(workload: "web")
+            try await harness.runtime.waitReady(workload: "web", timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(200))
+            let fromHost = await host.stop()
+            #expect(fromHost.count >= 5 && fromHost.allSatisfy { $0 == "steady" }, "\(fromHost)")
+            let after = try #require(try await harness.runtime.status().first)
+            #expect(after.replicas.first?.restarts == 1)
         }
     }
 
@@ -55,7 +96,7 @@ struct ReplaceTests {
             web.replicas = 1
             let one = try await harness.up("web", in: [web])
             #expect(one.replicas.map(\.replica) == [0])
-            let left = try await harness.labelledContainers()
+            let left = try await harness.replicaContainers()
             #expect(left.map(\.id) == one.replicas.map(\.containerID))
         }
     }
@@ -67,5 +108,32 @@ struct ReplaceTests {
             lines.append(line.text)
         }
         return lines
+    }
+}
+
+/// Asks `url` from the host over and over, a new connection each time, until `stop`: each
+/// answer's body (trimmed), or `FAILED` when there was none or it was not a 200.
+final class HostPoller: Sendable {
+    private let answers = Mutex<[String]>([])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(url: String) {
+        let polling = Task { [self] in
+            while !Task.isCancelled {
+                let answer = await httpGet(url)
+                let text = answer.flatMap { $0.status == 200 ? $0.body.trimmingCharacters(in: .whitespacesAndNewlines) : nil }
+                answers.withLock { $0.append(text ?? "FAILED") }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        task.withLock { $0 = polling }
+    }
+
+    /// Stops asking; every answer, in order.
+    func stop() async -> [String] {
+        let polling = task.withLock { $0 }
+        polling?.cancel()
+        await polling?.value
+        return answers.withLock { $0 }
     }
 }

@@ -25,6 +25,9 @@ struct UpTests {
             let info = try #require(try await harness.client.inspectContainer(replica.containerID))
             #expect(info.ports["8080/tcp"]?.map(\.hostIp) == ["127.0.0.1"])
             #expect(info.ports["9229/tcp"]?.map(\.hostIp) == ["127.0.0.1"])
+            // The workload's URL is its front door's, on loopback too.
+            #expect(state.frontDoor.map(\.hostIP) == ["127.0.0.1"])
+            #expect(url == state.frontDoor.first?.url)
             // What the terminal shows when it is ready.
             let ready = try #require(harness.details("ready").last)
             #expect(ready.contains(url) && ready.contains("debugger on 127.0.0.1:"), "\(ready)")
@@ -116,22 +119,6 @@ struct UpTests {
             await #expect(throws: NodeFailure.self) {
                 try await harness.runtime.waitReady(workload: "nope", timeout: .seconds(1))
             }
-        }
-    }
-
-    @Test func aFixedHostPortIsHandedFromTheOldReplicaToTheNew() async throws {
-        try await RuntimeHarness.with { harness in
-            let port = try freeLoopbackPort()
-            var v1 = webWorkload("web", page: "fixed-1")
-            v1.ports = [PortSpec(name: "http", container: 8080, host: port, protocol: .http)]
-            var v2 = v1
-            v2.env = [KeyValuePair("V", "2")]
-            v2.command = ["mkdir -p /w && echo fixed-2 > /w/index.html && exec httpd -f -p 8080 -h /w"]
-            let first = try await harness.up("web", in: [v1])
-            #expect(first.urls == ["http://127.0.0.1:\(port)"])
-            let second = try await harness.up("web", in: [v2])
-            #expect(second.urls == ["http://127.0.0.1:\(port)"])
-            #expect(await httpGet("http://127.0.0.1:\(port)/")?.body.contains("fixed-2") == true)
         }
     }
 

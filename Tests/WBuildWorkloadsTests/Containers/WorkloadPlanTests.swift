@@ -84,14 +84,16 @@ struct WorkloadPlanTests {
 
     @Test func theSupervisorWrapsTheSpecsProcess() throws {
         let decision = try ProcessWrapping.decide(entrypoint: ["node"], command: ["server.js"], image: nil, supervisor: true,
-                                                  initBinary: "/usr/bin/docker-init", workload: "api")
-        #expect(decision.entrypoint == ["/.wbuild/init", "--", "node", "server.js"])
-        #expect(decision.binds.isEmpty)
+                                                  engineInit: true, workload: "api")
+        #expect(decision == ProcessWrapping.Decision(entrypoint: ["/.wbuild/init", "--", "node", "server.js"], command: nil,
+                                                     engineInit: false))
         let fromImage = try ProcessWrapping.decide(entrypoint: nil, command: ["-v"], image: ImageProcess(entrypoint: ["app"], command: ["x"]),
-                                                   supervisor: false, initBinary: "/usr/bin/docker-init", workload: "api")
-        #expect(fromImage.entrypoint == ["/.wbuild/docker-init", "--", "app", "-v"])
+                                                   supervisor: true, engineInit: true, workload: "api")
+        #expect(fromImage.entrypoint == ["/.wbuild/init", "--", "app", "-v"])
+        let plain = try ProcessWrapping.decide(entrypoint: nil, command: ["-v"], image: nil, supervisor: false, engineInit: true, workload: "api")
+        #expect(plain == ProcessWrapping.Decision(entrypoint: nil, command: ["-v"], engineInit: true))
         #expect(throws: WorkloadPlanError.self) {
-            try ProcessWrapping.decide(entrypoint: nil, command: nil, image: nil, supervisor: true, initBinary: nil, workload: "api")
+            try ProcessWrapping.decide(entrypoint: nil, command: nil, image: nil, supervisor: true, engineInit: true, workload: "api")
         }
     }
 }

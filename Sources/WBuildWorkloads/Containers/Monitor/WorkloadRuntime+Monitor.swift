@@ -73,6 +73,7 @@ extension WorkloadRuntime {
             return (tracked, book.plans[tracked.workload])
         }
         guard let (tracked, plan) = noted, let plan else { return }
+        if tracked.sidecar == nil { requestDoorSync(tracked.workload) }
         let delay = Self.backoff(afterCrashes: tracked.crashes)
         let who = "replica \(tracked.replica)" + (tracked.sidecar.map { " sidecar \($0)" } ?? "")
         let code = tracked.lastExitCode.map { "code \($0)" } ?? "an unknown code"
@@ -119,7 +120,8 @@ extension WorkloadRuntime {
             while !Task.isCancelled, book.withLock({ $0.tracked[id]?.phase }) == .starting {
                 if case .success = await probes.check(readiness, containerID: id, ports: ports) {
                     markReady(id, plan: plan)
-                    emit(plan.workload, .ready, "restarted and ready" + (ports.isEmpty ? "" : " on " + describe(ports)))
+                    let shown = frontDoorPorts(plan.workload) ?? ports
+                    emit(plan.workload, .ready, "restarted and ready" + (shown.isEmpty ? "" : " on " + describe(shown)))
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(max(50, readiness.intervalMs)))

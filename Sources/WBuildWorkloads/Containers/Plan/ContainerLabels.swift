@@ -2,7 +2,8 @@ import WBuildCore
 
 /// The labels and names wbuild puts on engine objects, so `down`, `status` and a later
 /// wbuild process find them: `dev.wbuild.project`, `dev.wbuild.workload`,
-/// `dev.wbuild.fingerprint`, `dev.wbuild.replica`, and `dev.wbuild.sidecar` on sidecars.
+/// `dev.wbuild.fingerprint`, `dev.wbuild.replica`, `dev.wbuild.sidecar` on sidecars and
+/// `dev.wbuild.door` on a workload's front door.
 public enum ContainerLabels {
     public static let project = "dev.wbuild.project"
     public static let workload = "dev.wbuild.workload"
@@ -16,6 +17,15 @@ public enum ContainerLabels {
     public static let readiness = "dev.wbuild.readiness"
     /// The named volumes the container mounts (comma-separated), so `down --volumes` finds them.
     public static let volumes = "dev.wbuild.volumes"
+    /// On a workload's front door (`WorkloadRuntime+Door`): its value is `1`.
+    public static let door = "dev.wbuild.door"
+    /// The front door's control token.
+    public static let doorToken = "dev.wbuild.door-token"
+
+    /// Whether `labels` are a replica's main container (not a sidecar, not the front door).
+    static func isReplica(_ labels: [String: String]) -> Bool { labels[sidecar] == nil && labels[door] == nil }
+
+    static func isDoor(_ labels: [String: String]) -> Bool { labels[door] != nil }
 
     static func encodePorts(_ ports: [PlannedPort], debugPort: Int?) -> String {
         ports.map { "\($0.name ?? "")|\($0.container)|\($0.protocol.rawValue)|\($0.container == debugPort ? 1 : 0)" }
@@ -39,6 +49,10 @@ public enum ContainerLabels {
     public static func containerName(project: String, workload: String, replica: Int, fingerprint: Fingerprint) -> String {
         "wbuild-\(project)-\(workload)-\(replica)-\(fingerprint.hex.prefix(12))"
     }
+
+    /// `wbuild-<project>-<workload>-door`: one front door per workload (replica names end in a
+    /// number and a fingerprint, so they never collide with it).
+    public static func doorName(project: String, workload: String) -> String { "wbuild-\(project)-\(workload)-door" }
 
     /// The name of a sidecar of a replica container: the replica's name + `-<sidecar>`.
     public static func sidecarName(replicaName: String, sidecar: String) -> String { "\(replicaName)-\(sidecar)" }

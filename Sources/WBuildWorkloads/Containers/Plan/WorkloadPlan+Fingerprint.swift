@@ -5,7 +5,8 @@ extension WorkloadPlan {
     /// A fingerprint of everything that decides what the containers are: the image (pass its
     /// id when `image` is a reference, so a rebuilt image under the same tag counts as a
     /// change), process, rendered environment and bindings, ports, limits, mounts, probes,
-    /// replicas, sidecars, stop grace and the init mode.
+    /// replicas, sidecars, stop grace, the init mode, and how peers reach it (through a front
+    /// door, or by the replicas' own network alias).
     public func fingerprint(imageID: String? = nil) -> Fingerprint {
         var builder = FingerprintBuilder(kind: "workload")
         builder.add("project", project)
@@ -34,6 +35,7 @@ extension WorkloadPlan {
         builder.add("debugPort", debugPort.map(String.init) ?? "")
         builder.add("stopGraceMs", String(stopGraceMs))
         builder.add("supervisor", wrapWithSupervisor ? "1" : "0")
+        builder.add("reachedThrough", hasFrontDoor ? "front door 1" : "alias")
         return builder.finish()
     }
 

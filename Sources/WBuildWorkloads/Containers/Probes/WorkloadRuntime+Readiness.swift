@@ -48,10 +48,12 @@ extension WorkloadRuntime {
     }
 
     func markReady(_ id: String, plan: WorkloadPlan) {
-        book.withLock { book in
+        let isReplica = book.withLock { book -> Bool in
             book.tracked[id]?.phase = .ready
             book.tracked[id]?.health = plan.readiness == nil ? nil : "passing"
+            return book.tracked[id]?.sidecar == nil
         }
+        if isReplica { requestDoorSync(plan.workload) }
     }
 
     /// The last `count` lines the container wrote (both streams). An empty answer is asked

@@ -6,7 +6,8 @@ import WBuildSpec
 struct ContainerBlueprint {
     let plan: WorkloadPlan
     let fingerprint: Fingerprint
-    let initBinary: String?
+    /// Put the engine's init in front of processes wbuild's supervisor does not run.
+    let engineInit: Bool
 
     var networkName: String { ContainerLabels.networkName(project: plan.project) }
 
@@ -35,41 +36,54 @@ struct ContainerBlueprint {
         ContainerLabels.containerName(project: plan.project, workload: plan.workload, replica: replica, fingerprint: fingerprint)
     }
 
-    /// The create body of `replica`. With `announced` it joins the project network under the
-    /// workload's name at once; otherwise under its container name only (`ensureAlias` adds the
-    /// name once it is ready, when it replaces replicas that serve).
+    /// The create body of `replica`. A workload with a front door is reached through the door:
+    /// its replicas join the project network under their container names only and publish their
+    /// ports on 127.0.0.1 at engine-chosen host ports (for probes and for reaching one replica),
+    /// while the door holds the workload's name and host ports. Without a door, `announced`
+    /// joins under the workload's name at once; otherwise under the container name only
+    /// (`ensureAlias` adds the name once it is ready, when it replaces replicas that serve).
     func replica(_ replica: Int, announced: Bool = true) throws(WorkloadPlanError) -> ContainerConfig {
         let wrapping = try ProcessWrapping.decide(entrypoint: plan.entrypoint, command: plan.command, image: plan.imageProcess,
-                                                  supervisor: plan.wrapWithSupervisor, initBinary: initBinary,
+                                                  supervisor: plan.wrapWithSupervisor, engineInit: engineInit,
                                                   workload: plan.workload)
         var exposed: [String: EmptyObject] = [:]
         var bindings: [String: [PortBinding]] = [:]
+        let behindDoor = plan.doorPorts
         for port in plan.ports {
             exposed[port.engineKey] = EmptyObject()
-            bindings[port.engineKey] = [PortBinding(hostIp: port.hostIP, hostPort: port.host == 0 ? "" : String(port.host))]
+            bindings[port.engineKey] = behindDoor.contains(port)
+                ? [PortBinding(hostIp: "127.0.0.1", hostPort: "")]
+                : [PortBinding(hostIp: port.hostIP, hostPort: port.host == 0 ? "" : String(port.host))]
         }
-        let binds = plan.volumes.map(\.bind) + wrapping.binds
+        let binds = plan.volumes.map(\.bind)
         let host = HostConfig(
             portBindings: bindings.isEmpty ? nil : bindings, binds: binds.isEmpty ? nil : binds,
             memory: plan.resources.memoryBytes, nanoCpus: plan.resources.nanoCpus, networkMode: networkName,
-            restartPolicy: RestartPolicy(name: "no"), deviceRequests: plan.resources.gpus.flatMap(Self.deviceRequests))
+            restartPolicy: RestartPolicy(name: "no"), deviceRequests: plan.resources.gpus.flatMap(Self.deviceRequests),
+            init: wrapping.engineInit ? true : nil)
         return ContainerConfig(
             image: plan.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint, env: plan.environment,
             workingDir: plan.workdir, labels: labels(replica: replica), exposedPorts: exposed.isEmpty ? nil : exposed,
             stopTimeout: stopSeconds, hostConfig: host,
             networkingConfig: NetworkingConfig(endpointsConfig: [
-                networkName: EndpointSettings(aliases: announced ? [plan.workload] : nil),
+                networkName: EndpointSettings(aliases: announced && !plan.hasFrontDoor ? [plan.workload] : nil),
             ]))
+    }
+
+    /// Whether a replica binds a fixed host port, which two generations cannot hold at once.
+    var replicaHoldsFixedHostPort: Bool {
+        let behindDoor = plan.doorPorts
+        return plan.ports.contains { $0.host != 0 && !behindDoor.contains($0) }
     }
 
     func sidecar(_ sidecar: PlannedSidecar, replica: Int, target containerID: String) throws(WorkloadPlanError) -> ContainerConfig {
         let wrapping = try ProcessWrapping.decide(entrypoint: sidecar.entrypoint, command: sidecar.command, image: nil,
-                                                  supervisor: false, initBinary: initBinary, workload: plan.workload)
+                                                  supervisor: false, engineInit: engineInit, workload: plan.workload)
         return ContainerConfig(
             image: sidecar.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint, env: sidecar.environment,
             labels: labels(replica: replica, sidecar: sidecar.name), stopTimeout: stopSeconds,
-            hostConfig: HostConfig(binds: wrapping.binds.isEmpty ? nil : wrapping.binds, networkMode: "container:\(containerID)",
-                                   restartPolicy: RestartPolicy(name: "no")))
+            hostConfig: HostConfig(networkMode: "container:\(containerID)", restartPolicy: RestartPolicy(name: "no"),
+                                   init: wrapping.engineInit ? true : nil))
     }
 
     /// The stop grace in whole seconds, rounded up (the engine's unit).

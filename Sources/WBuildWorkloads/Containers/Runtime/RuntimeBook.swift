@@ -19,6 +19,15 @@ struct RuntimeBook: Sendable {
         var oomKilled = false
         var lastStart = ContinuousClock.now
         var ports: [PublishedPort] = []
+        /// The container's address on the project network (what its front door forwards to).
+        var address: String?
+    }
+
+    /// A workload's front door as this runtime last saw it.
+    struct Door: Sendable {
+        var containerID: String
+        var control: ControlEndpoint
+        var ports: [PublishedPort]
     }
 
     var tracked: [String: Tracked] = [:]
@@ -33,6 +42,10 @@ struct RuntimeBook: Sendable {
     /// The plan each workload runs now.
     var plans: [String: WorkloadPlan] = [:]
     var networkID: String?
+    /// Workload → its front door, for workloads that have one.
+    var doors: [String: Door] = [:]
+    /// The door image's tag, once ensured.
+    var doorImage: String?
     var monitor: Task<Void, Never>?
     var shuttingDown = false
 

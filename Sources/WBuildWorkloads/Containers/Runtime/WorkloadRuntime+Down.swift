@@ -35,6 +35,7 @@ extension WorkloadRuntime {
         book.withLock { book in
             book.networkID = nil
             book.plans = [:]
+            book.doors = [:]
         }
         for workload in workloads { emit(workload, .stopped, "removed by down") }
         guard volumes else { return }
@@ -66,7 +67,12 @@ extension WorkloadRuntime {
         let workloads = Set(orphans.compactMap { $0.labels[ContainerLabels.workload] }).sorted()
         await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] != nil }.map(\.id), grace: 0)
         await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] == nil }.map(\.id), grace: 0)
-        book.withLock { book in workloads.forEach { book.plans.removeValue(forKey: $0) } }
+        book.withLock { book in
+            for workload in workloads {
+                book.plans.removeValue(forKey: workload)
+                book.doors.removeValue(forKey: workload)
+            }
+        }
         for workload in workloads { emit(workload, .stopped, "removed: no longer in the project") }
         return workloads
     }

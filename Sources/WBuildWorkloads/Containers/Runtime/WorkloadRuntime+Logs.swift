@@ -18,7 +18,7 @@ extension WorkloadRuntime {
                 if follow {
                     try await Self.followLogs(client: client, labels: labels, into: continuation)
                 } else {
-                    for container in try await client.listContainers(labels: labels).sorted(by: Self.logOrder) {
+                    for container in try await client.listContainers(labels: labels).filter(Self.hasWorkloadLogs).sorted(by: Self.logOrder) {
                         try await Self.copyLogs(client: client, container: container, follow: false, since: nil, into: continuation)
                     }
                 }
@@ -29,6 +29,11 @@ extension WorkloadRuntime {
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// Replicas and sidecars; not the front door, whose lines are not the workload's.
+    private static func hasWorkloadLogs(_ container: ContainerSummary) -> Bool {
+        !ContainerLabels.isDoor(container.labels)
     }
 
     private static func logOrder(_ lhs: ContainerSummary, _ rhs: ContainerSummary) -> Bool {
@@ -48,11 +53,12 @@ extension WorkloadRuntime {
         let (targets, targetsIn) = AsyncStream<(ContainerSummary, Int64?)>.makeStream()
         let discovery = Task {
             do {
-                for container in try await client.listContainers(labels: labels, all: false) {
+                for container in try await client.listContainers(labels: labels, all: false).filter(Self.hasWorkloadLogs) {
                     targetsIn.yield((container, nil))
                 }
                 for try await event in starts {
-                    if let container = try await client.listContainers(labels: labels).first(where: { $0.id == event.actorID }) {
+                    if let container = try await client.listContainers(labels: labels).first(where: { $0.id == event.actorID }),
+                       Self.hasWorkloadLogs(container) {
                         targetsIn.yield((container, event.time))
                     }
                 }

@@ -2,13 +2,24 @@ import WBuildCore
 import WBuildDocker
 
 extension WorkloadRuntime {
-    /// Re-reads the host ports of `id` (they change on every start) and records them.
+    /// Re-reads the host ports of `id` (they change on every start) and its address on the
+    /// project network (it may too), and records them.
     @discardableResult
     func refreshPorts(_ id: String, plan: WorkloadPlan) async -> [PublishedPort] {
         guard let info = try? await client.inspectContainer(id) else { return [] }
         let ports = publishedPorts(info, plan: plan)
-        book.withLock { $0.tracked[id]?.ports = ports }
+        let address = networkAddress(info)
+        book.withLock { book in
+            book.tracked[id]?.ports = ports
+            book.tracked[id]?.address = address
+        }
         return ports
+    }
+
+    /// The container's IPv4 address on the project network, nil when it has none.
+    func networkAddress(_ info: ContainerInfo) -> String? {
+        guard let address = info.networks[networkName]?.ipAddress, !address.isEmpty else { return nil }
+        return address
     }
 
     func publishedPorts(_ info: ContainerInfo, plan: WorkloadPlan?) -> [PublishedPort] {

@@ -20,19 +20,35 @@ extension WorkloadRuntime {
         }
     }
 
-    /// Takes old replicas out of service: off the network first (no new connections find
-    /// them), then stopped with the grace period and removed, with their sidecars.
+    /// Takes one workload's old replicas out of service, so no new connection reaches them:
+    /// behind a front door, the door stops sending them connections and those open drain
+    /// (`drainDoor`); otherwise they leave the network. Then they are stopped with the grace
+    /// period and removed, with their sidecars.
     func retireAll(_ mains: [ContainerSummary], existing: [ContainerSummary], grace: Int) async {
-        guard !mains.isEmpty else { return }
+        guard let workload = mains.first?.labels[ContainerLabels.workload] else { return }
+        let client = self.client
+        let behindDoor = book.withLock { $0.doors[workload] != nil }
+        var addresses: [String] = []
+        if behindDoor {
+            for main in mains where main.state == "running" {
+                if let info = try? await client.inspectContainer(main.id), let address = networkAddress(info) {
+                    addresses.append(address)
+                }
+            }
+        }
         let sidecars = existing.filter { candidate in mains.contains { isSidecar(candidate, of: $0) } }
         let ids = mains.map(\.id) + sidecars.map(\.id)
         let tasks = book.withLock { book in ids.flatMap { book.retire($0) } }
         tasks.forEach { $0.cancel() }
-        let client = self.client
-        let network = networkName
-        await withTaskGroup(of: Void.self) { group in
-            for main in mains where main.state == "running" {
-                group.addTask { try? await client.disconnectNetwork(network, container: main.id, force: true) }
+        if behindDoor {
+            await syncDoor(workload)
+            await drainDoor(workload, addresses: addresses)
+        } else {
+            let network = networkName
+            await withTaskGroup(of: Void.self) { group in
+                for main in mains where main.state == "running" {
+                    group.addTask { try? await client.disconnectNetwork(network, container: main.id, force: true) }
+                }
             }
         }
         await remove(sidecars.map(\.id), grace: 0)
@@ -47,6 +63,8 @@ extension WorkloadRuntime {
             book.tracked[id]?.phase = .starting
             book.tracked[id]?.restarts += 1
         }
+        // The front door holds new connections until the replica is ready again.
+        await syncDoor(plan.workload)
         try await client.restartContainer(id, timeout: ContainerBlueprint.seconds(ms: plan.stopGraceMs))
         book.withLock { $0.tracked[id]?.lastStart = .now }
         await refreshPorts(id, plan: plan)

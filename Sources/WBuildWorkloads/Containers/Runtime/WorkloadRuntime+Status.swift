@@ -26,7 +26,7 @@ extension WorkloadRuntime {
     }
 
     private func state(of workload: String, containers: [ContainerSummary]) async -> WorkloadState {
-        let mains = containers.filter { $0.labels[ContainerLabels.sidecar] == nil }
+        let mains = containers.filter { ContainerLabels.isReplica($0.labels) }
         var replicas: [ReplicaState] = []
         for main in mains {
             guard let info = try? await client.inspectContainer(main.id) else { continue }
@@ -64,6 +64,11 @@ extension WorkloadRuntime {
         replicas.sort { ($0.replica, $0.containerName) < ($1.replica, $1.containerName) }
         let phase = replicas.map(\.phase).max() ?? .stopped
         let fingerprint = mains.first { $0.state == "running" }?.labels[ContainerLabels.fingerprint]
-        return WorkloadState(workload: workload, phase: phase, fingerprint: fingerprint, replicas: replicas)
+        var frontDoor: [PublishedPort] = []
+        if let door = containers.first(where: { ContainerLabels.isDoor($0.labels) && $0.state == "running" }),
+           let info = try? await client.inspectContainer(door.id) {
+            frontDoor = publishedPorts(info, plan: nil)
+        }
+        return WorkloadState(workload: workload, phase: phase, fingerprint: fingerprint, replicas: replicas, frontDoor: frontDoor)
     }
 }

@@ -8,12 +8,15 @@ extension WorkloadRuntime {
     /// - Replicas already running with this fingerprint (labelled `dev.wbuild.fingerprint`) are
     ///   adopted as they are, also when another wbuild process started them.
     /// - Otherwise new replicas start beside the old ones, on the project network under their
-    ///   container names only; once all are ready they get the workload's name (`ensureAlias`)
-    ///   and the old ones are taken off the network, stopped and removed. A ready workload never
-    ///   goes dark and never answers from a replica that is not ready; a request in flight to an
-    ///   old replica at the instant it leaves the network can be cut. (A first start, with
-    ///   nothing serving, joins under the workload's name at once.)
-    ///   (A fixed host port cannot be held twice: then the old replica stops first.)
+    ///   container names only. A workload with ports is reached through its front door
+    ///   (`WorkloadRuntime+Door`), started alongside: once all new replicas are ready the door
+    ///   sends new connections to them, lets those open to the old ones finish, and the old ones
+    ///   are stopped and removed. Its URL stays, and no request fails or hangs during the swap.
+    ///   A workload without ports gets its name on the network (`ensureAlias`) once ready, and
+    ///   the old replicas leave the network before they stop. A ready workload never goes dark
+    ///   and never answers from a replica that is not ready.
+    ///   (A fixed host port on a replica itself, i.e. the debugger's, cannot be held twice:
+    ///   then the old replica stops first.)
     /// - `beforeStart(containerID)` runs after create and before start (to copy files in).
     /// - When the new replicas are not ready within `timeout`, `up` fails with the last probe
     ///   failure and the last log lines; the old replicas, if any, keep serving and the new ones
@@ -41,10 +44,10 @@ extension WorkloadRuntime {
         try await checkGPUs(plan)
         startMonitoring()
         book.withLock { $0.plans[plan.workload] = plan }
-        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, initBinary: initBinary)
+        let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, engineInit: engineInit)
 
         let existing = try await containers(of: plan.workload)
-        let mains = existing.filter { $0.labels[ContainerLabels.sidecar] == nil }
+        let mains = existing.filter { ContainerLabels.isReplica($0.labels) }
         var kept: [Int: String] = [:]
         var stale: [ContainerSummary] = []
         for container in mains {
@@ -63,8 +66,9 @@ extension WorkloadRuntime {
             await adopt(id, replica: replica, plan: plan)
             try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: existing)
         }
-        let fixedPorts = plan.ports.contains { $0.host != 0 }
-        if fixedPorts && kept.count < plan.replicas && !stale.isEmpty {
+        // The front door starts while the replicas do.
+        async let doorFailure = doorOutcome(plan, existing: existing)
+        if blueprint.replicaHoldsFixedHostPort && kept.count < plan.replicas && !stale.isEmpty {
             // A fixed host port cannot be bound twice: the old replicas must go first.
             await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
             stale = []
@@ -72,13 +76,14 @@ extension WorkloadRuntime {
         // Replacing replicas that serve: the new ones take the workload's name only once ready.
         let announced = !stale.contains { $0.state == "running" }
         var fresh: [String] = []
-        do {
+        do throws(NodeFailure) {
             for replica in 0..<plan.replicas where kept[replica] == nil {
                 let id = try await startReplica(replica, blueprint: blueprint, announced: announced, beforeStart: beforeStart)
                 fresh.append(id)
                 kept[replica] = id
             }
             try await awaitReady(Array(kept.values), plan: plan, deadline: deadline)
+            if let failure = await doorFailure { throw failure }
         } catch {
             if !stale.isEmpty && stale.contains(where: { $0.state == "running" }) {
                 // Keep the old generation serving; drop the new one that never got ready.
@@ -86,8 +91,11 @@ extension WorkloadRuntime {
             }
             throw error
         }
+        if plan.hasFrontDoor {
+            await syncDoor(plan.workload)
+        }
         for (replica, id) in kept.sorted(by: { $0.key < $1.key }) {
-            try await ensureAlias(id, plan: plan)
+            if !plan.hasFrontDoor { try await ensureAlias(id, plan: plan) }
             startLiveness(id, replica: replica, plan: plan)
         }
         await retireAll(stale, existing: existing, grace: plan.stopGraceMs)
@@ -97,8 +105,18 @@ extension WorkloadRuntime {
         }
         await remove(strays.map(\.id), grace: 0)
         let state = try await workloadState(plan.workload)
-        emit(plan.workload, .ready, describe(state.replicas.flatMap(\.ports)))
+        emit(plan.workload, .ready, describe(state.endpoints))
         return state
+    }
+
+    /// `ensureDoor`'s failure, if any (for running it beside the replicas' start).
+    private func doorOutcome(_ plan: WorkloadPlan, existing: [ContainerSummary]) async -> NodeFailure? {
+        do {
+            try await ensureDoor(plan, existing: existing)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     func containers(of workload: String) async throws(NodeFailure) -> [ContainerSummary] {
@@ -133,11 +151,14 @@ extension WorkloadRuntime {
     private func adopt(_ id: String, replica: Int, plan: WorkloadPlan) async {
         let info = try? await client.inspectContainer(id)
         let ports = info.map { publishedPorts($0, plan: plan) } ?? []
+        let address = info.flatMap(networkAddress)
         book.withLock { book in
             if book.tracked[id] == nil {
-                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting, ports: ports)
+                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting, ports: ports,
+                                                       address: address)
             } else {
                 book.tracked[id]?.ports = ports
+                book.tracked[id]?.address = address
             }
         }
     }
@@ -173,7 +194,8 @@ extension WorkloadRuntime {
             throw engineFailure("starting \(name)", error)
         }
         book.withLock { $0.tracked[id]?.lastStart = .now }
-        let ports = await refreshPorts(id, plan: plan)
+        // Behind a front door the replica's own ports are not where users reach it.
+        let ports = await refreshPorts(id, plan: plan).filter { !plan.hasFrontDoor || $0.isDebug }
         emit(plan.workload, .starting, "replica \(replica) started as \(name)" + (ports.isEmpty ? "" : " on " + describe(ports)))
         try await ensureSidecars(of: id, replica: replica, blueprint: blueprint, existing: [])
         return id

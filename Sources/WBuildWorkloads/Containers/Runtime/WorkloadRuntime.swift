@@ -17,18 +17,20 @@ public final class WorkloadRuntime: Sendable {
     let book = Mutex(RuntimeBook())
     /// One `up` (or restart) per workload at a time.
     let gate = WorkloadGate()
-    let initBinary: String?
+    /// Run processes under the engine's init (see `ProcessWrapping`).
+    let engineInit: Bool
     /// Called after the runtime itself restarted a container (crash, liveness), before it is
     /// marked ready again: the live-update ledger is replayed here.
     let restartHook = Mutex<(@Sendable (WorkloadPlan, String) async -> Void)?>(nil)
 
     /// - Parameters:
-    ///   - useEngineInit: run processes under the engine's init (tini) when their argv is known.
+    ///   - useEngineInit: run processes under the engine's init (tini), unless wbuild's
+    ///     live-update supervisor runs them.
     public init(project: String, client: DockerClient, events: EventSink = .none, useEngineInit: Bool = true) {
         self.project = project
         self.client = client
         self.events = events
-        self.initBinary = useEngineInit ? ProcessWrapping.localInitBinary(host: client.host) : nil
+        self.engineInit = useEngineInit
     }
 
     /// Sets what runs after the runtime restarts a container on its own (see `restartHook`).

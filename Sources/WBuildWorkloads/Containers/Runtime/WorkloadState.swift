@@ -6,16 +6,29 @@ public struct WorkloadState: Sendable, Equatable {
     /// The fingerprint its containers run (full hex), nil when none run.
     public var fingerprint: String?
     public var replicas: [ReplicaState]
+    /// The ports of the workload's front door: where the host reaches the workload, whichever
+    /// replicas serve. Empty for a workload without ports (or whose door is gone).
+    public var frontDoor: [PublishedPort]
 
-    public init(workload: String, phase: WorkloadPhase, fingerprint: String?, replicas: [ReplicaState]) {
+    public init(workload: String, phase: WorkloadPhase, fingerprint: String?, replicas: [ReplicaState],
+                frontDoor: [PublishedPort] = []) {
         self.workload = workload
         self.phase = phase
         self.fingerprint = fingerprint
         self.replicas = replicas
+        self.frontDoor = frontDoor
     }
 
-    /// Every replica's URLs (`http://127.0.0.1:PORT` for http ports).
-    public var urls: [String] { replicas.flatMap { $0.ports.compactMap(\.url) } }
+    /// Where the host reaches the workload: the front door's ports and each replica's debugger,
+    /// or, without a door, every replica's ports.
+    public var endpoints: [PublishedPort] {
+        guard !frontDoor.isEmpty else { return replicas.flatMap(\.ports) }
+        return frontDoor + replicas.flatMap { $0.ports.filter(\.isDebug) }
+    }
+
+    /// The workload's URLs (`http://127.0.0.1:PORT` for http ports): its front door's, which
+    /// stay the same across replacements; without a door, every replica's.
+    public var urls: [String] { endpoints.compactMap(\.url) }
 }
 
 /// The lifecycle phase of a workload or a replica (the strings of `BuildEvent.workloadState`).

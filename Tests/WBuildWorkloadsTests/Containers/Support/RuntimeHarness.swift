@@ -74,6 +74,11 @@ final class RuntimeHarness: Sendable {
         try await client.listContainers(labels: ["\(ContainerLabels.project)=\(project)"])
     }
 
+    /// The replicas' main containers labelled with this project (not sidecars, not front doors).
+    func replicaContainers() async throws -> [ContainerSummary] {
+        try await labelledContainers().filter { ContainerLabels.isReplica($0.labels) }
+    }
+
     /// Runs `command` in the container and returns its stdout.
     func exec(_ containerID: String, _ command: [String]) async throws -> ExecResult {
         try await client.exec(containerID, command: command)
