@@ -5,7 +5,8 @@ import WBuildDocker
 /// the plan's door ports (`WorkloadPlan.doorPorts`) and forwarding to the same port of a ready
 /// replica; published where the spec says (host port given or engine-chosen, 127.0.0.1 unless
 /// told otherwise) and known on the project network by the workload's name. Its control port
-/// is published on 127.0.0.1 only, guarded by a token.
+/// is not published: wbuild dials the door's address on the project network (reachable from
+/// the engine's host), and a token keeps other containers on the network out.
 struct DoorBlueprint {
     let plan: WorkloadPlan
     /// The door image reference (`DoorImage`).
@@ -24,9 +25,8 @@ struct DoorBlueprint {
     }
 
     func config(token: String) -> ContainerConfig {
-        let controlKey = "\(DoorBinary.defaultControlPort)/tcp"
-        var exposed: [String: EmptyObject] = [controlKey: EmptyObject()]
-        var bindings: [String: [PortBinding]] = [controlKey: [PortBinding(hostIp: "127.0.0.1", hostPort: "")]]
+        var exposed: [String: EmptyObject] = [:]
+        var bindings: [String: [PortBinding]] = [:]
         for port in plan.doorPorts {
             exposed[port.engineKey] = EmptyObject()
             bindings[port.engineKey] = [PortBinding(hostIp: port.hostIP, hostPort: port.host == 0 ? "" : String(port.host))]

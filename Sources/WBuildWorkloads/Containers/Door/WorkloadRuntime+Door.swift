@@ -127,12 +127,11 @@ extension WorkloadRuntime {
 
     /// Reads the door's control port and published ports; false when it is not running.
     private func recordDoor(_ id: String, workload: String) async -> Bool {
-        guard let info = try? await client.inspectContainer(id), info.state.running,
-              let binding = info.ports["\(DoorBinary.defaultControlPort)/tcp"]?.first(where: { $0.hostIp == "127.0.0.1" }),
-              let port = binding.hostPort.flatMap(Int.init), port > 0
+        guard let info = try? await client.inspectContainer(id), info.state.running, let address = networkAddress(info)
         else { return false }
         let door = RuntimeBook.Door(containerID: id,
-                                    control: ControlEndpoint(host: "127.0.0.1", port: port, token: info.labels[ContainerLabels.doorToken]),
+                                    control: ControlEndpoint(host: address, port: DoorBinary.defaultControlPort,
+                                                             token: info.labels[ContainerLabels.doorToken]),
                                     ports: publishedPorts(info, plan: nil))
         book.withLock { $0.doors[workload] = door }
         return true
