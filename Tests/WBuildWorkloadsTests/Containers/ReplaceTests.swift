@@ -87,6 +87,20 @@ struct ReplaceTests {
         }
     }
 
+    @Test func aFrontDoorTheEngineRestartsIsToldItsReplicasAgain() async throws {
+        try await RuntimeHarness.with { harness in
+            let web = webWorkload("web", page: "still-here")
+            try await harness.up("web", in: [web])
+            let door = try #require(try await harness.labelledContainers().first { ContainerLabels.isDoor($0.labels) })
+            // A restarted door knows no backends: without wbuild telling it again it would hold
+            // each connection 5 s and close it. (Its engine-chosen host port is a new one.)
+            try await harness.client.restartContainer(door.id, timeout: 1)
+            let url = try #require(try await harness.runtime.status().first?.urls.first)
+            let answer = await httpGet(url)
+            #expect(answer?.body.contains("still-here") == true, "\(String(describing: answer))")
+        }
+    }
+
     @Test func droppingAReplicaRemovesItsContainer() async throws {
         try await RuntimeHarness.with { harness in
             var web = webWorkload("web", page: "many")

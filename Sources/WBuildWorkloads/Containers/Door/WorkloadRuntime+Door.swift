@@ -70,6 +70,19 @@ extension WorkloadRuntime {
         }
     }
 
+    /// A door that starts again (the engine restarted it: it is `unless-stopped`) knows no
+    /// backends and may have a new address: read it again and tell it the ready replicas.
+    func doorRestarted(_ id: String, workload: String) async {
+        guard await recordDoor(id, workload: workload) else { return }
+        do {
+            try await awaitDoorAnswering(workload)
+        } catch {
+            events.emit(.warning("workload:\(workload): \(error.message)"))
+            return
+        }
+        await syncDoor(workload)
+    }
+
     /// `syncDoor` in the background, for callers that cannot wait (probe verdicts, crashes).
     func requestDoorSync(_ workload: String) {
         guard book.withLock({ $0.doors[workload] != nil }) else { return }

@@ -41,6 +41,10 @@ extension WorkloadRuntime {
     private func handle(_ event: DockerEvent) async {
         let id = event.actorID
         let action = event.action
+        if action == "start", let workload = book.withLock({ $0.doors.first { $0.value.containerID == id }?.key }) {
+            await doorRestarted(id, workload: workload)
+            return
+        }
         let known = book.withLock { book -> Bool in
             book.tracked[id] != nil && !book.retired.contains(id)
         }
