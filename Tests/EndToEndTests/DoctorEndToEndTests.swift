@@ -11,6 +11,9 @@ import WBuildTestSupport
         #expect(run.exitCode == 0, "\(run.stdout)")
         let names = run.jsonLines.compactMap { $0["name"] as? String }
         #expect(names.contains("engine API") && names.contains("storage driver") && names.contains("inotify watches"))
+        // The helpers wbuild copies into containers are found beside it.
+        let helpers = run.jsonLines.filter { ["wbuild-init", "wbuild-door"].contains($0["name"] as? String) }
+        #expect(helpers.count == 2 && helpers.allSatisfy { $0["outcome"] as? String == "ok" }, "\(helpers)")
     }
 
     @Test func aMissingEngineIsExitThreeWithAFix() throws {

@@ -1,11 +1,12 @@
 import Foundation
+import WBuildWorkloads
 import WBuildDocker
 import WBuildFiles
 import WBuildSpec
 
 /// `wbuild doctor`: checks what wbuild depends on — the project file, the container engine
-/// (socket, API version, storage driver, GPU runtime), inotify limits against the size of the
-/// project, the registry — and says how to fix each failure.
+/// (socket, API version, storage driver, GPU runtime), the helper programs it ships, inotify
+/// limits against the size of the project, the registry — and says how to fix each failure.
 public enum Doctor {
     public static func run(projectFile: String) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
@@ -19,6 +20,7 @@ public enum Doctor {
                                       fix: "fix the problems above, or run doctor in a project directory (or pass -f)"))
         }
         checks += await engineChecks(needsGPU: spec?.workloads.contains { $0.resources.gpus != .none } ?? false)
+        checks += bundledProgramChecks()
         checks += inotifyChecks(root: (path as NSString).deletingLastPathComponent, ignore: spec?.watch.ignore ?? [])
         if let registry = spec?.publish?.registry {
             checks.append(registryCheck(registry))
@@ -70,6 +72,17 @@ public enum Doctor {
             checks.append(DoctorCheck("engine", .failed, "\(error)", fix: "check that dockerd is running"))
         }
         return checks
+    }
+
+    /// The static helpers copied into containers: the live-update supervisor and the front door.
+    static func bundledProgramChecks() -> [DoctorCheck] {
+        ResourceBinary.bundled.map { program in
+            do {
+                return DoctorCheck(program.name, .ok, try program.hostPath())
+            } catch {
+                return DoctorCheck(program.name, .failed, "\(program.name) is \(error)", fix: program.hint)
+            }
+        }
     }
 
     static func readSysctl(_ name: String) -> Int? {

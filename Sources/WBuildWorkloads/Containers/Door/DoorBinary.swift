@@ -14,14 +14,15 @@ public enum DoorBinary {
     /// Overrides where the binary is found (for an installed wbuild whose resources moved).
     public static let pathVariable = "WBUILD_DOOR"
 
-    private static let binary = ResourceBinary(name: "wbuild-door", pathVariable: pathVariable)
+    /// Where the binary is found.
+    public static let resource = ResourceBinary(name: "wbuild-door", pathVariable: pathVariable)
 
     /// The path of the built binary on the host: `$WBUILD_DOOR`, else the module's resource bundle
     /// beside the running executable (`wbuild_WBuildWorkloads.resources/wbuild-door`). `workload`
     /// is the one whose door needs it, for the error.
     public static func hostPath(workload: String) throws(WorkloadPlanError) -> String {
         do {
-            return try binary.hostPath()
+            return try resource.hostPath()
         } catch {
             throw planError(error, workload: workload)
         }
@@ -30,7 +31,7 @@ public enum DoorBinary {
     /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
     public static func contents(workload: String) async throws(WorkloadPlanError) -> [UInt8] {
         do {
-            return try await binary.contents()
+            return try await resource.contents()
         } catch {
             throw planError(error, workload: workload)
         }
@@ -41,7 +42,7 @@ public enum DoorBinary {
         case .missing(let candidates):
             WorkloadPlanError(workload: workload,
                               message: "its front door wbuild-door is not at \(candidates.joined(separator: " or "))",
-                              hint: binary.hint)
+                              hint: resource.hint)
         case .unreadable(let path, let cause):
             WorkloadPlanError(workload: workload, message: "cannot read its front door at \(path): \(cause)")
         }

@@ -4,23 +4,33 @@ import Foundation
 /// A static helper executable the `SupervisorBuilder` plugin links as a resource of this module
 /// (`wbuild-init`, `wbuild-door`): where it is on the host and its bytes, read once. Each helper's
 /// enum (`SupervisorBinary`, `DoorBinary`) turns a `Failure` into its own feature's error.
-struct ResourceBinary: Sendable {
+public struct ResourceBinary: Sendable {
     /// Why the binary could not be had.
-    enum Failure: Error {
+    public enum Failure: Error, CustomStringConvertible {
         /// None of the candidate paths is an executable file.
         case missing(candidates: [String])
         /// The file is there but could not be read.
         case unreadable(path: String, cause: any Error)
+
+        public var description: String {
+            switch self {
+            case .missing(let candidates): "not found at \(candidates.joined(separator: " or "))"
+            case .unreadable(let path, let cause): "cannot read \(path): \(cause)"
+            }
+        }
     }
 
+    /// Every helper wbuild ships (for `wbuild doctor`).
+    public static var bundled: [ResourceBinary] { [SupervisorBinary.resource, DoorBinary.resource] }
+
     /// The executable's name in the resource bundle, e.g. `wbuild-door`.
-    let name: String
+    public let name: String
     /// The environment variable that overrides where it is found (for an installed wbuild whose
     /// resources moved).
-    let pathVariable: String
+    public let pathVariable: String
 
     /// What to do when the binary is missing.
-    var hint: String {
+    public var hint: String {
         "rebuild with `swift build` (the SupervisorBuilder plugin needs /usr/bin/cc and a static libc: "
             + "Debian gcc and libc6-dev), ship wbuild_WBuildWorkloads.resources beside the wbuild binary, "
             + "or set \(pathVariable) to the binary"
@@ -30,7 +40,7 @@ struct ResourceBinary: Sendable {
     /// beside the running executable (`wbuild_WBuildWorkloads.resources/<name>`, where SwiftPM puts
     /// it for `wbuild` and the test runner alike). Looked up by hand rather than through
     /// `Bundle.module`, whose accessor stops the process when the bundle is missing.
-    func hostPath() throws(Failure) -> String {
+    public func hostPath() throws(Failure) -> String {
         var candidates: [String] = []
         if let override = ProcessInfo.processInfo.environment[pathVariable], !override.isEmpty {
             candidates.append(override)

@@ -13,13 +13,14 @@ public enum SupervisorBinary {
     /// Overrides where the binary is found (for an installed wbuild whose resources moved).
     public static let pathVariable = "WBUILD_SUPERVISOR"
 
-    private static let binary = ResourceBinary(name: "wbuild-init", pathVariable: pathVariable)
+    /// Where the binary is found.
+    public static let resource = ResourceBinary(name: "wbuild-init", pathVariable: pathVariable)
 
     /// The path of the built binary on the host: `$WBUILD_SUPERVISOR`, else the module's resource
     /// bundle beside the running executable (`wbuild_WBuildWorkloads.resources/wbuild-init`).
     public static func hostPath() throws(LiveUpdateError) -> String {
         do {
-            return try binary.hostPath()
+            return try resource.hostPath()
         } catch {
             throw liveUpdateError(error)
         }
@@ -28,7 +29,7 @@ public enum SupervisorBinary {
     /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
     public static func contents() async throws(LiveUpdateError) -> [UInt8] {
         do {
-            return try await binary.contents()
+            return try await resource.contents()
         } catch {
             throw liveUpdateError(error)
         }
@@ -39,7 +40,7 @@ public enum SupervisorBinary {
         case .missing(let candidates):
             LiveUpdateError(.supervisorMissing,
                             "the live-update supervisor wbuild-init is not at \(candidates.joined(separator: " or "))",
-                            hint: binary.hint)
+                            hint: resource.hint)
         case .unreadable(let path, let cause):
             LiveUpdateError(.supervisorMissing, "cannot read the supervisor at \(path)", cause: cause)
         }
