@@ -119,11 +119,27 @@ import WBuildTestSupport
         #expect(watch.wait(timeout: .seconds(90)) { watch.doneCount("workload:web") == 2 }, "\(watch.stdoutLines.suffix(20))")
         #expect(watch.events(ofType: "warning").contains { ($0["message"] as? String)?.contains("rebuilding instead of a live update") == true })
         let newAddress = try #require(firstURL(in: watch.events(ofType: "ready").last?["detail"] as? String))
+        #expect(newAddress == address, "the workload's URL stays across the replacement")
         // The replaced container still has the live-updated file (replayed or rebuilt in).
         #expect(watch.wait { get(newAddress + "/index.html")?.contains("edited live") == true })
 
         #expect(watch.stop() == 0)
         #expect(DockerCLI.run(["ps", "-aq", "--filter", "label=dev.wbuild.project=\(project)"]) == "")
+    }
+
+    @Test func theTerminalSaysWhatChangedAndHowLongTheBuildAndTheSwapTook() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.wait(timeout: .seconds(90)) { watch.stdoutLines.contains { $0.contains("● web ready") } },
+                "\(watch.stdoutLines.suffix(20)) \(watch.stderrText)")
+        #expect(watch.wait { watch.stdoutLines.contains { $0.contains("watching") } })
+        try dir.write("Dockerfile", try dir.read("Dockerfile") + "\n# a comment\n")
+        let summary = #/Dockerfile changed → image:web [0-9.]+ m?s, workload:web [0-9.]+ m?s \([0-9.]+ m?s\)/#
+        #expect(watch.wait(timeout: .seconds(90)) { watch.stdoutLines.contains { $0.contains(summary) } },
+                "\(watch.stdoutLines.suffix(20))")
+        #expect(watch.stop() == 0)
     }
 
     @Test func onceAfterALiveUpdateRebuildsTheImage() throws {

@@ -7,7 +7,7 @@ final class HumanRenderer: Sendable {
     let console: Console
     let verbose: Bool
     /// The change that started the pass now running, for its closing line
-    /// ("web/src/app.js changed → assets (120 ms)").
+    /// ("web/src/app.js changed → image:web 310 ms, workload:web 490 ms (810 ms)").
     private let pendingChange = Mutex<String?>(nil)
 
     init(console: Console, verbose: Bool) {
@@ -41,7 +41,9 @@ final class HumanRenderer: Sendable {
             console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
         case .passDone(let summary):
             guard let change = pendingChange.withLock({ value -> String? in defer { value = nil }; return value }) else { break }
-            let ran = summary.results.filter { $0.status == .built && $0.id.kind != "source" }.map(\.id.name)
+            // Each node that ran with its own time: the build and the swap of a rebuild apart.
+            let ran = summary.results.filter { $0.status == .built && $0.id.kind != "source" }
+                .map { "\($0.id) \(Duration.formatted(ms: $0.milliseconds))" }
             let failed = summary.results.filter { $0.status == .failed }.map(\.id.name)
             var line = "\(change) changed → \(ran.isEmpty ? "nothing to rebuild" : ran.joined(separator: ", ")) (\(Duration.formatted(ms: summary.milliseconds)))"
             if !failed.isEmpty { line += console.paint("; failed: \(failed.joined(separator: ", "))", .red) }
