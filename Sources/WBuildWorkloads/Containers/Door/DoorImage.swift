@@ -32,6 +32,7 @@ enum DoorImage {
                 .file("wbuild-door", contents: binary, executable: true),
             ])
             try await client.build(contextTar: context, options: BuildOptions(tags: [tag], labels: [ContainerLabels.door: "1"]))
+            await removeOlderDoorImages(keeping: tag, client: client)
         } catch {
             if let docker = error as? DockerError {
                 throw NodeFailure("building the front door image \(tag): \(docker.message)", hint: docker.hint)
@@ -39,5 +40,15 @@ enum DoorImage {
             throw NodeFailure("building the front door image \(tag): \(error)")
         }
         return tag
+    }
+
+    /// Removes the door images of earlier wbuild builds (a new door binary, a new tag), except
+    /// those a door container still uses: the engine refuses those, and they go once their
+    /// doors are replaced and a later wbuild builds again. Runs only after a build, so rarely.
+    static func removeOlderDoorImages(keeping tag: String, client: DockerClient) async {
+        guard let images = try? await client.listImages(labelFilter: ["\(ContainerLabels.door)=1"]) else { return }
+        for image in images where !image.repoTags.contains(tag) {
+            try? await client.removeImage(image.id)
+        }
     }
 }
