@@ -148,7 +148,13 @@ public final class ImageBuildRule: NodeRule {
         guard let images = try? await client.listImages(labelFilter: [
             "dev.wbuild.project=\(definition.project)", "dev.wbuild.workload=\(definition.workload)",
         ]) else { return }
-        let stale = images.filter { $0.id != current }.sorted { $0.created > $1.created }.dropFirst(max(0, definition.keep - 1))
+        // Newest first; images of the same second (a quick edit-build loop) ordered by inspect's nanoseconds.
+        var aged: [(image: ImageSummary, created: ImageCreationTime)] = []
+        for image in images where image.id != current {
+            let precise = try? await client.inspectImage(image.id)
+            aged.append((image, ImageCreationTime(seconds: image.created, rfc3339: precise?.created)))
+        }
+        let stale = aged.sorted { $0.created > $1.created }.dropFirst(max(0, definition.keep - 1)).map(\.image)
         for image in stale {
             try? await client.removeImage(image.id, force: false)
         }
