@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "WBuildSpecTests", dependencies: ["WBuildSpec", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildDockerTests", dependencies: ["WBuildDocker", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildWorkloadsTests", dependencies: ["WBuildWorkloads", "WBuild", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
     ]
 )

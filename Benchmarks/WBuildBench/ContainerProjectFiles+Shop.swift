@@ -69,40 +69,22 @@ extension ContainerProjectFiles {
     /// `service_healthy` as wbuild's `dependsOn` waits for ready, and Compose Watch rebuilds
     /// `web` on any change under `web/`.
     private static func shopCompose(_ name: String, webPort: Int) -> String {
-        func health(_ test: String) -> String {
-            """
-                healthcheck:
-                  test: \(test)
-                  interval: 200ms
-                  timeout: 1s
-                  retries: 150
-            """
-        }
+        let httpProbe = { (path: String) in "[\"CMD\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080\(path)\"]" }
         return """
         name: \(name)
         services:
-          web:
-            build: ./web
-            image: \(name)-web:bench
-            entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+        \(httpdService("web", of: name, port: 8080, hostPort: webPort, health: httpProbe("/"), """
             environment: { API_URL: "http://api:8080" }
-            ports: ["127.0.0.1:\(webPort):8080"]
-        \(health("[\"CMD\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080/\"]"))
             depends_on: { api: { condition: service_healthy } }
-            stop_grace_period: 1s
             develop:
               watch:
                 - action: rebuild
                   path: ./web
-          api:
-            build: ./api
-            image: \(name)-api:bench
-            entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+            """))
+        \(httpdService("api", of: name, port: 8080, health: httpProbe("/health"), """
             environment: { KV_ADDR: "kv:7000" }
-            ports: ["127.0.0.1::8080"]
-        \(health("[\"CMD\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080/health\"]"))
             depends_on: { kv: { condition: service_healthy } }
-            stop_grace_period: 1s
+            """))
           heartbeat:
             image: \(baseImage)
             network_mode: "service:api"
@@ -110,17 +92,35 @@ extension ContainerProjectFiles {
             command: ["while true; do wget -q -O /dev/null http://127.0.0.1:8080/health; sleep 10; done"]
             depends_on: [api]
             labels: { \(DockerPeer.runLabel): \(name) }
-          kv:
-            build: ./kv
-            image: \(name)-kv:bench
-            entrypoint: ["httpd", "-f", "-p", "7000", "-h", "/www"]
-            ports: ["127.0.0.1::7000"]
-        \(health("[\"CMD-SHELL\", \"nc -w 1 127.0.0.1 7000 </dev/null\"]"))
+        \(httpdService("kv", of: name, port: 7000, health: "[\"CMD-SHELL\", \"nc -w 1 127.0.0.1 7000 </dev/null\"]", """
             volumes: ["data:/data"]
-            stop_grace_period: 1s
+            """))
         volumes:
           data: {}
 
+        """
+    }
+
+    /// One service of the shop for Compose: busybox httpd serving /www on `port` from the image
+    /// built in `./<service>`, published on 127.0.0.1 (`hostPort`, or one the engine picks),
+    /// healthy once `health` passes (tried every 200 ms), stopped within 1 s; then `more`, the
+    /// service's own keys (written at column 0, indented here).
+    private static func httpdService(_ service: String, of name: String, port: Int, hostPort: Int? = nil,
+                                     health: String, _ more: String) -> String {
+        let own = more.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        return """
+          \(service):
+            build: ./\(service)
+            image: \(name)-\(service):bench
+            entrypoint: ["httpd", "-f", "-p", "\(port)", "-h", "/www"]
+            ports: ["127.0.0.1:\(hostPort.map(String.init) ?? ""):\(port)"]
+            healthcheck:
+              test: \(health)
+              interval: 200ms
+              timeout: 1s
+              retries: 150
+            stop_grace_period: 1s
+        \(own)
         """
     }
 }

@@ -15,23 +15,12 @@ struct ImagesSuite {
     var workspace: BenchDirectory
 
     func run(into report: inout Report) async {
+        let suiteRun = ContainerSuiteRun(options: options, workspace: workspace)
         for files in options.imageSizes {
-            let name = DockerPeer.projectName("i\(TreeSuite.label(files))")
-            let root: String
-            do {
-                root = try workspace.subdirectory("images-\(files)")
-            } catch {
-                report.problem(error)
-                continue
-            }
-            do {
+            await suiteRun.run(label: "images \(TreeSuite.label(files))", project: "i\(TreeSuite.label(files))",
+                               directory: "images-\(files)", into: &report) { name, root, report throws(BenchError) in
                 try await measure(files: files, name: name, root: root, into: &report)
-            } catch {
-                report.problem(error)
             }
-            Progress.say("images \(TreeSuite.label(files)): cleaning up")
-            await DockerPeer.cleanUp(run: name, wbuild: options.wbuildMissing == nil ? options.wbuild : nil, in: root)
-            if !options.keep { try? FileManager.default.removeItem(atPath: root) }
         }
     }
 

@@ -23,22 +23,10 @@ struct LiveUpdateSuite {
     }
 
     func run(into report: inout Report) async {
-        let name = DockerPeer.projectName("lu")
-        let root: String
-        do {
-            root = try workspace.subdirectory("liveupdate")
-        } catch {
-            report.problem(error)
-            return
-        }
-        do {
-            try await measure(name: name, root: root, into: &report)
-        } catch {
-            report.problem(error)
-        }
-        Progress.say("\(label): cleaning up")
-        await DockerPeer.cleanUp(run: name, wbuild: options.wbuildMissing == nil ? options.wbuild : nil, in: root)
-        if !options.keep { try? FileManager.default.removeItem(atPath: root) }
+        await ContainerSuiteRun(options: options, workspace: workspace)
+            .run(label: label, project: "lu", directory: "liveupdate", into: &report) { name, root, report throws(BenchError) in
+                try await measure(name: name, root: root, into: &report)
+            }
     }
 
     private func measure(name: String, root: String, into report: inout Report) async throws(BenchError) {

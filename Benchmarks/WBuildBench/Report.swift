@@ -95,7 +95,7 @@ struct Report: Sendable {
         return String(format: "%.2f", value)
     }
 
-    private static let header = ["suite", "measure", "wbuild", "peer / floor", "ratio", "goal", "met"]
+    private static let header = ResultsSection.tableHeader
 
     private func cells(_ row: ReportRow) -> [String] {
         let unit = row.unit.rawValue
@@ -125,21 +125,14 @@ struct Report: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// The same as a Markdown section, for Benchmarks/README.md.
-    func markdown(context: MachineContext) -> String {
-        var lines = ["Latest run: \(context.summary)", ""]
-        lines.append("| " + Self.header.joined(separator: " | ") + " |")
-        lines.append("|" + Self.header.map { _ in "---" }.joined(separator: "|") + "|")
-        for row in rows {
-            lines.append("| " + cells(row).map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
-        }
-        if !problems.isEmpty {
-            lines += ["", "Problems:", ""] + problems.map(Self.markdownItem)
-        }
-        if !notes.isEmpty {
-            lines += ["", "Notes:", ""] + notes.map { "- " + $0 }
-        }
-        return lines.joined(separator: "\n")
+    /// The same as the results section of Benchmarks/README.md: one run, of `suites`.
+    func resultsSection(context: MachineContext, suites: [SuiteName]) -> ResultsSection {
+        ResultsSection(runs: [ResultsSection.Run(suites: suites, summary: context.summary)],
+                       rows: rows.map { row in
+                           "| " + cells(row).map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+                       },
+                       problems: problems.map(Self.markdownItem),
+                       notes: notes.map { "- " + $0 })
     }
 
     /// "- message", the command's output in a fenced block, then the hint.

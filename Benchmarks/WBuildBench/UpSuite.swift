@@ -16,29 +16,10 @@ struct UpSuite {
     private let label = "up shop"
 
     func run(into report: inout Report) async {
-        let name = DockerPeer.projectName("up")
-        let root: String
-        do {
-            root = try workspace.subdirectory("up")
-        } catch {
-            report.problem(error)
-            return
-        }
-        do {
-            try await measure(name: name, root: root, into: &report)
-        } catch {
-            report.problem(error)
-        }
-        Progress.say("\(label): cleaning up")
-        let left = await DockerPeer.cleanUp(run: name, wbuild: options.wbuildMissing == nil ? options.wbuild : nil, in: root)
-        if !left.isEmpty {
-            report.problem(BenchError(.commandFailed, "\(label): `wbuild down --volumes` in \(root) exited but left the"
-                                      + " project's volume(s) \(left.joined(separator: ", ")) in the engine",
-                                      detail: "labels from `docker volume inspect --format '{{json .Labels}}'`",
-                                      hint: "wbuild should create its named volumes with the project labels (down finds"
-                                          + " them by label); the benchmark removed them with `docker volume rm`"))
-        }
-        if !options.keep { try? FileManager.default.removeItem(atPath: root) }
+        await ContainerSuiteRun(options: options, workspace: workspace)
+            .run(label: label, project: "up", directory: "up", into: &report) { name, root, report throws(BenchError) in
+                try await measure(name: name, root: root, into: &report)
+            }
     }
 
     private var measureWbuild: Bool { options.wbuildMissing == nil }

@@ -47,7 +47,7 @@ let context = Machine.context(commit: options.commit, wbuild: options.wbuild.rep
 print(report.terminalText(context: context))
 if let readme = options.readme {
     do {
-        try ReadmeUpdater.write(section: report.markdown(context: context), to: readme)
+        try ReadmeUpdater.write(report.resultsSection(context: context, suites: options.suites), to: readme)
         print("\nresults written to \(readme)")
     } catch {
         FileHandle.standardError.write(Data(("wbuild-bench: " + error.description + "\n").utf8))

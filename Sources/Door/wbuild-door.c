@@ -62,6 +62,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WBUILD_LOG_PREFIX "wbuild-door: "
+#include "wbuild-log.h"
+
 #define DEFAULT_CONTROL_PORT 47012
 #define MAX_LISTENERS 64
 #define MAX_BACKENDS 64
@@ -166,20 +169,6 @@ static struct control *dead_controls = NULL;
 static int control_count = 0;
 
 static void pause_accepting(void);
-
-static void log_line(const char *format, ...) {
-    char text[2048];
-    va_list args;
-    va_start(args, format);
-    int length = vsnprintf(text, sizeof text - 1, format, args);
-    va_end(args);
-    if (length < 0) return;
-    if ((size_t)length > sizeof text - 2) length = (int)sizeof text - 2;
-    text[length++] = '\n';
-    ssize_t ignored = write(STDERR_FILENO, "wbuild-door: ", 13);
-    ignored = write(STDERR_FILENO, text, (size_t)length);
-    (void)ignored;
-}
 
 static long long now_ms(void) {
     struct timespec now;

@@ -49,6 +49,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WBUILD_LOG_PREFIX "wbuild-init: "
+#include "wbuild-log.h"
+
 #define DEFAULT_PORT 47011
 #define MAX_CLIENTS 8
 #define BUFFER_SIZE (256 * 1024)
@@ -81,20 +84,6 @@ static int stopping = 0;
 static const char *token = NULL;
 /* The last directory make_parents created or found, to skip it for the next file beside it. */
 static char known_directory[LINE_MAX_BYTES];
-
-static void log_line(const char *format, ...) {
-    char text[1024];
-    va_list args;
-    va_start(args, format);
-    int length = vsnprintf(text, sizeof text - 1, format, args);
-    va_end(args);
-    if (length < 0) return;
-    if ((size_t)length > sizeof text - 2) length = (int)sizeof text - 2;
-    text[length++] = '\n';
-    ssize_t ignored = write(STDERR_FILENO, "wbuild-init: ", 13);
-    ignored = write(STDERR_FILENO, text, (size_t)length);
-    (void)ignored;
-}
 
 static long long now_ms(void) {
     struct timespec now;

@@ -6,7 +6,7 @@ import PackagePlugin
 /// the live-update supervisor `wbuild-init` (Sources/Supervisor/wbuild-init.c) and the
 /// workload front door `wbuild-door` (Sources/Door/wbuild-door.c). SwiftPM cannot link a static
 /// C executable itself: its link driver is swiftc, which adds the Swift runtime and conflicts
-/// with `-static`.
+/// with `-static`. What both share (the log line) is a header in Sources/HelperSupport.
 @main
 struct SupervisorBuilder: BuildToolPlugin {
     /// Each helper: its source under the package, the executable's name, what the build log says.
@@ -15,15 +15,21 @@ struct SupervisorBuilder: BuildToolPlugin {
         (source: "Sources/Door/wbuild-door.c", name: "wbuild-door", what: "the static front door"),
     ]
 
+    /// Headers both helpers include (Sources/HelperSupport, passed with `-I`; not a SwiftPM target).
+    private static let supportDirectory = "Sources/HelperSupport"
+    private static let supportHeaders = ["wbuild-log.h"]
+
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
-        Self.helpers.map { helper in
+        let support = context.package.directoryURL.appending(path: Self.supportDirectory)
+        let headers = Self.supportHeaders.map { support.appending(path: $0) }
+        return Self.helpers.map { helper in
             let source = context.package.directoryURL.appending(path: helper.source)
             let output = context.pluginWorkDirectoryURL.appending(path: helper.name)
             return .buildCommand(
                 displayName: "Linking \(helper.what) \(helper.name)",
                 executable: URL(fileURLWithPath: "/usr/bin/cc"),
-                arguments: ["-static", "-Os", "-s", "-std=gnu11", "-Wall", "-o", output.path, source.path],
-                inputFiles: [source],
+                arguments: ["-static", "-Os", "-s", "-std=gnu11", "-Wall", "-I", support.path, "-o", output.path, source.path],
+                inputFiles: [source] + headers,
                 outputFiles: [output])
         }
     }
