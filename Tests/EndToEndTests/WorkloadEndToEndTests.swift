@@ -140,6 +140,9 @@ import WBuildTestSupport
         #expect(watch.wait(timeout: .seconds(90)) { watch.stdoutLines.contains { $0.contains(summary) } },
                 "\(watch.stdoutLines.suffix(20))")
         #expect(watch.stop() == 0)
+        // And why the workload went away when the watch ended.
+        #expect(watch.stdoutLines.contains { $0.contains("web stopped  removed: the watch that started it stopped") },
+                "\(watch.stdoutLines.suffix(5))")
     }
 
     @Test func onceAfterALiveUpdateRebuildsTheImage() throws {

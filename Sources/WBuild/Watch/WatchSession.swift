@@ -281,7 +281,8 @@ extension WatchSession {
         let created = Set(rules.filter { $0.value.createdContainers }.map(\.key))
         if !created.isEmpty {
             do {
-                _ = try await runtime.removeOrphans(keeping: Set(rules.keys).subtracting(created))
+                _ = try await runtime.removeOrphans(keeping: Set(rules.keys).subtracting(created),
+                                                    reason: "the watch that started it stopped")
             } catch {
                 events.emit(.warning("could not remove the containers this watch started: \(error); `wbuild down` removes them"))
             }

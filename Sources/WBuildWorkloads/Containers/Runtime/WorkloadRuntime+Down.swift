@@ -53,10 +53,10 @@ extension WorkloadRuntime {
         }
     }
 
-    /// Removes the containers of workloads not in `keeping` (the spec no longer names them).
-    /// Returns the workloads removed.
+    /// Removes the containers of workloads not in `keeping` (by default because the spec no
+    /// longer names them; `reason` is what the event says). Returns the workloads removed.
     @discardableResult
-    public func removeOrphans(keeping: Set<String>) async throws(NodeFailure) -> [String] {
+    public func removeOrphans(keeping: Set<String>, reason: String = "no longer in the project") async throws(NodeFailure) -> [String] {
         let containers: [ContainerSummary]
         do {
             containers = try await client.listContainers(labels: [projectLabel])
@@ -73,7 +73,7 @@ extension WorkloadRuntime {
                 book.doors.removeValue(forKey: workload)
             }
         }
-        for workload in workloads { emit(workload, .stopped, "removed: no longer in the project") }
+        for workload in workloads { emit(workload, .stopped, "removed: \(reason)") }
         return workloads
     }
 }
