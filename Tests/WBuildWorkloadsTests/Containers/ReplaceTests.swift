@@ -101,6 +101,22 @@ struct ReplaceTests {
         }
     }
 
+    @Test func theFrontDoorSpreadsConnectionsOverTheReadyReplicas() async throws {
+        try await RuntimeHarness.with { harness in
+            // Each replica answers with its own host name.
+            var web = webWorkload("web", page: "$(hostname)")
+            web.replicas = 2
+            let state = try await harness.up("web", in: [web])
+            let url = try #require(state.urls.first)
+            var answers: Set<String> = []
+            for _ in 0..<10 {
+                if let body = await httpGet(url)?.body { answers.insert(body.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            let hostnames = Set(state.replicas.map { String($0.containerID.prefix(12)) })
+            #expect(answers == hostnames, "answers \(answers), replicas \(hostnames)")
+        }
+    }
+
     @Test func droppingAReplicaRemovesItsContainer() async throws {
         try await RuntimeHarness.with { harness in
             var web = webWorkload("web", page: "many")
