@@ -117,6 +117,27 @@ struct ReplaceTests {
         }
     }
 
+    @Test func changedPortsGetANewFrontDoorQuietly() async throws {
+        try await RuntimeHarness.with { harness in
+            let v1 = webWorkload("web", page: "ported")
+            let first = try await harness.up("web", in: [v1])
+            let door1 = try #require(try await harness.labelledContainers().first { ContainerLabels.isDoor($0.labels) })
+            let port = try freeLoopbackPort()
+            var v2 = v1
+            v2.ports = [PortSpec(name: "http", container: 8080, host: port, protocol: .http)]
+            let second = try await harness.up("web", in: [v2])
+            #expect(second.urls == ["http://127.0.0.1:\(port)"] && second.urls != first.urls)
+            #expect(await httpGet("http://127.0.0.1:\(port)/")?.body.contains("ported") == true)
+            let doors = try await harness.labelledContainers().filter { ContainerLabels.isDoor($0.labels) }
+            #expect(doors.count == 1 && doors.first?.id != door1.id)
+            let warnings = harness.recorder.events.compactMap { event -> String? in
+                if case .warning(let message) = event { return message }
+                return nil
+            }
+            #expect(warnings.isEmpty, "\(warnings)")
+        }
+    }
+
     @Test func droppingAReplicaRemovesItsContainer() async throws {
         try await RuntimeHarness.with { harness in
             var web = webWorkload("web", page: "many")

@@ -37,6 +37,8 @@ extension WorkloadRuntime {
             await remove(doors.filter { $0.id != current.id }.map(\.id), grace: 0)
             if await recordDoor(current.id, workload: plan.workload) { return }
         }
+        // Forget the door being replaced first, so no sync in the meantime talks to a removed one.
+        book.withLock { _ = $0.doors.removeValue(forKey: plan.workload) }
         await remove(doors.map(\.id), grace: 0)
         let id = try await createDoor(blueprint)
         do {
