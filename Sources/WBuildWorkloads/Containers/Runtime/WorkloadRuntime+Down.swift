@@ -65,14 +65,14 @@ extension WorkloadRuntime {
         }
         let orphans = containers.filter { !keeping.contains($0.labels[ContainerLabels.workload] ?? "") }
         let workloads = Set(orphans.compactMap { $0.labels[ContainerLabels.workload] }).sorted()
-        await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] != nil }.map(\.id), grace: 0)
-        await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] == nil }.map(\.id), grace: 0)
         book.withLock { book in
             for workload in workloads {
                 book.plans.removeValue(forKey: workload)
                 book.doors.removeValue(forKey: workload)
             }
         }
+        await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] != nil }.map(\.id), grace: 0)
+        await remove(orphans.filter { $0.labels[ContainerLabels.sidecar] == nil }.map(\.id), grace: 0)
         for workload in workloads { emit(workload, .stopped, "removed: \(reason)") }
         return workloads
     }
