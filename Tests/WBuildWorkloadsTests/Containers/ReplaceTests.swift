@@ -76,10 +76,11 @@ struct ReplaceTests {
             let state = try await harness.up("web", in: [web])
             let url = try #require(state.urls.first)
             let host = HostPoller(url: url)
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(await eventually { host.count >= 3 })
             try await harness.runtime.restart(workload: "web")
             try await harness.runtime.waitReady(workload: "web", timeout: .seconds(10))
-            try await Task.sleep(for: .milliseconds(200))
+            let askedBeforeReady = host.count
+            #expect(await eventually { host.count >= askedBeforeReady + 3 }, "asked again after the restart")
             let fromHost = await host.stop()
             #expect(fromHost.count >= 5 && fromHost.allSatisfy { $0 == "steady" }, "\(fromHost)")
             let after = try #require(try await harness.runtime.status().first)
@@ -179,6 +180,9 @@ final class HostPoller: Sendable {
         }
         task.withLock { $0 = polling }
     }
+
+    /// How many answers so far.
+    var count: Int { answers.withLock { $0.count } }
 
     /// Stops asking; every answer, in order.
     func stop() async -> [String] {

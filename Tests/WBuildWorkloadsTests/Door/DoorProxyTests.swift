@@ -111,7 +111,7 @@ struct DoorProxyTests {
         try await DoorProcess.with(backends: [Self.first]) { door, _ in
             let client = try door.connect()
             try client.send("early\n")
-            usleep(300_000)
+            #expect(!client.isReadable(within: 300), "held, not closed, while the set is empty")
             #expect(try door.command("SET \(Self.first)") == "OK 1")
             #expect(try client.readLine() == Self.first)
             #expect(try client.readLine() == "early")
@@ -121,13 +121,13 @@ struct DoorProxyTests {
     @Test("a held client is closed once the hold runs out with no backends")
     func holdRunsOut() async throws {
         try await DoorProcess.with(backends: [Self.first]) { door, _ in
-            let started = ContinuousClock.now
             let client = try door.connect()
+            #expect(!client.isReadable(within: 1000), "held while the set is empty")
+            // Then closed without a byte once HOLD_MS (5 s) has passed; the socket's own 10 s
+            // receive timeout is the deadline.
             let (bytes, end) = client.readToEnd()
-            let held = ContinuousClock.now - started
             #expect(bytes.isEmpty)
-            #expect(end != .timeout)
-            #expect(held > .milliseconds(4500) && held < .seconds(8), "held for \(held), HOLD_MS is 5 s")
+            #expect(end == .eof)
         }
     }
 
@@ -138,11 +138,8 @@ struct DoorProxyTests {
             let blackhole = try Blackhole(address: Self.deadOnes[1], port: port)
             defer { blackhole.close() }
             try door.command("SET \(Self.deadOnes[1]) \(Self.first)")
-            let started = ContinuousClock.now
             let client = try door.connect()
             #expect(try client.readLine() == Self.first)
-            let waited = ContinuousClock.now - started
-            #expect(waited > .milliseconds(900) && waited < .seconds(3), "connected after \(waited)")
             #expect(waitUntil { door.standardError.contains("backend \(Self.deadOnes[1]):\(port) timed out") })
         }
     }
@@ -164,12 +161,12 @@ struct DoorProxyTests {
     func allDead() async throws {
         try await DoorProcess.with(backends: [Self.first]) { door, _ in
             #expect(try door.command("SET \(Self.deadOnes.joined(separator: " "))") == "OK 2")
-            let started = ContinuousClock.now
             let client = try door.connect()
+            // Closed, not held as with an empty set (held clients stay unreadable for 5 s).
+            #expect(client.isReadable(within: 3000), "still held")
             let (bytes, end) = client.readToEnd()
             #expect(bytes.isEmpty)
-            #expect(end != .timeout)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(end == .eof)
         }
     }
 
@@ -294,11 +291,9 @@ struct DoorProxyTests {
     @Test("SIGTERM stops the door at once with exit code 0")
     func sigterm() async throws {
         let door = try await DoorProcess.start(backendPort: 9)
-        let started = ContinuousClock.now
         #expect(door.child.signalGroup(SIGTERM))
-        let status = await door.child.wait()
-        #expect(status == .exited(0))
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Exit 0 is the door's own handler (the default action would be death by the signal).
+        #expect(await door.child.wait() == .exited(0))
     }
 
     @Test("200 connections open at once are all forwarded and all complete")
