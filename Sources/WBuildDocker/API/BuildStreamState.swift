@@ -39,10 +39,11 @@ struct BuildStreamState: Sendable {
         return events
     }
 
-    /// The failure details: the step, the tail of the output, and the exit code from
-    /// "returned a non-zero code: N" (or the error's code).
+    /// The failure details: the step, the tail of the output, the exit code from
+    /// "returned a non-zero code: N" (or the error's code), and the engine's message itself.
     var failure: BuildFailure {
-        BuildFailure(step: step, outputTail: outputTail, exitCode: Self.exitCode(in: errorMessage ?? "") ?? errorCode)
+        BuildFailure(step: step, outputTail: outputTail, exitCode: Self.exitCode(in: errorMessage ?? "") ?? errorCode,
+                     engineMessage: errorMessage)
     }
 
     static func exitCode(in message: String) -> Int? {

@@ -67,6 +67,9 @@ extension DockerClient {
 
     static func buildHint(for message: String) -> String? {
         let lower = message.lowercased()
+        if lower.hasPrefix("copy failed") || lower.hasPrefix("add failed") {
+            return "a COPY or ADD source is not in the build context: check its path (relative to the context) and .dockerignore"
+        }
         if lower.contains("pull access denied") || lower.contains("repository does not exist")
             || lower.contains("no such host") || lower.contains("manifest unknown") || lower.contains("not found") {
             return "the FROM image is not available locally and could not be pulled: build the base image locally first "

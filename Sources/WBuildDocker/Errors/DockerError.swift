@@ -71,10 +71,14 @@ public struct BuildFailure: Sendable, Equatable {
     public var outputTail: [String]
     /// The exit code of a failing `RUN`, parsed from "returned a non-zero code: N".
     public var exitCode: Int?
+    /// The engine's own reason, as the stream's `errorDetail.message` (or `error`) said it, e.g.
+    /// `COPY failed: file not found in build context or excluded by .dockerignore: stat missing.txt: …`.
+    public var engineMessage: String?
 
-    public init(step: String?, outputTail: [String], exitCode: Int?) {
+    public init(step: String?, outputTail: [String], exitCode: Int?, engineMessage: String? = nil) {
         self.step = step
         self.outputTail = outputTail
         self.exitCode = exitCode
+        self.engineMessage = engineMessage
     }
 }

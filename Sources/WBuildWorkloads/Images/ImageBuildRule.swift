@@ -10,7 +10,8 @@ import WBuildSystem
 /// (through its source node's tree hash) and upstream outputs. The image is tagged
 /// `wbuild/<project>-<workload>:<first 16 hex>` and labelled with the full fingerprint; when the
 /// engine already has that tag the build is skipped without sending a context. Build output
-/// streams as it happens; a failure shows the failing step, its output and exit code.
+/// streams as it happens; a failure shows the failing step, the engine's message, the output
+/// and exit code (`ImageBuildFailure`).
 public final class ImageBuildRule: NodeRule {
     public let definition: ImageDefinition
     let source: SourceRule
@@ -111,14 +112,7 @@ public final class ImageBuildRule: NodeRule {
                 }
             }, context: { write in try writer.write(to: write) })
         } catch let error as DockerError {
-            if let failure = error.buildFailure {
-                var message = "image build failed"
-                if let step = failure.step { message += " at \(step)" }
-                if let code = failure.exitCode { message += " (exit code \(code))" }
-                throw NodeFailure(message, tail: failure.outputTail,
-                                  hint: "fix the Dockerfile or the files it uses; wbuild builds again when they change")
-            }
-            throw NodeFailure(error.description)
+            throw ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: definition.dockerfileForDisplay)
         } catch {
             throw NodeFailure("image build failed: \(error)")
         }
@@ -127,10 +121,11 @@ public final class ImageBuildRule: NodeRule {
     }
 
     /// The classic builder's bookkeeping lines ("---> Running in …", "Removing intermediate
-    /// container …", "---> 3f2a9c0d1e2b"), which say nothing a developer needs.
+    /// container …", "---> Using cache", "---> 3f2a9c0d1e2b"), which say nothing a developer needs.
     static func isBuilderChatter(_ line: String) -> Bool {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("---> Running in ") || text.hasPrefix("Removing intermediate container") { return true }
+        if text == "---> Using cache" { return true }
         if text.hasPrefix("---> ") {
             let rest = text.dropFirst(5)
             return rest.count == 12 && rest.allSatisfy(\.isHexDigit)

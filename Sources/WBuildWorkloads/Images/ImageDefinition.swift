@@ -11,9 +11,12 @@ public struct ImageDefinition: Sendable, Equatable {
     public var target: String?
     /// How many of this workload's wbuild images to keep when pruning.
     public var keep: Int
+    /// Absolute path of the project root, for showing paths the way the project file names them.
+    public var projectRoot: String?
 
     public init(project: String, workload: String, contextDirectory: String, dockerfile: String,
-                buildArgs: [String: String], target: String?, keep: Int) {
+                buildArgs: [String: String], target: String?, keep: Int, projectRoot: String? = nil) {
+        self.projectRoot = projectRoot
         self.project = project
         self.workload = workload
         self.contextDirectory = contextDirectory
@@ -27,6 +30,13 @@ public struct ImageDefinition: Sendable, Equatable {
     var dockerfileInContext: String? {
         let prefix = contextDirectory.hasSuffix("/") ? contextDirectory : contextDirectory + "/"
         return dockerfile.hasPrefix(prefix) ? String(dockerfile.dropFirst(prefix.count)) : nil
+    }
+
+    /// The Dockerfile's path relative to the project root (absolute when outside it or unknown).
+    var dockerfileForDisplay: String {
+        guard let root = projectRoot else { return dockerfile }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return dockerfile.hasPrefix(prefix) ? String(dockerfile.dropFirst(prefix.count)) : dockerfile
     }
 
     /// `wbuild/<project>-<workload>`.

@@ -136,7 +136,7 @@ public struct ProjectGraph: Sendable {
                 project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
                 dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
                 buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-                target: build.target, keep: spec.images.keep)
+                target: build.target, keep: spec.images.keep, projectRoot: layout.root)
             return [
                 BuildGraph.Node(id: sourceID, inputs: [], rule: source),
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),

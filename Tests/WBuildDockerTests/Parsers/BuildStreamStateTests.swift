@@ -23,7 +23,8 @@ struct BuildStreamStateTests {
         events += state.consume(try message(stream: "\u{1B}[91mmake: *** no rule\n\u{1B}[0m"))
         events += state.consume(try message(error: "The command '/bin/sh -c make' returned a non-zero code: 2", code: 2))
         #expect(events == [.step("Step 1/2 : FROM base"), .imageID("sha256:stage"), .step("Step 2/2 : RUN make"), .output("make: *** no rule")])
-        #expect(state.failure == BuildFailure(step: "Step 2/2 : RUN make", outputTail: ["make: *** no rule"], exitCode: 2))
+        #expect(state.failure == BuildFailure(step: "Step 2/2 : RUN make", outputTail: ["make: *** no rule"], exitCode: 2,
+                                              engineMessage: "The command '/bin/sh -c make' returned a non-zero code: 2"))
         #expect(state.imageID == "sha256:stage")
     }
 
