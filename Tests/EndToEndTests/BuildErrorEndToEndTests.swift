@@ -52,3 +52,24 @@ import WBuildTestSupport
         #expect(!run.stdout.contains("/build?"), "the request URL is printed: \(run.stdout)")
     }
 }
+
+extension BuildErrorEndToEndTests {
+    @Test func aFailedRebuildUnderWatchEndsWithACrossAndWhatFailed() throws {
+        let (name, dir) = try project("watch", dockerfile: "FROM wbuild-samples/busybox:1\nCOPY present.txt /x\n")
+        try dir.write("wbuild.json", #"{ name: "\#(name)", workloads: { api: { build: { context: "api" }, command: ["sleep", "3600"] } } }"#)
+        defer { DockerCLI.cleanUp(project: name); dir.remove() }
+        let watch = try RunningWBuild(["watch"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.wait(timeout: .seconds(90)) { watch.stdoutLines.contains { $0.contains("● api ready") } },
+                "\(watch.stdoutLines.suffix(20)) \(watch.stderrText)")
+        try dir.write("api/Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY missing.txt /x\n")
+        #expect(watch.wait(timeout: .seconds(90)) { watch.stdoutLines.contains { $0.contains("api/Dockerfile changed → ") } },
+                "\(watch.stdoutLines.suffix(20))")
+        let line = try #require(watch.stdoutLines.last { $0.contains("api/Dockerfile changed → ") })
+        #expect(line.hasPrefix("✗ "), "\(line)")
+        #expect(line.contains("image:api failed: image build failed at Step 2/3 : COPY missing.txt /x"), "\(line)")
+        #expect(line.contains("COPY failed: file not found"), "\(line)")
+        #expect(!line.contains("\u{1B}["), "colour without a terminal: \(line)")
+        #expect(watch.stop() == 0)
+    }
+}

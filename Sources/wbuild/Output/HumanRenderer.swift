@@ -41,13 +41,7 @@ final class HumanRenderer: Sendable {
             console.err("\(console.paint("warning:", .yellow, stderr: true)) \(message)")
         case .passDone(let summary):
             guard let change = pendingChange.withLock({ value -> String? in defer { value = nil }; return value }) else { break }
-            // Each node that ran with its own time: the build and the swap of a rebuild apart.
-            let ran = summary.results.filter { $0.status == .built && $0.id.kind != "source" }
-                .map { "\($0.id) \(Duration.formatted(ms: $0.milliseconds))" }
-            let failed = summary.results.filter { $0.status == .failed }.map(\.id.name)
-            var line = "\(change) changed → \(ran.isEmpty ? "nothing to rebuild" : ran.joined(separator: ", ")) (\(Duration.formatted(ms: summary.milliseconds)))"
-            if !failed.isEmpty { line += console.paint("; failed: \(failed.joined(separator: ", "))", .red) }
-            console.out(console.paint("✓", failed.isEmpty ? .green : .red) + " " + line)
+            console.out(Self.passLine(change: change, summary: summary, console: console))
         case .workloadState(let id, let state, let detail):
             let style: Console.Style = state == "ready" ? .green : (state == "starting" || state == "building" ? .blue : .yellow)
             console.out("\(console.paint("●", style)) \(id.name) \(console.paint(state, style))\(detail.isEmpty ? "" : "  \(detail)")")
@@ -59,6 +53,28 @@ final class HumanRenderer: Sendable {
         case .reloaded(let file):
             console.out("\(console.paint("↻", .cyan)) \(file) changed: graph reloaded")
         }
+    }
+
+    /// The closing line of a pass a change started: ✓ and each node that ran with its own time
+    /// (the build and the swap of a rebuild apart), or ✗ (red on a terminal) and what failed, why.
+    static func passLine(change: String, summary: PassSummary, console: Console) -> String {
+        let ran = summary.results.filter { $0.status == .built && $0.id.kind != "source" }
+            .map { "\($0.id) \(Duration.formatted(ms: $0.milliseconds))" }
+        let failed = summary.results.filter { $0.status == .failed }
+        let time = "(\(Duration.formatted(ms: summary.milliseconds)))"
+        guard !failed.isEmpty else {
+            let done = ran.isEmpty ? "nothing to rebuild" : ran.joined(separator: ", ")
+            return console.paint("✓", .green) + " \(change) changed → \(done) \(time)"
+        }
+        let failures = failed.map { result in
+            "\(result.id) failed: \(result.failure?.message ?? result.reason.description)"
+        }
+        let blocked = summary.results.filter { $0.status == .blocked }.map(\.id.description)
+        var line = "\(change) changed → "
+        if !ran.isEmpty { line += ran.joined(separator: ", ") + "; " }
+        line += failures.joined(separator: "; ")
+        if !blocked.isEmpty { line += "; blocked: \(blocked.joined(separator: ", "))" }
+        return console.paint("✗ " + line, .red) + " " + time
     }
 
     private func renderDone(_ result: NodeResult) {
