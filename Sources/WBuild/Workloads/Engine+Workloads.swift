@@ -12,14 +12,29 @@ public struct WorkloadStatus: Sendable {
     public let replicas: [ReplicaState]
     public let urls: [String]
     public let image: String?
-    /// Why the image was last built (or that it was up to date).
+    /// Why the image node last ran or did not (`never built`, `up to date`, `inputs changed: …`):
+    /// the reason, apart from the state.
     public let lastBuild: String?
+    /// What happened to the image node the last time it was looked at (built, cached, failed,
+    /// blocked), and when; nil when it never was.
+    public let buildState: NodeStatus?
+    /// When `buildState` happened, in seconds since 1970.
+    public let buildStateAt: Double?
+    /// When the image shown was last built (or found in the engine), in seconds since 1970.
+    public let builtAt: Double?
 
     public var json: JSONText {
         var pairs: [(String, JSONText)] = [("type", .string("status")), ("workload", .string(workload)), ("state", .string(state)),
                                            ("urls", .array(urls.map(JSONText.string)))]
         if let image { pairs.append(("image", .string(image))) }
         if let lastBuild { pairs.append(("lastBuild", .string(lastBuild))) }
+        if let buildState {
+            var build: [(String, JSONText)] = [("state", .string(buildState.rawValue))]
+            if let buildStateAt { build.append(("at", .double(buildStateAt))) }
+            if let lastBuild { build.append(("reason", .string(lastBuild))) }
+            if let builtAt { build.append(("builtAt", .double(builtAt))) }
+            pairs.append(("build", .object(build)))
+        }
         pairs.append(("replicas", .array(replicas.map { replica in
             var fields: [(String, JSONText)] = [("replica", .int(replica.replica)), ("container", .string(replica.containerName)),
                                                 ("state", .string(replica.phase.rawValue)), ("engineState", .string(replica.engineState)),
@@ -89,9 +104,11 @@ extension Engine {
         return spec.workloads.map { workload in
             let state = states.first { $0.workload == workload.name }
             let imageID = NodeID(kind: "image", name: workload.name)
+            let record = store.record(imageID), lastRun = store.lastRun(imageID)
             return WorkloadStatus(workload: workload.name, state: state?.phase.rawValue ?? "not running",
                                   replicas: state?.replicas ?? [], urls: state?.urls ?? [],
-                                  image: store.record(imageID)?.output.fields["image"], lastBuild: store.lastRun(imageID)?.reason)
+                                  image: record?.output.fields["image"], lastBuild: lastRun?.reason,
+                                  buildState: lastRun?.status, buildStateAt: lastRun?.finishedAt, builtAt: record?.finishedAt)
         }
     }
 

@@ -64,7 +64,7 @@ enum StatusCommand {
                 if let debugger = replica.debugger { line += ", debugger on \(debugger)" }
                 console.out(line)
             }
-            if let image = status.image { console.out("    image \(image)" + (status.lastBuild.map { " — \($0)" } ?? "")) }
+            if status.image != nil || status.buildState != nil { console.out(BuildStateText.imageLine(status, console: console)) }
         }
         return 0
     }
