@@ -127,25 +127,12 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Node ids for command-line targets: `task:assets`, or a bare name (`assets`).
+    /// Node ids for command-line targets (see `TargetResolver`): a bare name is the workload
+    /// (with all it needs) or the task; `image:kv`, `task:x` name nodes. Nil for no targets.
     public func resolve(_ targets: [String]) throws(WBuildError) -> Set<NodeID>? {
         guard !targets.isEmpty else { return nil }
-        var resolved = Set<NodeID>()
-        let all = project.graph.order
-        for target in targets {
-            if let id = NodeID(parsing: target), project.graph.node(id) != nil {
-                resolved.insert(id)
-                continue
-            }
-            let byName = all.filter { $0.name == target && $0.kind != "source" }
-            guard let id = byName.first else {
-                let names = all.filter { $0.kind != "source" }.map(\.description)
-                throw WBuildError(.usage, "no node named `\(target)` in \(project.layout.root)/wbuild.json",
-                                  hint: names.isEmpty ? "the project defines no tasks yet" : "known nodes: \(names.joined(separator: ", "))")
-            }
-            resolved.insert(id)
-        }
-        return resolved
+        return try TargetResolver(graph: project.graph, spec: project.spec, projectFile: project.layout.root + "/wbuild.json")
+            .resolve(targets)
     }
 
     /// Persists node records and, unless `includingCaches` is false (the watch loop between

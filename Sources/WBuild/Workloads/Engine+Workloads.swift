@@ -89,10 +89,12 @@ extension Engine {
         runtime.shutdown()
     }
 
-    /// `wbuild status`: every workload of the spec with its containers' state.
-    public static func status(projectFile: String = ProjectLoader.defaultFileName) async throws(WBuildError) -> [WorkloadStatus] {
+    /// `wbuild status`: every workload of the spec (or those `targets` name) with its containers' state.
+    public static func status(projectFile: String = ProjectLoader.defaultFileName,
+                              targets: [String] = []) async throws(WBuildError) -> [WorkloadStatus] {
         let (spec, runtime, path) = try runtime(projectFile: projectFile, events: .none)
         defer { runtime.shutdown() }
+        let wanted = try WorkloadTargets.names(targets, spec: spec, projectFile: path, command: "status")
         let states: [WorkloadState]
         do {
             states = try await runtime.status()
@@ -101,7 +103,7 @@ extension Engine {
         }
         let layout = ProjectLayout(root: String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
         let (store, _) = StateStore.load(path: layout.stateFile)
-        return spec.workloads.map { workload in
+        return spec.workloads.filter { wanted.isEmpty || wanted.contains($0.name) }.map { workload in
             let state = states.first { $0.workload == workload.name }
             let imageID = NodeID(kind: "image", name: workload.name)
             let record = store.record(imageID), lastRun = store.lastRun(imageID)
@@ -117,11 +119,10 @@ extension Engine {
     public static func logs(projectFile: String = ProjectLoader.defaultFileName, workload: String?,
                             follow: Bool) async throws(WBuildError) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
         let (spec, runtime, path) = try runtime(projectFile: projectFile, events: .none)
-        try await requireEngine(runtime)
-        if let workload, spec.workload(named: workload) == nil {
-            throw WBuildError(.usage, "no workload named `\(workload)` in \(path)",
-                              hint: "workloads: \(spec.workloads.map(\.name).joined(separator: ", "))")
+        let name = try workload.map { target throws(WBuildError) in
+            try WorkloadTargets.name(target, spec: spec, projectFile: path, command: "logs")
         }
-        return runtime.logs(workload: workload, follow: follow)
+        try await requireEngine(runtime)
+        return runtime.logs(workload: name, follow: follow)
     }
 }

@@ -28,7 +28,8 @@ enum CommandCatalog {
                     usage: "wbuild once [TARGET…] [-j N] [--force] [--json]",
                     details: """
                     Runs every node whose inputs changed since its last success and skips the rest.
-                    TARGET is a node id (task:assets) or a name (assets); without targets, everything.
+                    TARGET is a workload or task name (a workload means its image and what it needs),
+                    or a node id (image:api, task:assets); without targets, everything.
                     Exit 0 when every node is built or cached, 1 when one failed (its dependents are
                     blocked; independent nodes still run), 2 for a bad project file or target.
                     With --json the last line is {"type":"result","ok":…,"nodes":[…]}.
@@ -43,6 +44,8 @@ enum CommandCatalog {
                     Containers of workloads no longer in the project are removed. Exits 0 when every
                     workload is ready, 1 otherwise (with the failing workload and its last log lines);
                     the containers keep running — `wbuild down` removes them.
+                    TARGET is a workload (with its image and the workloads and tasks it needs), a task,
+                    or a node id (image:api, task:assets); an unknown target is exit 2.
                     """,
                     flags: common + [jobs, force, timeout]),
         CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
@@ -50,7 +53,7 @@ enum CommandCatalog {
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
                     flags: common + [volumes]),
         CommandInfo(name: "status", summary: "workloads, replicas, health, URLs, last build",
-                    usage: "wbuild status [--json]",
+                    usage: "wbuild status [WORKLOAD…] [--json]",
                     details: "Reads the engine, so it works while another wbuild runs.",
                     flags: common),
         CommandInfo(name: "logs", summary: "container logs, prefixed by workload and replica",

@@ -45,7 +45,7 @@ enum DownCommand {
 /// `wbuild status`.
 enum StatusCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
-        let statuses = try await Engine.status(projectFile: context.projectFile)
+        let statuses = try await Engine.status(projectFile: context.projectFile, targets: context.arguments.positionals)
         let console = context.console
         if context.json {
             for status in statuses { console.out(status.json.rendered) }
