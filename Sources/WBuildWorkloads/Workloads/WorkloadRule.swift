@@ -22,6 +22,8 @@ public final class WorkloadRule: NodeRule {
     /// Called after new containers are up (the live-update ledger is replayed here).
     let afterUp: @Sendable (WorkloadPlan, WorkloadState) async throws -> Void
     private let startedHere = Mutex(false)
+    /// The plan of the last evaluation, by fingerprint, for the output check (which sees no payload).
+    private let evaluatedPlan = Mutex<(fingerprint: Fingerprint, plan: WorkloadPlan)?>(nil)
 
     public init(spec: WorkloadSpec, project: ProjectSpec, projectRoot: String, runtime: WorkloadRuntime,
                 readyTimeout: Duration, beforeStart: @escaping @Sendable (WorkloadPlan, String) async throws -> Void,
@@ -64,15 +66,19 @@ public final class WorkloadRule: NodeRule {
             }
             plan.imageProcess = ImageProcess(entrypoint: info.entrypoint, command: info.command)
         }
-        return Evaluation(fingerprint: plan.fingerprint(imageID: imageID), payload: plan)
+        let fingerprint = plan.fingerprint(imageID: imageID)
+        evaluatedPlan.withLock { [plan] in $0 = (fingerprint, plan) }
+        return Evaluation(fingerprint: fingerprint, payload: plan)
     }
 
     public func checkOutput(_ record: NodeRecord, _ context: NodeContext) async -> OutputCheck {
-        await running(record.fingerprint) ? .present : .missing("its containers are not running with this configuration")
+        let plan = evaluatedPlan.withLock { $0?.fingerprint == record.fingerprint ? $0?.plan : nil }
+        return await running(record.fingerprint, plan: plan)
+            ? .present : .missing("its containers (and front door) are not running with this configuration")
     }
 
     public func existingOutput(_ context: NodeContext, _ evaluation: Evaluation) async -> (NodeOutput, String)? {
-        guard await running(evaluation.fingerprint) else { return nil }
+        guard await running(evaluation.fingerprint, plan: evaluation.payload as? WorkloadPlan) else { return nil }
         return (output(evaluation.fingerprint, urls: await urls()), "already running with this configuration")
     }
 
@@ -96,11 +102,12 @@ public final class WorkloadRule: NodeRule {
         NodeOutput(hash: fingerprint.hex, fields: urls.isEmpty ? [:] : ["urls": urls.joined(separator: " ")])
     }
 
-    /// Whether every replica runs (ready or starting) with `fingerprint`.
-    func running(_ fingerprint: Fingerprint) async -> Bool {
-        guard let state = try? await runtime.status().first(where: { $0.workload == spec.name }) else { return false }
-        return state.fingerprint == fingerprint.hex && state.replicas.count == spec.replicas
-            && state.replicas.allSatisfy { $0.engineState == "running" }
+    /// Whether every replica runs (ready or starting) with `fingerprint`, and the front door
+    /// `plan` needs runs with its ports (`WorkloadTrust`).
+    func running(_ fingerprint: Fingerprint, plan: WorkloadPlan?) async -> Bool {
+        guard let states = try? await runtime.status() else { return false }
+        return WorkloadTrust.trusts(states.first { $0.workload == spec.name }, fingerprint: fingerprint.hex,
+                                    replicas: spec.replicas, plan: plan)
     }
 
     func urls() async -> [String] {

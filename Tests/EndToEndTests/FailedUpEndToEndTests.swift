@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import WBuildTestSupport
+
+/// A failed `up` leaves nothing that a later `up` trusts.
+extension WorkloadEndToEndTests {
+    /// A TCP socket listening on 127.0.0.1 at a port the kernel chose, closed by `close()`.
+    final class BusyPort {
+        let fd: Int32
+        let port: Int
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.fd = fd
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard fd >= 0, bound == 0, listen(fd, 1) == 0 else {
+                _ = Glibc.close(fd)
+                throw POSIXError(.EADDRINUSE)
+            }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            port = Int(UInt16(bigEndian: address.sin_port))
+            _ = length
+        }
+        func close() { _ = Glibc.close(fd) }
+    }
+
+    @Test func anUpThatFailedOnABusyHostPortIsNotTrustedOnceThePortIsFree() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let busy = try BusyPort()
+        let spec = try dir.read("wbuild.json").replacingOccurrences(of: "container: 8080, protocol", with: "container: 8080, host: \(busy.port), protocol")
+        try dir.write("wbuild.json", spec)
+        let failed = try WBuildBinary.run(["up", "--json", "--timeout", "30"], in: dir.path, timeout: .seconds(180))
+        busy.close()
+        #expect(failed.exitCode == 1, "\(failed.stdout.suffix(2000))")
+        #expect(failed.status("workload:web") == "failed")
+
+        let again = try WBuildBinary.run(["up", "--json"], in: dir.path, timeout: .seconds(180))
+        #expect(again.exitCode == 0, "\(again.stdout.suffix(2000)) \(again.stderr)")
+        #expect(again.status("workload:web") == "built", "the half-made workload was trusted")
+        #expect(url(of: again) == "http://127.0.0.1:\(busy.port)")
+        #expect(get("http://127.0.0.1:\(busy.port)/")?.contains("hello") == true, "nothing listens on the workload's URL")
+        #expect(try WBuildBinary.run(["up", "--json"], in: dir.path).status("workload:web") == "cached")
+    }
+}
