@@ -7,8 +7,12 @@ public struct NodeContext: Sendable {
     public let previous: NodeRecord?
     /// Emits log lines and other events, tagged with this node.
     public let events: EventSink
+    /// Whether this pass runs the node on request (`--force`, `wbuild restart`) rather than
+    /// because something changed: a rule may then redo what it would otherwise adopt.
+    public let forced: Bool
 
-    public init(id: NodeID, inputOutputs: [NodeID: NodeOutput], previous: NodeRecord?, events: EventSink) {
+    public init(id: NodeID, inputOutputs: [NodeID: NodeOutput], previous: NodeRecord?, events: EventSink, forced: Bool = false) {
+        self.forced = forced
         self.id = id
         self.inputOutputs = inputOutputs
         self.previous = previous

@@ -7,11 +7,14 @@ public struct PassOptions: Sendable {
     public var targets: Set<NodeID>?
     /// Run every node in scope even when up to date.
     public var force: Bool
+    /// Run these nodes even when up to date (and only these, unless `force`).
+    public var forcedNodes: Set<NodeID>
     /// How many nodes may run at once.
     public var parallelism: Int
 
-    public init(targets: Set<NodeID>? = nil, force: Bool = false, parallelism: Int = 2) {
+    public init(targets: Set<NodeID>? = nil, force: Bool = false, forcedNodes: Set<NodeID> = [], parallelism: Int = 2) {
         self.targets = targets
+        self.forcedNodes = forcedNodes
         self.force = force
         self.parallelism = max(1, parallelism)
     }
@@ -78,8 +81,9 @@ public final class Scheduler: Sendable {
                     let inputChanges = Dictionary(uniqueKeysWithValues: node.inputs.compactMap { input in
                         changes[input].map { (input, $0) }
                     })
+                    let force = options.force || options.forcedNodes.contains(node.id)
                     group.addTask {
-                        await self.runTracked(node, inputOutputs: inputOutputs, inputChanges: inputChanges, force: options.force)
+                        await self.runTracked(node, inputOutputs: inputOutputs, inputChanges: inputChanges, force: force)
                     }
                 }
                 // Say once per node what it waits on, when that is work running now.
@@ -133,7 +137,7 @@ public final class Scheduler: Sendable {
         let start = clock.now
         let id = node.id
         let previous = state.record(id)
-        let context = NodeContext(id: id, inputOutputs: inputOutputs, previous: previous, events: events)
+        let context = NodeContext(id: id, inputOutputs: inputOutputs, previous: previous, events: events, forced: force)
         var reason = RunReason.upToDate
 
         func finish(_ status: NodeStatus, output: NodeOutput? = nil, failure: NodeFailure? = nil) -> NodeResult {

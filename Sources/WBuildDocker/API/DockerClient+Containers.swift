@@ -11,6 +11,11 @@ extension DockerClient {
         _ = try await transport.send(request("POST", "/containers/\(PathSegment.escapeName(id))/start", isIdempotent: true))
     }
 
+    /// `POST /containers/{id}/rename?name=`: frees the container's name for a new container.
+    public func renameContainer(_ id: String, to name: String) async throws {
+        _ = try await transport.send(request("POST", "/containers/\(PathSegment.escapeName(id))/rename", query: [("name", name)]))
+    }
+
     /// `POST /containers/{id}/stop?t=`: SIGTERM, then SIGKILL after `timeout` seconds. Stopping a stopped container is fine.
     public func stopContainer(_ id: String, timeout: Int? = nil) async throws {
         _ = try await transport.send(request("POST", "/containers/\(PathSegment.escapeName(id))/stop",

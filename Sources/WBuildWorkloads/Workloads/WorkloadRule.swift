@@ -9,7 +9,8 @@ import WBuildSpec
 /// (`WorkloadPlan.fingerprint`). Containers already running with that fingerprint — after a
 /// restart of wbuild, or started by `up` — are left alone; otherwise `WorkloadRuntime.up`
 /// replaces them without going dark and returns once they are ready. Consumers (`dependsOn`,
-/// bindings) therefore start only after this workload is ready.
+/// bindings) therefore start only after this workload is ready. A forced run (`up --force`,
+/// `wbuild restart`) replaces replicas even when they run with the same fingerprint.
 public final class WorkloadRule: NodeRule {
     public let spec: WorkloadSpec
     let project: ProjectSpec
@@ -87,7 +88,7 @@ public final class WorkloadRule: NodeRule {
         let hook = beforeStart
         let state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
                                          beforeStart: { containerID in try await hook(plan, containerID) },
-                                         timeout: readyTimeout)
+                                         timeout: readyTimeout, replace: context.forced)
         startedHere.withLock { $0 = true }
         do {
             try await afterUp(plan, state)

@@ -48,6 +48,16 @@ enum CommandCatalog {
                     or a node id (image:api, task:assets); an unknown target is exit 2.
                     """,
                     flags: common + [jobs, force, timeout]),
+        CommandInfo(name: "restart", summary: "restart workloads: new replicas, or just the process for live-updated ones",
+                    usage: "wbuild restart WORKLOAD… [--timeout SECONDS] [--json]",
+                    details: """
+                    Brings what the workloads need up to date (as `up` does), then restarts each one named.
+                    A workload with liveUpdate rules restarts its process only, through wbuild's supervisor:
+                    the container, the files synced into it and its URL stay. Any other workload gets new
+                    replicas, swapped in behind its front door without going dark: the old ones serve
+                    until the new ones are ready. Exit 0 when every one is ready again, 1 otherwise.
+                    """,
+                    flags: common + [jobs, timeout]),
         CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
                     usage: "wbuild down [--volumes]",
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",

@@ -22,23 +22,26 @@ extension WorkloadRuntime {
     ///   failure and the last log lines; the old replicas, if any, keep serving and the new ones
     ///   are removed. Without old replicas the new ones stay for inspection (off the workload's
     ///   name); the next `up` adopts them. Cancelling `up` ends it the same way, at the next probe.
+    /// - With `replace` (`up --force`, `wbuild restart`), replicas already running with this
+    ///   fingerprint are replaced all the same, the same way: they give up their names
+    ///   (renamed `…-replaced-<id>`) and serve until the new ones are ready.
     /// - Calls for the same workload run one after the other.
     @discardableResult
     public func up(_ plan: WorkloadPlan, fingerprint: Fingerprint,
                    beforeStart: @escaping @Sendable (String) async throws -> Void = { _ in },
-                   timeout: Duration = .seconds(60)) async throws(NodeFailure) -> WorkloadState {
+                   timeout: Duration = .seconds(60), replace: Bool = false) async throws(NodeFailure) -> WorkloadState {
         let deadline = ContinuousClock.now + timeout
         await gate.enter(plan.workload)
         defer { gate.leave(plan.workload) }
         if Task.isCancelled {
             throw NodeFailure("workload `\(plan.workload)`: cancelled before it started")
         }
-        return try await converge(plan, fingerprint: fingerprint, beforeStart: beforeStart, deadline: deadline)
+        return try await converge(plan, fingerprint: fingerprint, beforeStart: beforeStart, deadline: deadline, replace: replace)
     }
 
     private func converge(_ plan: WorkloadPlan, fingerprint: Fingerprint,
                           beforeStart: @escaping @Sendable (String) async throws -> Void,
-                          deadline: ContinuousClock.Instant) async throws(NodeFailure) -> WorkloadState {
+                          deadline: ContinuousClock.Instant, replace: Bool) async throws(NodeFailure) -> WorkloadState {
         try await ensureNetwork()
         try await ensureVolumes(plan)
         try await checkGPUs(plan)
@@ -46,13 +49,15 @@ extension WorkloadRuntime {
         book.withLock { $0.plans[plan.workload] = plan }
         let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, engineInit: engineInit)
 
-        let existing = try await containers(of: plan.workload)
+        var existing = try await containers(of: plan.workload)
+        if replace { existing = try await freeNames(existing, fingerprint: fingerprint) }
         let mains = existing.filter { ContainerLabels.isReplica($0.labels) }
         var kept: [Int: String] = [:]
         var stale: [ContainerSummary] = []
         for container in mains {
             let replica = Int(container.labels[ContainerLabels.replica] ?? "") ?? -1
-            let current = container.labels[ContainerLabels.fingerprint] == fingerprint.hex && (0..<plan.replicas).contains(replica)
+            let current = !replace && container.labels[ContainerLabels.fingerprint] == fingerprint.hex
+                && (0..<plan.replicas).contains(replica)
             if current && container.state == "running" && kept[replica] == nil {
                 kept[replica] = container.id
             } else if current {
@@ -107,6 +112,27 @@ extension WorkloadRuntime {
         let state = try await workloadState(plan.workload)
         emit(plan.workload, .ready, describe(state.endpoints))
         return state
+    }
+
+    /// For a replacement with the same fingerprint: renames the replicas (and sidecars) that run
+    /// it to `<name>-replaced-<id>`, so the new ones can take their names; returns `existing`
+    /// with the new names.
+    private func freeNames(_ existing: [ContainerSummary], fingerprint: Fingerprint) async throws(NodeFailure) -> [ContainerSummary] {
+        var renamed: [ContainerSummary] = []
+        for var container in existing {
+            if container.labels[ContainerLabels.fingerprint] == fingerprint.hex, !ContainerLabels.isDoor(container.labels),
+               let name = container.names.first.map({ String($0.drop { $0 == "/" }) }), !name.contains("-replaced-") {
+                let newName = "\(name)-replaced-\(container.id.prefix(8))"
+                do {
+                    try await client.renameContainer(container.id, to: newName)
+                } catch {
+                    throw engineFailure("renaming \(name) so that a new replica can take its name", error)
+                }
+                container.names = ["/" + newName]
+            }
+            renamed.append(container)
+        }
+        return renamed
     }
 
     /// `ensureDoor`'s failure, if any (for running it beside the replicas' start).
