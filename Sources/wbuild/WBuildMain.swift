@@ -40,6 +40,7 @@ enum WBuildMain {
             case "doctor": return await DoctorCommand.run(context)
             case "up": return try await UpCommand.run(context)
             case "restart": return try await RestartCommand.run(context)
+            case "exec": return try await ExecCommand.run(context)
             case "down": return try await DownCommand.run(context)
             case "status": return try await StatusCommand.run(context)
             case "logs": return try await LogsCommand.run(context)

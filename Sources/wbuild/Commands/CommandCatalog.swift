@@ -19,6 +19,7 @@ enum CommandCatalog {
     static let common = [file, json, verbose, help]
     static let timeout = FlagSpec(long: "timeout", short: nil, takesValue: true, help: "seconds to wait for each workload to be ready (default 120)", valueName: "SECONDS")
     static let volumes = FlagSpec(long: "volumes", short: nil, takesValue: false, help: "also remove the project's named volumes")
+    static let replica = FlagSpec(long: "replica", short: nil, takesValue: true, help: "which replica (default 0)", valueName: "N")
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
     static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
@@ -58,6 +59,14 @@ enum CommandCatalog {
                     until the new ones are ready. Exit 0 when every one is ready again, 1 otherwise.
                     """,
                     flags: common + [jobs, timeout]),
+        CommandInfo(name: "exec", summary: "run a command in a running replica of a workload",
+                    usage: "wbuild exec WORKLOAD [--replica N] -- CMD [ARG…]",
+                    details: """
+                    Runs CMD in replica N (default 0) of the workload, attached to this terminal: with a
+                    TTY when stdin is one (so `wbuild exec api -- sh` is a shell), plain pipes otherwise
+                    (`echo hi | wbuild exec api -- cat`). Exits with the command's exit code.
+                    """,
+                    flags: [file, verbose, help, replica]),
         CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
                     usage: "wbuild down [--volumes]",
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
