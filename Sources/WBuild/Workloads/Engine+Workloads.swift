@@ -116,13 +116,17 @@ extension Engine {
 
     /// `wbuild logs`: the containers' output, prefixed by workload and replica; with `follow`
     /// it keeps going across container replacements until the stream is cancelled.
+    /// `selection` limits the lines (tail, since) and adds timestamps.
     public static func logs(projectFile: String = ProjectLoader.defaultFileName, workload: String?,
-                            follow: Bool) async throws(WBuildError) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
+                            follow: Bool, selection: LogSelection = LogSelection()) async throws(WBuildError) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
         let (spec, runtime, path) = try runtime(projectFile: projectFile, events: .none)
         let name = try workload.map { target throws(WBuildError) in
             try WorkloadTargets.name(target, spec: spec, projectFile: path, command: "logs")
         }
         try await requireEngine(runtime)
-        return runtime.logs(workload: name, follow: follow)
+        return runtime.logs(workload: name, follow: follow, selection: selection)
     }
 }
+
+/// Which log lines `Engine.logs` gives (tail, since, timestamps).
+public typealias LogSelection = WBuildWorkloads.LogSelection

@@ -19,6 +19,11 @@ enum CommandCatalog {
     static let common = [file, json, verbose, help]
     static let timeout = FlagSpec(long: "timeout", short: nil, takesValue: true, help: "seconds to wait for each workload to be ready (default 120)", valueName: "SECONDS")
     static let volumes = FlagSpec(long: "volumes", short: nil, takesValue: false, help: "also remove the project's named volumes")
+    static let tail = FlagSpec(long: "tail", short: "n", takesValue: true,
+                               help: "the last N lines of each container (`all` for every line; -f: 10 unless --since)", valueName: "N")
+    static let since = FlagSpec(long: "since", short: nil, takesValue: true, help: "lines written in the last DURATION (30s, 5m, 2h, 1h30m)",
+                                valueName: "DURATION")
+    static let timestamps = FlagSpec(long: "timestamps", short: "t", takesValue: false, help: "show when each line was written")
     static let replica = FlagSpec(long: "replica", short: nil, takesValue: true, help: "which replica (default 0)", valueName: "N")
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
@@ -76,9 +81,13 @@ enum CommandCatalog {
                     details: "Reads the engine, so it works while another wbuild runs.",
                     flags: common),
         CommandInfo(name: "logs", summary: "container logs, prefixed by workload and replica",
-                    usage: "wbuild logs [WORKLOAD] [-f]",
-                    details: "stdout and stderr stay apart (stderr on stderr). With -f, follows across container replacements until Ctrl-C.",
-                    flags: [fileLongOnly, json, verbose, help, follow]),
+                    usage: "wbuild logs [WORKLOAD] [-f] [--tail N] [--since DURATION] [--timestamps]",
+                    details: """
+                    stdout and stderr stay apart (stderr on stderr). With -f, starts from the last 10 lines
+                    of each container (or --tail / --since) and follows across container replacements until
+                    Ctrl-C; a replica that starts meanwhile is shown from its start.
+                    """,
+                    flags: [fileLongOnly, json, verbose, help, follow, tail, since, timestamps]),
         CommandInfo(name: "watch", summary: "keep tasks, images and workloads up to date as files change, until Ctrl-C",
                     usage: "wbuild watch [TARGET…] [-j N] [--json]",
                     details: """

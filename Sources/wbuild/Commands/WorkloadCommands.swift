@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import WBuild
 import WBuildSystem
@@ -72,22 +73,49 @@ enum StatusCommand {
 
 /// `wbuild logs`.
 enum LogsCommand {
+    /// `--tail N|all`, `--since DURATION`, `--timestamps`; following starts from the last 10
+    /// lines unless told otherwise, instead of replaying the whole history.
+    static func selection(_ context: CommandContext, follow: Bool) throws(UsageError) -> LogSelection {
+        var selection = LogSelection(timestamps: context.arguments.has("timestamps"))
+        if let text = context.arguments.value("tail") {
+            if text != "all" {
+                guard let lines = Int(text), lines >= 0 else {
+                    throw UsageError(message: "--tail takes a number of lines (or `all`), got `\(text)`", command: "logs")
+                }
+                selection.tail = lines
+            }
+        } else if follow && !context.arguments.has("since") {
+            selection.tail = 10
+        }
+        if let text = context.arguments.value("since") {
+            guard let seconds = DurationArgument.seconds(text) else {
+                throw UsageError(message: "--since takes a duration like 30s, 5m, 2h or 1h30m, got `\(text)`", command: "logs")
+            }
+            selection.since = Int64(Date().timeIntervalSince1970 - seconds)
+        }
+        return selection
+    }
+
     static func run(_ context: CommandContext) async throws -> Int32 {
         let workload = context.arguments.positionals.first
-        let stream = try await Engine.logs(projectFile: context.projectFile, workload: workload, follow: context.arguments.has("follow"))
+        let follow = context.arguments.has("follow")
+        let stream = try await Engine.logs(projectFile: context.projectFile, workload: workload, follow: follow,
+                                           selection: try selection(context, follow: follow))
         let console = context.console
         let signals = SignalStream.make([SIGINT, SIGTERM])
         let reader = Task {
             for try await line in stream {
                 if context.json {
-                    console.out(JSONText.object([("type", .string("log")), ("workload", .string(line.workload)),
-                                                 ("replica", .int(line.replica)), ("stream", .string(line.stream.rawValue)),
-                                                 ("line", .string(line.text))]).rendered)
-                } else if line.stream == .stderr {
-                    console.err("\(console.paint(prefix: line.prefix)) │ \(line.text)")
-                } else {
-                    console.out("\(console.paint(prefix: line.prefix)) │ \(line.text)")
+                    var fields: [(String, JSONText)] = [("type", .string("log")), ("workload", .string(line.workload)),
+                                                        ("replica", .int(line.replica)), ("stream", .string(line.stream.rawValue)),
+                                                        ("line", .string(line.text))]
+                    if let time = line.timestamp { fields.append(("time", .string(time))) }
+                    console.out(JSONText.object(fields).rendered)
+                    continue
                 }
+                let time = line.timestamp.map { console.paint($0, .dim) + " " } ?? ""
+                let text = "\(time)\(console.paint(prefix: line.prefix)) │ \(line.text)"
+                if line.stream == .stderr { console.err(text) } else { console.out(text) }
             }
         }
         let stopper = Task {

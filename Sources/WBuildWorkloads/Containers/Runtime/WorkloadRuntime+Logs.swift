@@ -7,8 +7,11 @@ extension WorkloadRuntime {
     /// The logs of `workload`'s containers (all workloads when nil), sidecars included, each
     /// line tagged with workload, replica and stream. Without `follow` the stream ends after
     /// the existing lines; with it, it goes on, and follows containers that start later (a
-    /// replacement, a restart) until the consumer stops iterating.
-    public func logs(workload: String? = nil, follow: Bool = false) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
+    /// replacement, a restart) until the consumer stops iterating. `selection` limits the lines
+    /// of the containers there now (tail, since) and adds timestamps; a container that starts
+    /// while following is shown from its start.
+    public func logs(workload: String? = nil, follow: Bool = false,
+                     selection: LogSelection = LogSelection()) -> AsyncThrowingStream<WorkloadLogLine, any Error> {
         let client = self.client
         var labels = [projectLabel]
         if let workload { labels.append(ContainerLabels.workloadFilter(workload)) }
@@ -16,10 +19,11 @@ extension WorkloadRuntime {
         let task = Task {
             do {
                 if follow {
-                    try await Self.followLogs(client: client, labels: labels, into: continuation)
+                    try await Self.followLogs(client: client, labels: labels, selection: selection, into: continuation)
                 } else {
                     for container in try await client.listContainers(labels: labels).filter(Self.hasWorkloadLogs).sorted(by: Self.logOrder) {
-                        try await Self.copyLogs(client: client, container: container, follow: false, since: nil, into: continuation)
+                        try await Self.copyLogs(client: client, container: container, follow: false, selection: selection,
+                                                into: continuation)
                     }
                 }
                 continuation.finish()
@@ -45,7 +49,7 @@ extension WorkloadRuntime {
     }
 
     /// Follows every running container now, and each that starts later (from its start on).
-    private static func followLogs(client: DockerClient, labels: [String],
+    private static func followLogs(client: DockerClient, labels: [String], selection: LogSelection,
                                    into continuation: AsyncThrowingStream<WorkloadLogLine, any Error>.Continuation) async throws {
         let startedAt = Int64(Date().timeIntervalSince1970)
         let starts = try await client.events(filters: ["type": ["container"], "label": labels, "event": ["start"]], since: startedAt)
@@ -71,7 +75,13 @@ extension WorkloadRuntime {
             for await (container, since) in targets {
                 guard following.insert(container.id) else { continue }
                 group.addTask {
-                    try? await copyLogs(client: client, container: container, follow: true, since: since, into: continuation)
+                    // Those running now: the selection; those that start later: from their start.
+                    var lines = selection
+                    if let since {
+                        lines.since = since
+                        lines.tail = nil
+                    }
+                    try? await copyLogs(client: client, container: container, follow: true, selection: lines, into: continuation)
                     following.remove(container.id)
                 }
             }
@@ -79,15 +89,21 @@ extension WorkloadRuntime {
         }
     }
 
-    private static func copyLogs(client: DockerClient, container: ContainerSummary, follow: Bool, since: Int64?,
+    private static func copyLogs(client: DockerClient, container: ContainerSummary, follow: Bool, selection: LogSelection,
                                  into continuation: AsyncThrowingStream<WorkloadLogLine, any Error>.Continuation) async throws {
         let workload = container.labels[ContainerLabels.workload] ?? "?"
         let replica = Int(container.labels[ContainerLabels.replica] ?? "") ?? 0
         let sidecar = container.labels[ContainerLabels.sidecar]
-        for try await line in try await client.logs(container.id, follow: follow, since: since) {
+        for try await line in try await client.logs(container.id, follow: follow, since: selection.since, tail: selection.tail,
+                                                    timestamps: selection.timestamps) {
             let stream: LogStream = line.stream == .stderr ? .stderr : .stdout
+            var text = line.text, timestamp: String?
+            if selection.timestamps, let space = text.firstIndex(of: " ") {
+                timestamp = String(text[..<space])
+                text = String(text[text.index(after: space)...])
+            }
             continuation.yield(WorkloadLogLine(workload: workload, replica: replica, sidecar: sidecar,
-                                               containerID: container.id, stream: stream, text: line.text))
+                                               containerID: container.id, stream: stream, text: text, timestamp: timestamp))
         }
     }
 }
