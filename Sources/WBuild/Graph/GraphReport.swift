@@ -1,4 +1,6 @@
 import WBuildCore
+import WBuildSpec
+import WBuildWorkloads
 
 /// The graph as `wbuild graph` shows it: each node, its inputs, and what wbuild last did with it.
 public struct GraphReport: Sendable {
@@ -15,13 +17,33 @@ public struct GraphReport: Sendable {
 
     public let nodes: [Node]
 
+    /// The nodes that consume `id`.
+    public func consumers(of id: NodeID) -> [NodeID] {
+        nodes.filter { $0.inputs.contains(id) }.map(\.id)
+    }
+
+    /// Each node in order with its state and reason, what it consumes (←) and what consumes it (→).
     public var text: String {
         nodes.map { node in
             var line = "\(node.id)  [\(node.state)]"
             if let reason = node.reason { line += "  \(reason)" }
             if !node.inputs.isEmpty { line += "\n    ← \(node.inputs.map(\.description).joined(separator: ", "))" }
+            let consumers = consumers(of: node.id)
+            if !consumers.isEmpty { line += "\n    → \(consumers.map(\.description).joined(separator: ", "))" }
             return line
         }.joined(separator: "\n")
+    }
+
+    /// Graphviz shapes by kind, so sources, tasks, images and workloads tell apart at a glance.
+    static func shape(of kind: String) -> String {
+        switch kind {
+        case "source": return "note"
+        case "task": return "box"
+        case "serve": return "ellipse"
+        case "image": return "box3d"
+        case "workload": return "component"
+        default: return "box"
+        }
     }
 
     public var dot: String {
@@ -34,7 +56,7 @@ public struct GraphReport: Sendable {
             case "blocked": color = "orange"
             default: color = "gray"
             }
-            lines.append("  \"\(node.id)\" [label=\"\(node.id)\\n\(node.state)\", color=\(color)];")
+            lines.append("  \"\(node.id)\" [label=\"\(node.id)\\n\(node.state)\", shape=\(Self.shape(of: node.id.kind)), color=\(color)];")
         }
         for node in nodes {
             for input in node.inputs { lines.append("  \"\(input)\" -> \"\(node.id)\";") }
@@ -62,6 +84,14 @@ public struct GraphReport: Sendable {
 }
 
 extension Engine {
+    /// The whole graph of `projectFile` as `up` and `watch` run it — sources, tasks, `serve`
+    /// tasks, images and workloads with every edge between them — with each node's last
+    /// recorded state. Runs nothing and connects to nothing.
+    public static func graph(projectFile: String = ProjectLoader.defaultFileName) throws(WBuildError) -> GraphReport {
+        try load(projectFile: projectFile, events: .none, serveSupervisor: ServeSupervisor(events: .none),
+                 workloads: .run(readyTimeout: .seconds(120))).graphReport()
+    }
+
     /// The graph with each node's last recorded state; runs nothing.
     public func graphReport() -> GraphReport {
         GraphReport(nodes: project.graph.order.compactMap { id in

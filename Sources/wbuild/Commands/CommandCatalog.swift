@@ -102,7 +102,11 @@ enum CommandCatalog {
                     flags: common + [jobs]),
         CommandInfo(name: "graph", summary: "print the graph with each node's last state",
                     usage: "wbuild graph [--format text|dot|json]",
-                    details: "Shows every node, what it consumes, and why it last ran or did not. Runs nothing.",
+                    details: """
+                    Shows every node — sources, tasks, serve tasks, images and workloads — what it consumes (←),
+                    what consumes it (→), and why it last ran or did not. --format dot draws the whole graph
+                    for Graphviz (`wbuild graph --format dot | dot -Tsvg > graph.svg`). Runs nothing.
+                    """,
                     flags: common + [format]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",

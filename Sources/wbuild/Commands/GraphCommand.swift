@@ -1,14 +1,14 @@
 import WBuild
 
-/// `wbuild graph`: the nodes, their inputs and last states, as text, Graphviz dot or JSON.
+/// `wbuild graph`: every node (sources, tasks, serve tasks, images, workloads), its edges and
+/// last state, as text, Graphviz dot or JSON.
 enum GraphCommand {
     static func run(_ context: CommandContext) throws -> Int32 {
         let format = context.arguments.value("format") ?? (context.json ? "json" : "text")
         guard ["text", "dot", "json"].contains(format) else {
             throw UsageError(message: "--format takes text, dot or json, got `\(format)`", command: "graph")
         }
-        let engine = try Engine.load(projectFile: context.projectFile, events: context.events)
-        let report = engine.graphReport()
+        let report = try Engine.graph(projectFile: context.projectFile)
         switch format {
         case "dot": context.console.out(report.dot)
         case "json": context.console.out(report.json.rendered)
