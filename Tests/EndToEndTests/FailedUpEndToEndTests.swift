@@ -51,3 +51,22 @@ extension WorkloadEndToEndTests {
         #expect(try WBuildBinary.run(["up", "--json"], in: dir.path).status("workload:web") == "cached")
     }
 }
+
+extension WorkloadEndToEndTests {
+    @Test func replicasThatNeverGotReadyAreNotTrustedByTheNextUp() throws {
+        let project = "wbt-unready-\(UUID().uuidString.prefix(6).lowercased())"
+        let dir = try TemporaryDirectory()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        try dir.write("wbuild.json", """
+        { name: "\(project)", workloads: { web: { image: "wbuild-samples/busybox:1",
+            entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/"],
+            ports: [{ container: 8080, protocol: "http" }],
+            readiness: { http: { path: "/never-there", port: 8080 }, intervalMs: 100 } } } }
+        """)
+        let first = try WBuildBinary.run(["up", "--json", "--timeout", "2"], in: dir.path, timeout: .seconds(120))
+        #expect(first.exitCode == 1, "\(first.stdout.suffix(2000))")
+        let second = try WBuildBinary.run(["up", "--json", "--timeout", "2"], in: dir.path, timeout: .seconds(120))
+        #expect(second.exitCode == 1, "an unready workload was called up to date: \(second.stdout.suffix(2000))")
+        #expect(second.status("workload:web") == "failed")
+    }
+}
