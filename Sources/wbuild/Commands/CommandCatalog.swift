@@ -76,7 +76,7 @@ enum CommandCatalog {
                     usage: "wbuild down [--volumes]",
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
                     flags: common + [volumes]),
-        CommandInfo(name: "status", summary: "workloads, replicas, health, URLs, last build",
+        CommandInfo(name: "status", summary: "workloads, replicas, health, URLs; each image's state and when, and why it last ran",
                     usage: "wbuild status [WORKLOAD…] [--json]",
                     details: "Reads the engine, so it works while another wbuild runs.",
                     flags: common),
@@ -100,7 +100,7 @@ enum CommandCatalog {
                     wbuild started and exits 0.
                     """,
                     flags: common + [jobs]),
-        CommandInfo(name: "graph", summary: "print the graph with each node's last state",
+        CommandInfo(name: "graph", summary: "print the whole graph (tasks, images, workloads and their edges) with each node's last state",
                     usage: "wbuild graph [--format text|dot|json]",
                     details: """
                     Shows every node — sources, tasks, serve tasks, images and workloads — what it consumes (←),

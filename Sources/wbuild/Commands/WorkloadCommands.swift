@@ -97,6 +97,10 @@ enum LogsCommand {
     }
 
     static func run(_ context: CommandContext) async throws -> Int32 {
+        guard context.arguments.positionals.count <= 1 else {
+            throw UsageError(message: "logs takes one workload (or none for all), got \(context.arguments.positionals.joined(separator: " "))",
+                             command: "logs")
+        }
         let workload = context.arguments.positionals.first
         let follow = context.arguments.has("follow")
         let stream = try await Engine.logs(projectFile: context.projectFile, workload: workload, follow: follow,
