@@ -149,3 +149,16 @@ extension SchedulerTests {
         #expect(seen.first?.0 == id("after") && seen.first?.1 == [id("slow")])
     }
 }
+
+extension SchedulerTests {
+    @Test func forcedNodesRunAgainWhileWhatTheyConsumeStaysCached() async throws {
+        let a = FakeRule(), b = FakeRule()
+        let scheduler = try scheduler([node("a", a), node("b", b, inputs: ["a"])])
+        _ = await scheduler.runPass(PassOptions())
+        let pass = await scheduler.runPass(PassOptions(forcedNodes: [id("b")]))
+        #expect(pass.result(id("a"))?.status == .cached)
+        #expect(pass.result(id("b"))?.status == .built)
+        #expect(pass.result(id("b"))?.reason == .forced)
+        #expect(a.runs.load(ordering: .relaxed) == 1 && b.runs.load(ordering: .relaxed) == 2)
+    }
+}
