@@ -19,7 +19,7 @@ public enum Doctor {
             // No project file is fine (doctor also checks a machine); one that is there but invalid fails.
             let present = FileManager.default.fileExists(atPath: path)
             checks.append(DoctorCheck(projectFileCheck, present ? .failed : .warning, error.description,
-                                      fix: present ? "fix the problems above" : "run doctor in a project directory (or pass -f)"))
+                                      fix: present ? "edit the project file at the line and column shown" : "run doctor in a project directory (or pass -f)"))
         }
         checks += await engineChecks(needsGPU: spec?.workloads.contains { $0.resources.gpus != .none } ?? false)
         checks += bundledProgramChecks()
