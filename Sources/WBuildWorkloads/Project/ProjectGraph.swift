@@ -134,11 +134,12 @@ public struct ProjectGraph: Sendable {
             let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
-            let definition = ImageDefinition(
+            var definition = ImageDefinition(
                 project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
                 dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
                 buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
                 target: build.target, keep: spec.images.keep)
+            definition.projectRoot = layout.root
             return [
                 BuildGraph.Node(id: sourceID, inputs: [], rule: source),
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),

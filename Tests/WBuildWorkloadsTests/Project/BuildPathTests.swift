@@ -66,6 +66,23 @@ import WBuildTestSupport
                 "\(String(describing: error))")
     }
 
+    @Test func aDockerfileThatBecomesASymlinkOutsideIsNotReadWhenBuilding() async throws {
+        let dir = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
+        defer { dir.remove(); outside.remove() }
+        try dir.write("Dockerfile", "FROM scratch\n")
+        try dir.write("wbuild.json", Self.project(build: #"{ context: "." }"#))
+        let engine = try Engine.load(projectFile: dir.url("wbuild.json"))
+        // Replaced after the graph was made, as an edit under `watch` could.
+        let secret = try outside.write("shadow", "root:$6$swapped-secret:19000:0:99999:7:::\n")
+        try FileManager.default.removeItem(atPath: dir.url("Dockerfile"))
+        try FileManager.default.createSymbolicLink(atPath: dir.url("Dockerfile"), withDestinationPath: secret)
+        let result = try await engine.once()
+        let failure = result.node("image:api")?.failure?.message ?? ""
+        #expect(failure.contains("is not in the project: it resolves through a symlink to \(secret)"), "\(failure)")
+        #expect(!failure.contains("swapped-secret"))
+    }
+
     @Test func pathsInsideTheProjectLoad() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
