@@ -43,4 +43,18 @@ import Testing
             #expect(found.allSatisfy { $0.line == 1 && $0.column > 1 && $0.message.hasPrefix("expected ") }, "\(found)")
         }
     }
+
+    @Test(arguments: [("container", "0"), ("container", "65536"), ("container", "99999"), ("host", "65536"), ("host", "99999")])
+    func portsOutsideTheirRangeAreDiagnostics(_ key: String, _ value: String) {
+        let other = key == "container" ? "" : ", container: 80"
+        let found = diagnostics("{ name: 'p', workloads: { a: { image: 'x', ports: [{ \(key): \(value)\(other) }] } } }")
+        #expect(found.map(\.keyPath) == ["workloads.a.ports[0].\(key)"], "\(found)")
+        #expect(found.first?.message == "expected an integer \(key == "host" ? 0 : 1)–65535, got \(value)")
+    }
+
+    @Test(arguments: ["'-1Mi'", "'-5'", "0", "'0Gi'", "'99999999999Ti'", "'1e3Mi'"])
+    func negativeZeroAndHugeMemorySizesAreDiagnostics(_ value: String) {
+        let found = diagnostics("{ name: 'p', workloads: { a: { image: 'x', resources: { memory: \(value) } } } }")
+        #expect(found.map(\.keyPath) == ["workloads.a.resources.memory"], "\(found)")
+    }
 }
