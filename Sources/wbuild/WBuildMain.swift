@@ -33,6 +33,7 @@ enum WBuildMain {
                 return 0
             }
             let context = CommandContext(arguments: parsed, console: console)
+            try context.validateOptionValues()
             switch command.name {
             case "once": return try await OnceCommand.run(context)
             case "graph": return try GraphCommand.run(context)

@@ -23,6 +23,11 @@ public final class ImageBuildRule: NodeRule {
     }
 
     public func evaluate(_ context: NodeContext) async throws(NodeFailure) -> Evaluation {
+        if !definition.projectRoot.isEmpty,
+           let why = ProjectPathCheck.escape(of: definition.dockerfile, root: definition.projectRoot) {
+            throw NodeFailure("the Dockerfile \(definition.dockerfile) is not in the project: \(why); it was not read",
+                              hint: "put the Dockerfile inside the project (workloads.\(definition.workload).build.dockerfile)")
+        }
         let dockerfile: [UInt8]
         do {
             guard let bytes = try AtomicFile.read(definition.dockerfile) else {

@@ -11,6 +11,9 @@ public struct ImageDefinition: Sendable, Equatable {
     public var target: String?
     /// How many of this workload's wbuild images to keep when pruning.
     public var keep: Int
+    /// The project root the Dockerfile must stay inside, re-checked before each read (it may
+    /// have become a symlink pointing out since the graph was made); empty: not checked.
+    public var projectRoot = ""
 
     public init(project: String, workload: String, contextDirectory: String, dockerfile: String,
                 buildArgs: [String: String], target: String?, keep: Int) {

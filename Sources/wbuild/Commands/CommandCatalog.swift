@@ -75,7 +75,7 @@ enum CommandCatalog {
                     flags: common + [format]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
-                    details: "Exit 0 when every check passes (warnings allowed), 3 when one fails.",
+                    details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",
                     flags: common),
         CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
                     details: "", flags: [help]),

@@ -22,9 +22,23 @@ struct CommandContext: Sendable {
 
     func parallelism() throws(UsageError) -> Int {
         guard let text = arguments.value("jobs") else { return ProcessInfo.processInfo.activeProcessorCount }
-        guard let jobs = Int(text), jobs >= 1 else {
-            throw UsageError(message: "--jobs takes a whole number of at least 1, got `\(text)`", command: arguments.command)
+        return try OptionValues.jobs(text, command: arguments.command)
+    }
+
+    /// `--timeout`: how long `up` waits for each workload to be ready (default 120 s).
+    func readyTimeout() throws(UsageError) -> Duration {
+        guard let text = arguments.value("timeout") else { return .seconds(120) }
+        return try OptionValues.timeout(text, command: arguments.command)
+    }
+
+    /// Converts every option value this command was given, so a bad one is a usage error
+    /// before anything runs.
+    func validateOptionValues() throws(UsageError) {
+        _ = try parallelism()
+        _ = try readyTimeout()
+        if let format = arguments.value("format"), !GraphCommand.formats.contains(format) {
+            throw UsageError(message: "--format takes text, dot or json, got `\(OptionValues.shown(format))`",
+                             command: arguments.command)
         }
-        return jobs
     }
 }

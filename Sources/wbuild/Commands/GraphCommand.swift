@@ -2,10 +2,12 @@ import WBuild
 
 /// `wbuild graph`: the nodes, their inputs and last states, as text, Graphviz dot or JSON.
 enum GraphCommand {
+    static let formats = ["text", "dot", "json"]
+
     static func run(_ context: CommandContext) throws -> Int32 {
         let format = context.arguments.value("format") ?? (context.json ? "json" : "text")
-        guard ["text", "dot", "json"].contains(format) else {
-            throw UsageError(message: "--format takes text, dot or json, got `\(format)`", command: "graph")
+        guard formats.contains(format) else {
+            throw UsageError(message: "--format takes text, dot or json, got `\(OptionValues.shown(format))`", command: "graph")
         }
         let engine = try Engine.load(projectFile: context.projectFile, events: context.events)
         let report = engine.graphReport()

@@ -5,7 +5,7 @@ import WBuildSystem
 /// `wbuild up`: once + containers, exit 0 when every workload is ready.
 enum UpCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
-        let timeout = try readyTimeout(context)
+        let timeout = try context.readyTimeout()
         let engine = try Engine.load(projectFile: context.projectFile, events: context.events,
                                      workloads: .run(readyTimeout: timeout))
         defer { engine.runtime?.shutdown() }
@@ -22,14 +22,6 @@ enum UpCommand {
             }
         }
         return result.ok ? 0 : 1
-    }
-
-    static func readyTimeout(_ context: CommandContext) throws(UsageError) -> Duration {
-        guard let text = context.arguments.value("timeout") else { return .seconds(120) }
-        guard let seconds = Double(text), seconds > 0 else {
-            throw UsageError(message: "--timeout takes a number of seconds, got `\(text)`", command: context.arguments.command)
-        }
-        return .milliseconds(Int(seconds * 1000))
     }
 }
 
