@@ -17,7 +17,7 @@ enum WBuildMain {
             return arguments.isEmpty ? 2 : 0
         }
         if first == "--version" {
-            console.out("wbuild \(version)")
+            console.out("wbuild \(BuildInfo.version) (commit \(BuildInfo.commit))")
             return 0
         }
         guard let command = CommandCatalog.command(first) else {
@@ -33,6 +33,7 @@ enum WBuildMain {
                 return 0
             }
             let context = CommandContext(arguments: parsed, console: console)
+            try context.validateOptionValues()
             switch command.name {
             case "once": return try await OnceCommand.run(context)
             case "graph": return try GraphCommand.run(context)
@@ -70,6 +71,4 @@ enum WBuildMain {
             return 1
         }
     }
-
-    static let version = "0.1.0"
 }

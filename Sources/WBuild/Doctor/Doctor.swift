@@ -14,10 +14,12 @@ public enum Doctor {
         var spec: ProjectSpec?
         do {
             spec = try ProjectLoader.load(path: path)
-            checks.append(DoctorCheck("project file", .ok, path))
+            checks.append(DoctorCheck(projectFileCheck, .ok, path))
         } catch {
-            checks.append(DoctorCheck("project file", .warning, error.description,
-                                      fix: "fix the problems above, or run doctor in a project directory (or pass -f)"))
+            // No project file is fine (doctor also checks a machine); one that is there but invalid fails.
+            let present = FileManager.default.fileExists(atPath: path)
+            checks.append(DoctorCheck(projectFileCheck, present ? .failed : .warning, error.description,
+                                      fix: present ? "edit the project file at the line and column shown" : "run doctor in a project directory (or pass -f)"))
         }
         checks += await engineChecks(needsGPU: spec?.workloads.contains { $0.resources.gpus != .none } ?? false)
         checks += bundledProgramChecks()
@@ -27,6 +29,9 @@ public enum Doctor {
         }
         return checks
     }
+
+    /// The name of the check that loads the project file; when it fails, `wbuild doctor` exits 2.
+    public static let projectFileCheck = "project file"
 
     static func engineChecks(needsGPU: Bool) async -> [DoctorCheck] {
         let host: DockerHost
@@ -136,14 +141,20 @@ public enum Doctor {
     /// A TCP connect to the registry's host and port (plain HTTP registries on loopback).
     static func registryCheck(_ registry: String) -> DoctorCheck {
         let hostPort = registry.split(separator: "/").first.map(String.init) ?? registry
-        let parts = hostPort.split(separator: ":")
+        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
         let host = String(parts.first ?? "localhost")
-        let port = parts.count > 1 ? Int(parts[1]) ?? 443 : 443
+        // The loader has checked the port; this stays safe for a spec built in code.
+        guard parts.count <= 2, let port = parts.count == 2 ? UInt16(parts[1]) : 443, port > 0 else {
+            return DoctorCheck("registry", .warning, "cannot check \(registry) (only IPv4 addresses and localhost with a port 1–65535 are checked)")
+        }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else {
+            return DoctorCheck("registry", .warning, "cannot check \(registry): no socket (\(String(cString: strerror(errno))))")
+        }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_port = in_port_t(port.bigEndian)
         let resolved = host == "localhost" ? "127.0.0.1" : host
         guard inet_pton(AF_INET, resolved, &address.sin_addr) == 1 else {
             return DoctorCheck("registry", .warning, "cannot check \(registry) (only IPv4 addresses and localhost are checked)")

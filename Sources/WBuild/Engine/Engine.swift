@@ -79,7 +79,7 @@ public final class Engine: Sendable {
             project = try ProjectGraph.build(spec: spec, layout: layout, docker: docker, serveSupervisor: serveSupervisor,
                                              workloads: services)
         } catch {
-            throw WBuildError(.projectFile, "\(path): \(error.description)")
+            throw WBuildError(.projectFile, error.diagnostic?.description ?? "\(path): \(error.description)")
         }
         if let existing { return Engine(project: project, state: existing, events: events, runtime: services?.runtime) }
         let (state, warning) = StateStore.load(path: layout.stateFile)

@@ -154,6 +154,7 @@ struct DirectoryWalker {
             return
         }
         statistics.filesExamined += 1
+        pipeline.progress?.examinedFile()
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
             let content: WalkedFile.Content

@@ -9,6 +9,11 @@ extension SpecDecoder {
                    hint: "leave out the scheme, e.g. \"localhost:5000/shop\"")
             return nil
         }
+        if let problem = RegistryAddress.problem(in: registry) {
+            report("expected a registry as host[:port][/path], got \"\(Self.shortened(registry))\": \(problem)",
+                   at: registryNode, hint: "e.g. \"localhost:5000/shop\"; the port is 1–65535")
+            return nil
+        }
         return PublishSettings(registry: registry)
     }
 
@@ -45,7 +50,7 @@ extension SpecDecoder {
                        hint: "maxDelayMs caps how long a busy burst can postpone a build; it cannot be shorter than the settle window")
             }
         }
-        settings.ignore = object.member("ignore").flatMap { stringList($0) } ?? []
+        settings.ignore = object.member("ignore").flatMap { patternList($0, as: .ignoreRule) } ?? []
         return settings
     }
 

@@ -17,6 +17,8 @@ final class SpecDecoder {
     var routeMentions: [RouteMention] = []
     /// Where each workload and task name is declared.
     var declarations: [DependencyReference: SpecNode] = [:]
+    /// Positions of the values later checks point at (patterns, build paths), by key path.
+    private(set) var locations: [String: SourcePosition] = [:]
 
     init(file: String) {
         self.file = file
@@ -30,6 +32,11 @@ final class SpecDecoder {
 
     func report(_ message: String, at node: SpecNode, hint: String? = nil) {
         report(message, at: node.path, node.position, hint: hint)
+    }
+
+    /// Remembers where `node` is written, for `SpecLocations`.
+    func locate(_ node: SpecNode) {
+        locations[node.path.description] = node.position
     }
 
     /// Diagnostics in file order (stable for equal positions).

@@ -15,9 +15,9 @@ extension SpecDecoder {
         }
         task.dir = object.member("dir").flatMap { string($0) }
         task.env = object.member("env").flatMap { stringMap($0) } ?? []
-        task.inputs = object.member("inputs").flatMap { stringList($0) } ?? []
-        task.outputs = object.member("outputs").flatMap { stringList($0) } ?? []
-        task.ignore = object.member("ignore").flatMap { stringList($0) } ?? []
+        task.inputs = object.member("inputs").flatMap { patternList($0, as: .inputGlob) } ?? []
+        task.outputs = object.member("outputs").flatMap { patternList($0, as: .output) } ?? []
+        task.ignore = object.member("ignore").flatMap { patternList($0, as: .ignoreRule) } ?? []
         noteDependencies(object.member("dependsOn"), owner: DependencyReference(.task, name))
         return task
     }

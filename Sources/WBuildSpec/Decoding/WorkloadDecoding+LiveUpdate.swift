@@ -3,7 +3,7 @@ extension SpecDecoder {
     func decodeLiveUpdate(_ node: SpecNode) -> LiveUpdateSpec? {
         guard let object = object(node, allowedKeys: ["fallBackOn", "sync", "run", "restart"]) else { return nil }
         var spec = LiveUpdateSpec()
-        spec.fallBackOn = object.member("fallBackOn").flatMap { stringList($0) } ?? []
+        spec.fallBackOn = object.member("fallBackOn").flatMap { patternList($0, as: .liveUpdateGlob) } ?? []
         if let syncNode = object.member("sync"), let elements = array(syncNode) {
             for element in elements {
                 guard let rule = self.object(element, allowedKeys: ["from", "to"]) else { continue }
@@ -25,7 +25,7 @@ extension SpecDecoder {
             for element in elements {
                 guard let step = self.object(element, allowedKeys: ["cmd", "trigger"]) else { continue }
                 let command = required(step, "cmd").flatMap { decodeTaskCommand($0) }
-                let trigger = step.member("trigger").flatMap { stringList($0) } ?? []
+                let trigger = step.member("trigger").flatMap { patternList($0, as: .liveUpdateGlob) } ?? []
                 if let command { spec.run.append(RunStep(command: command, trigger: trigger)) }
             }
         }

@@ -78,11 +78,14 @@ extension SpecDecoder {
 
     private func decodeBuild(_ node: SpecNode) -> BuildSpec? {
         guard let object = object(node, allowedKeys: ["context", "dockerfile", "args", "target"]) else { return nil }
-        guard let context = required(object, "context", hint: "the directory sent to the build, relative to wbuild.json")
-            .flatMap({ string($0) }) else { return nil }
+        guard let contextNode = required(object, "context", hint: "the directory sent to the build, relative to wbuild.json"),
+              let context = string(contextNode) else { return nil }
+        locate(contextNode)
+        let dockerfileNode = object.member("dockerfile")
+        if let dockerfileNode { locate(dockerfileNode) }
         return BuildSpec(
             context: context,
-            dockerfile: object.member("dockerfile").flatMap { string($0) },
+            dockerfile: dockerfileNode.flatMap { string($0) },
             args: object.member("args").flatMap { stringMap($0) } ?? [],
             target: object.member("target").flatMap { string($0) })
     }

@@ -39,6 +39,7 @@ public enum ProjectLoader {
         decoder.checkCycles(edges: dependencyEdges + bindingEdges, order: order)
         let diagnostics = decoder.sortedDiagnostics
         guard diagnostics.isEmpty else { throw SpecError(diagnostics: diagnostics) }
+        spec.locations = SpecLocations(file: fileName, positions: decoder.locations)
         return spec
     }
 }

@@ -10,6 +10,8 @@ public struct ProjectSpec: Sendable, Equatable {
     public var kubernetes: KubernetesSettings?
     public var watch: WatchSettings
     public var images: ImageSettings
+    /// Where values were written, for checks made after loading; not part of equality.
+    public var locations = SpecLocations()
 
     public init(
         name: String, workloads: [WorkloadSpec] = [], tasks: [TaskSpec] = [],

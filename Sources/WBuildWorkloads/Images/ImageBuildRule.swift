@@ -24,6 +24,11 @@ public final class ImageBuildRule: NodeRule {
     }
 
     public func evaluate(_ context: NodeContext) async throws(NodeFailure) -> Evaluation {
+        if !definition.projectRoot.isEmpty,
+           let why = ProjectPathCheck.escape(of: definition.dockerfile, root: definition.projectRoot) {
+            throw NodeFailure("the Dockerfile \(definition.dockerfile) is not in the project: \(why); it was not read",
+                              hint: "put the Dockerfile inside the project (workloads.\(definition.workload).build.dockerfile)")
+        }
         let dockerfile: [UInt8]
         do {
             guard let bytes = try AtomicFile.read(definition.dockerfile) else {
@@ -101,16 +106,23 @@ public final class ImageBuildRule: NodeRule {
         let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: definition.buildArgs,
                                    target: definition.target, labels: queryLabels)
         let events = context.events, id = context.id
+        let meter = context.progressMeter()
+        let upload = ContextUploadProgress(meter: meter, totalBytes: snapshot.entries.totalFileBytes)
+        let ticker = meter.startTicking()
+        defer { ticker.cancel() }
         let imageID: String
         do {
             imageID = try await client.build(options: options, onEvent: { event in
                 switch event {
-                case .step(let line), .output(let line), .status(let line):
+                case .step(let line):
+                    upload.step(line)
+                    events.emit(.log(id, .stdout, line))
+                case .output(let line), .status(let line):
                     if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, line)) }
                 case .imageID:
                     break
                 }
-            }, context: { write in try writer.write(to: write) })
+            }, context: { write in try writer.write(to: upload.counting(write)) })
         } catch let error as DockerError {
             throw ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: definition.dockerfileForDisplay)
         } catch {

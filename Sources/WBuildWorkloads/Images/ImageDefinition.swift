@@ -11,12 +11,12 @@ public struct ImageDefinition: Sendable, Equatable {
     public var target: String?
     /// How many of this workload's wbuild images to keep when pruning.
     public var keep: Int
-    /// Absolute path of the project root, for showing paths the way the project file names them.
-    public var projectRoot: String?
+    /// The project root the Dockerfile must stay inside, re-checked before each read (it may
+    /// have become a symlink pointing out since the graph was made); empty: not checked.
+    public var projectRoot = ""
 
     public init(project: String, workload: String, contextDirectory: String, dockerfile: String,
-                buildArgs: [String: String], target: String?, keep: Int, projectRoot: String? = nil) {
-        self.projectRoot = projectRoot
+                buildArgs: [String: String], target: String?, keep: Int) {
         self.project = project
         self.workload = workload
         self.contextDirectory = contextDirectory
@@ -34,7 +34,8 @@ public struct ImageDefinition: Sendable, Equatable {
 
     /// The Dockerfile's path relative to the project root (absolute when outside it or unknown).
     var dockerfileForDisplay: String {
-        guard let root = projectRoot else { return dockerfile }
+        guard !projectRoot.isEmpty else { return dockerfile }
+        let root = projectRoot
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return dockerfile.hasPrefix(prefix) ? String(dockerfile.dropFirst(prefix.count)) : dockerfile
     }

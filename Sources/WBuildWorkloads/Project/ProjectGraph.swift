@@ -100,10 +100,14 @@ public struct ProjectGraph: Sendable {
                 }
             }
         }
-        nodes = addOutputEdges(nodes, spec: spec, sources: sources)
+        let outputEdges = Self.outputEdges(spec: spec, sources: sources)
+        nodes = addOutputEdges(nodes, outputEdges)
         do {
             return ProjectGraph(spec: spec, layout: layout, graph: try BuildGraph(nodes), sources: sources, docker: engineClient)
         } catch {
+            if case .cycle(let cycle) = error, let diagnostic = OutputCycle.diagnostic(cycle, edges: outputEdges, spec: spec) {
+                throw ProjectGraphError(diagnostic)
+            }
             throw ProjectGraphError(error.description)
         }
     }
@@ -116,6 +120,7 @@ public struct ProjectGraph: Sendable {
         case .image(let reference):
             return [BuildGraph.Node(id: imageID, inputs: [], rule: ImagePullRule(reference: reference, client: client))]
         case .build(let build):
+            try ProjectPathCheck.checkBuild(build, workload: workload.name, layout: layout, locations: spec.locations)
             let contextDirectory = layout.absolute(build.context)
             let ignorePath = contextDirectory + "/.dockerignore"
             let ignore: IgnoreRules
@@ -125,18 +130,16 @@ public struct ProjectGraph: Sendable {
                 throw ProjectGraphError("workloads.\(workload.name).build: \(error)")
             }
             let relative = contextDirectory == layout.root ? "" : String(contextDirectory.dropFirst(layout.root.count + 1)) + "/"
-            guard contextDirectory == layout.root || contextDirectory.hasPrefix(layout.root + "/") else {
-                throw ProjectGraphError("workloads.\(workload.name).build.context: \(build.context) is outside the project; wbuild watches only the project directory")
-            }
             let sourceID = NodeID(kind: "source", name: workload.name)
             let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
-            let definition = ImageDefinition(
+            var definition = ImageDefinition(
                 project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
                 dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
                 buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-                target: build.target, keep: spec.images.keep, projectRoot: layout.root)
+                target: build.target, keep: spec.images.keep)
+            definition.projectRoot = layout.root
             return [
                 BuildGraph.Node(id: sourceID, inputs: [], rule: source),
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),
@@ -176,16 +179,23 @@ public struct ProjectGraph: Sendable {
         return rules
     }
 
-    /// A task output inside another node's inputs is an edge from the task to that node's source.
-    private static func addOutputEdges(_ nodes: [BuildGraph.Node], spec: ProjectSpec,
-                                       sources: [NodeID: SourceRule]) -> [BuildGraph.Node] {
-        var extraInputs: [NodeID: [NodeID]] = [:]
+    /// A task output inside another node's inputs is an edge from the task to that node's source;
+    /// each edge remembers the first output that makes it, for reporting a cycle.
+    private static func outputEdges(spec: ProjectSpec, sources: [NodeID: SourceRule]) -> [OutputEdge] {
+        var edges: [OutputEdge] = []
         for task in spec.tasks where task.command != nil && !task.outputs.isEmpty {
-            for (sourceID, rule) in sources where sourceID.name != task.name {
-                let overlaps = task.outputs.contains { output in rule.covers(Self.literalPrefix(of: output)) }
-                if overlaps { extraInputs[sourceID, default: []].append(NodeID(kind: "task", name: task.name)) }
+            for (sourceID, rule) in sources.sorted(by: { $0.key < $1.key }) where sourceID.name != task.name {
+                if let index = task.outputs.firstIndex(where: { rule.covers(Self.literalPrefix(of: $0)) }) {
+                    edges.append(OutputEdge(source: sourceID, task: task.name, outputIndex: index))
+                }
             }
         }
+        return edges
+    }
+
+    private static func addOutputEdges(_ nodes: [BuildGraph.Node], _ edges: [OutputEdge]) -> [BuildGraph.Node] {
+        var extraInputs: [NodeID: [NodeID]] = [:]
+        for edge in edges { extraInputs[edge.source, default: []].append(NodeID(kind: "task", name: edge.task)) }
         return nodes.map { node in
             guard let extra = extraInputs[node.id] else { return node }
             return BuildGraph.Node(id: node.id, inputs: node.inputs + extra.sorted(), rule: node.rule)
@@ -227,10 +237,22 @@ public struct ProjectGraph: Sendable {
     }
 }
 
-/// The spec describes a graph that cannot be built (a cycle through task outputs, a bad pattern).
+/// The spec describes a graph that cannot be built (a cycle through task outputs, a path that
+/// leaves the project, a bad pattern).
 public struct ProjectGraphError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The problem at its place in the project file (`file:line:col: key.path: …`), when it has one.
+    public let diagnostic: SpecDiagnostic?
+
+    public init(_ description: String) {
+        self.description = description
+        diagnostic = nil
+    }
+
+    public init(_ diagnostic: SpecDiagnostic) {
+        description = diagnostic.description
+        self.diagnostic = diagnostic
+    }
 }
 
 extension TaskCommand {

@@ -9,7 +9,7 @@ struct CommandInfo {
 }
 
 enum CommandCatalog {
-    static let file = FlagSpec(long: "file", short: "f", takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
+    static let file = FlagSpec(long: "file", short: "f", takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
     static let json = FlagSpec(long: "json", short: nil, takesValue: false, help: "machine output: one JSON object per line")
     static let verbose = FlagSpec(long: "verbose", short: "v", takesValue: false, help: "show cached nodes and more detail")
     static let help = FlagSpec(long: "help", short: "h", takesValue: false, help: "show this help")
@@ -27,7 +27,7 @@ enum CommandCatalog {
     static let replica = FlagSpec(long: "replica", short: nil, takesValue: true, help: "which replica (default 0)", valueName: "N")
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
-    static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
+    static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
 
     static let commands: [CommandInfo] = [
         CommandInfo(name: "once", summary: "bring tasks and images up to date once, then exit",
@@ -110,7 +110,7 @@ enum CommandCatalog {
                     flags: common + [format]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
-                    details: "Exit 0 when every check passes (warnings allowed), 3 when one fails.",
+                    details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",
                     flags: common),
         CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
                     details: "", flags: [help]),
@@ -132,7 +132,8 @@ enum CommandCatalog {
         common options:
         \(flagLines(common))
 
-        Run `wbuild help COMMAND` for a command's options.
+        Run `wbuild help COMMAND` for a command's options; `wbuild --version` prints the
+        version and the commit it was built from.
         Exit codes: 0 ok, 1 a node failed, 2 usage or project-file error, 3 container engine unavailable.
         """
     }

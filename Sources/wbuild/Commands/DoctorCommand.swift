@@ -1,6 +1,7 @@
 import WBuild
 
-/// `wbuild doctor`: one line per check with a fix for each failure; exit 0 when all pass, 3 otherwise.
+/// `wbuild doctor`: one line per check with a fix for each failure; exit 0 when all pass, 2 when the
+/// project file is invalid, 3 when another check fails.
 enum DoctorCommand {
     static func run(_ context: CommandContext) async -> Int32 {
         let checks = await Doctor.run(projectFile: context.projectFile)
@@ -19,6 +20,7 @@ enum DoctorCommand {
             console.out("\(mark) \(check.name): \(check.detail)")
             if let fix = check.fix { console.out("    fix: \(fix)") }
         }
+        if checks.contains(where: { $0.name == Doctor.projectFileCheck && $0.outcome == .failed }) { return 2 }
         return checks.contains { $0.outcome == .failed } ? 3 : 0
     }
 }

@@ -13,13 +13,7 @@ enum ExecCommand {
         guard !positionals.isEmpty else {
             throw UsageError(message: "no command to run in `\(workload)`; put it after `--`", command: "exec")
         }
-        var replica = 0
-        if let text = context.arguments.value("replica") {
-            guard let number = Int(text), number >= 0 else {
-                throw UsageError(message: "--replica takes a replica number (0, 1, …), got `\(text)`", command: "exec")
-            }
-            replica = number
-        }
+        let replica = try context.replica()
         let tty = isatty(0) == 1 && isatty(1) == 1
         var options = ExecOptions(workload: workload, replica: replica, command: positionals, tty: tty)
         var saved = termios()

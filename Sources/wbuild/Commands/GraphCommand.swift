@@ -3,10 +3,12 @@ import WBuild
 /// `wbuild graph`: every node (sources, tasks, serve tasks, images, workloads), its edges and
 /// last state, as text, Graphviz dot or JSON.
 enum GraphCommand {
+    static let formats = ["text", "dot", "json"]
+
     static func run(_ context: CommandContext) throws -> Int32 {
         let format = context.arguments.value("format") ?? (context.json ? "json" : "text")
-        guard ["text", "dot", "json"].contains(format) else {
-            throw UsageError(message: "--format takes text, dot or json, got `\(format)`", command: "graph")
+        guard formats.contains(format) else {
+            throw UsageError(message: "--format takes text, dot or json, got `\(OptionValues.shown(format))`", command: "graph")
         }
         let report = try Engine.graph(projectFile: context.projectFile)
         switch format {

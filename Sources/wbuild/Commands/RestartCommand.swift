@@ -4,7 +4,7 @@ import WBuild
 /// for live-updated workloads; exit 0 when each is ready again, 1 otherwise.
 enum RestartCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
-        let timeout = try UpCommand.readyTimeout(context)
+        let timeout = try context.readyTimeout()
         let engine = try Engine.load(projectFile: context.projectFile, events: context.events,
                                      workloads: .run(readyTimeout: timeout))
         defer { engine.runtime?.shutdown() }

@@ -6,7 +6,7 @@ import WBuildSystem
 /// `wbuild up`: once + containers, exit 0 when every workload is ready.
 enum UpCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
-        let timeout = try readyTimeout(context)
+        let timeout = try context.readyTimeout()
         let engine = try Engine.load(projectFile: context.projectFile, events: context.events,
                                      workloads: .run(readyTimeout: timeout))
         defer { engine.runtime?.shutdown() }
@@ -23,14 +23,6 @@ enum UpCommand {
             }
         }
         return result.ok ? 0 : 1
-    }
-
-    static func readyTimeout(_ context: CommandContext) throws(UsageError) -> Duration {
-        guard let text = context.arguments.value("timeout") else { return .seconds(120) }
-        guard let seconds = Double(text), seconds > 0 else {
-            throw UsageError(message: "--timeout takes a number of seconds, got `\(text)`", command: context.arguments.command)
-        }
-        return .milliseconds(Int(seconds * 1000))
     }
 }
 
@@ -76,22 +68,10 @@ enum LogsCommand {
     /// `--tail N|all`, `--since DURATION`, `--timestamps`; following starts from the last 10
     /// lines unless told otherwise, instead of replaying the whole history.
     static func selection(_ context: CommandContext, follow: Bool) throws(UsageError) -> LogSelection {
-        var selection = LogSelection(timestamps: context.arguments.has("timestamps"))
-        if let text = context.arguments.value("tail") {
-            if text != "all" {
-                guard let lines = Int(text), lines >= 0 else {
-                    throw UsageError(message: "--tail takes a number of lines (or `all`), got `\(text)`", command: "logs")
-                }
-                selection.tail = lines
-            }
-        } else if follow && !context.arguments.has("since") {
-            selection.tail = 10
-        }
-        if let text = context.arguments.value("since") {
-            guard let seconds = DurationArgument.seconds(text) else {
-                throw UsageError(message: "--since takes a duration like 30s, 5m, 2h or 1h30m, got `\(text)`", command: "logs")
-            }
-            selection.since = Int64(Date().timeIntervalSince1970 - seconds)
+        var selection = LogSelection(tail: try context.tailLines(), timestamps: context.arguments.has("timestamps"))
+        if follow && !context.arguments.has("tail") && !context.arguments.has("since") { selection.tail = 10 }
+        if let milliseconds = try context.since() {
+            selection.since = Int64(Date().timeIntervalSince1970) - Int64(milliseconds / 1000)
         }
         return selection
     }

@@ -1,0 +1,67 @@
+import Testing
+import WBuildFiles
+@testable import WBuildSpec
+
+/// The loader's pattern check (`GlobSyntax`, WBuildSpec) mirrors the compiler (`Glob`,
+/// `IgnoreRule`, WBuildFiles): for the same random patterns both must accept or both reject,
+/// so nothing the loader lets through fails later without a line and column.
+@Suite struct GlobSyntaxAgreementTests {
+    static let alphabet: [String] = ["[", "]", "!", "^", "-", "\\", "*", "**", "?", "/", "a", "z", ".", "..", " ", "é", "\t"]
+
+    static func patterns(seed: UInt64, count: Int) -> [String] {
+        var random = PatternRandom(seed: seed)
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 0...9, using: &random)).map { _ in
+                alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+            }.joined()
+        }
+    }
+
+    @Test func standardGlobsAgree() {
+        for pattern in Self.patterns(seed: 0x61_0B01, count: 20_000) {
+            let compiles = (try? Glob(pattern)) != nil
+            let accepted = GlobSyntax.fault(in: pattern, dialect: .standard) == nil
+            #expect(compiles == accepted, "\(pattern.debugDescription): compiler \(compiles), loader \(accepted)")
+        }
+    }
+
+    @Test func dockerGlobsAgree() {
+        for pattern in Self.patterns(seed: 0x61_0B02, count: 20_000) {
+            let compiles = (try? Glob(pattern, dialect: .docker)) != nil
+            let accepted = GlobSyntax.fault(in: pattern, dialect: .docker) == nil
+            #expect(compiles == accepted, "\(pattern.debugDescription): compiler \(compiles), loader \(accepted)")
+        }
+    }
+
+    @Test func ignoreRulesAgree() {
+        for pattern in Self.patterns(seed: 0x61_0B03, count: 20_000) {
+            let compiles = (try? IgnoreRules(patterns: [pattern])) != nil
+            let accepted = GlobSyntax.ignoreRuleFault(pattern) == nil
+            #expect(compiles == accepted, "\(pattern.debugDescription): compiler \(compiles), loader \(accepted)")
+        }
+    }
+
+    @Test func faultsPointWhereTheCompilerDoes() {
+        for pattern in Self.patterns(seed: 0x61_0B04, count: 5_000) {
+            do {
+                _ = try Glob(pattern)
+            } catch {
+                #expect(GlobSyntax.fault(in: pattern, dialect: .standard)?.offset == error.position,
+                        "\(pattern.debugDescription)")
+            }
+        }
+    }
+}
+
+/// SplitMix64, so a disagreement can be reproduced from the seed.
+private struct PatternRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
