@@ -63,3 +63,25 @@ extension WorkloadEndToEndTests {
         #expect(get(url + "/")?.contains("hello") == true)
     }
 }
+
+extension WorkloadEndToEndTests {
+    @Test func aRestartFromAnotherTerminalWhileWatchRunsIsNotACrash() async throws {
+        let (dir, project) = try sampleProject("shop")
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "kv", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.wait(timeout: .seconds(120)) { !watch.events(ofType: "ready").isEmpty }, "\(watch.stdoutLines.suffix(20))")
+        let url = try #require(firstURL(in: watch.events(ofType: "ready").first?["detail"] as? String))
+        let before = replicaIDs(project, "kv")
+
+        let restart = try WBuildBinary.run(["restart", "kv"], in: dir.path, timeout: .seconds(120))
+        #expect(restart.exitCode == 0, "\(restart.stdout) \(restart.stderr)")
+        #expect(replicaIDs(project, "kv") != before)
+        // The watch adopts the new replica: its front door keeps answering, nothing is restarted.
+        #expect(await eventually(within: .seconds(30)) { get(url + "/") != nil }, "the URL stopped answering")
+        #expect(get(url + "/") != nil)
+        let states = watch.events(ofType: "workload").compactMap { $0["state"] as? String }
+        #expect(!states.contains("crash-looping"), "\(watch.stdoutLines.suffix(10))")
+        #expect(watch.stop() == 0)
+    }
+}

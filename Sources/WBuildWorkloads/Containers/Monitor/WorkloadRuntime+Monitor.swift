@@ -48,7 +48,10 @@ extension WorkloadRuntime {
         let known = book.withLock { book -> Bool in
             book.tracked[id] != nil && !book.retired.contains(id)
         }
-        guard known else { return }
+        guard known else {
+            if action == "start" { await adoptStartedElsewhere(id) }
+            return
+        }
         switch action {
         case "oom":
             book.withLock { $0.tracked[id]?.oomKilled = true }
@@ -56,7 +59,7 @@ extension WorkloadRuntime {
             let tasks = book.withLock { $0.retire(id) }
             tasks.forEach { $0.cancel() }
         case "die":
-            guard !book.withLock({ $0.consumeExpectedDie(id) }) else { return }
+            guard !book.withLock({ $0.consumeExpectedDie(id) }), !retireIfReplacedElsewhere(id) else { return }
             await crashed(id, exitCode: event.attributes["exitCode"].flatMap { Int($0) })
         default:
             break
