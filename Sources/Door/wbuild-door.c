@@ -138,6 +138,9 @@ struct control {
     struct wbc_parser parser;
     struct wbc_request request;
     int closing; /* close once the reply is out */
+    /* After a refusal, once the reply is out: our side is shut, what the peer still sends is read
+       and dropped until it closes, so the refusal is not lost to a reset. */
+    int draining;
     int dead;
     unsigned interest;
     char in[WBC_LINE_MAX + 1];
@@ -650,7 +653,10 @@ static int serve_control(struct control *control) {
         control->out_length -= (size_t)sent;
     }
     if (control->closing && control->out_length == 0) {
-        close_control(control);
+        shutdown(control->fd, SHUT_WR);
+        control->draining = 1;
+        control->closing = 0;
+        watch_control(control);
         return -1;
     }
     watch_control(control);
@@ -659,6 +665,12 @@ static int serve_control(struct control *control) {
 
 static void control_event(struct control *control, uint32_t events) {
     if (control->dead) return;
+    if (control->draining) {
+        char scratch[4096];
+        ssize_t got = recv(control->fd, scratch, sizeof scratch, 0);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_control(control);
+        return;
+    }
     if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && control->out_length == 0 && !control->closing
         && control->in_length < sizeof control->in) {
         ssize_t got = recv(control->fd, control->in + control->in_length, sizeof control->in - control->in_length, 0);
@@ -678,6 +690,16 @@ static void accept_controls(void) {
     for (;;) {
         int fd = accept_one(control_listener.fd);
         if (fd < 0) return;
+        if (control_count >= MAX_CONTROL_CLIENTS) {
+            /* Full: a refused or not yet authenticated connection gives way, so strangers holding
+               connections open cannot lock wbuild out. */
+            for (struct control *other = controls; other != NULL; other = other->next) {
+                if (other->draining || !other->parser.authenticated) {
+                    close_control(other);
+                    break;
+                }
+            }
+        }
         struct control *control = control_count < MAX_CONTROL_CLIENTS ? calloc(1, sizeof *control) : NULL;
         if (control == NULL) {
             close(fd);

@@ -66,6 +66,9 @@ static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR
 
 struct client {
     int fd;
+    /* After a refusal: our side is shut, what the peer still sends is read and dropped until it
+       closes, so the refusal is not lost to a reset (a close with unread bytes sends one). */
+    int draining;
     char *buffer;
     size_t length;
     struct wbc_parser parser;
@@ -335,11 +338,17 @@ static int process_buffer(struct client *client) {
 
 /* Returns 0 to keep the connection, -1 to close it. */
 static int read_client(struct client *client) {
+    if (client->draining) client->length = 0;
     ssize_t got = read(client->fd, client->buffer + client->length, BUFFER_SIZE - client->length);
     if (got < 0) return (errno == EINTR || errno == EAGAIN) ? 0 : -1;
     if (got == 0) return -1;
+    if (client->draining) return 0;
     client->length += (size_t)got;
-    return process_buffer(client);
+    if (process_buffer(client) == 0) return 0;
+    wbf_write_abandon(&client->file);
+    shutdown(client->fd, SHUT_WR);
+    client->draining = 1;
+    return 0;
 }
 
 static void accept_client(void) {
@@ -352,10 +361,10 @@ static void accept_client(void) {
         if (clients[index].fd < 0) slot = index;
     }
     if (slot < 0) {
-        /* Full: a connection that has not authenticated yet gives way, so strangers holding
-           connections open cannot lock wbuild out. */
+        /* Full: a connection that was refused or has not authenticated yet gives way, so
+           strangers holding connections open cannot lock wbuild out. */
         for (int index = 0; index < MAX_CLIENTS && slot < 0; index++) {
-            if (!clients[index].parser.authenticated) {
+            if (clients[index].draining || !clients[index].parser.authenticated) {
                 close_client(&clients[index]);
                 slot = index;
             }
