@@ -48,4 +48,13 @@ import WBuildTestSupport
         #expect(store.record(NodeID(kind: "task", name: "a")) == nil)
         #expect(warning != nil)
     }
+
+    @Test("the state file is 0600 in a 0700 directory: failures and fingerprints are the owner's only")
+    func savedStateIsPrivate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try savedStore(in: dir)
+        #expect(FileModes.mode(path) == 0o600)
+        #expect(FileModes.mode(dir.url(".wbuild")) == 0o700)
+    }
 }
