@@ -129,14 +129,15 @@ public struct ProjectGraph: Sendable {
                 throw ProjectGraphError("workloads.\(workload.name).build.context: \(build.context) is outside the project; wbuild watches only the project directory")
             }
             let sourceID = NodeID(kind: "source", name: workload.name)
-            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
+            let contextIgnore = ignore.excluding(secretFiles: spec.secretFiles, contextPrefix: relative)
+            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: contextIgnore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
             let definition = ImageDefinition(
                 project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
                 dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
                 buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-                target: build.target, keep: spec.images.keep)
+                secretArgs: build.secretArgs, projectRoot: layout.root, target: build.target, keep: spec.images.keep)
             return [
                 BuildGraph.Node(id: sourceID, inputs: [], rule: source),
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),

@@ -56,6 +56,11 @@ public final class WorkloadRule: NodeRule {
         } catch {
             throw NodeFailure(error.description, hint: error.hint)
         }
+        do {
+            plan.secretEnvironment = try await SecretResolver(projectRoot: projectRoot).resolveOffPool(spec.secretEnv)
+        } catch {
+            throw NodeFailure(error.description, hint: error.hint)
+        }
         let imageID = context.inputOutputs[NodeID(kind: "image", name: spec.name)]?.hash
         if plan.entrypoint == nil {
             // The supervisor, or the engine's init, runs the process itself: it needs the image's defaults.
