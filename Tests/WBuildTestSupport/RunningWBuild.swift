@@ -8,14 +8,15 @@ public final class RunningWBuild {
     private let lines = LineBuffer()
     private let errors = LineBuffer()
 
-    /// Starts `wbuild ARGS` in `directory`.
-    public init(_ arguments: [String], in directory: String) throws {
+    /// Starts `wbuild ARGS` in `directory`, with `environment` added to the test's own.
+    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: WBuildBinary.path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
