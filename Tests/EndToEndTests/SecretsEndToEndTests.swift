@@ -98,11 +98,23 @@ import WBuildTestSupport
         let labels = DockerCLI.run(["inspect", "--format", "{{json .Config.Labels}} {{.Name}} {{.Config.Image}}", container]) ?? ""
         for (what, value) in secrets.all { #expect(!labels.contains(value), "\(what) in labels: \(labels)") }
 
-        _ = try run(["up"])
+        let cached = try run(["up", "--json"])
+        #expect(cached.status("workload:web") == "cached" && cached.status("image:web") == "cached")
+        // A changed secret replaces the containers that use it, though nothing else changed.
+        let rotated = Self.distinctive("rotated")
+        try dir.write("secrets/db", rotated)
+        let replaced = try run(["up", "--json"])
+        #expect(replaced.exitCode == 0 && replaced.status("workload:web") == "built", "\(replaced.stdout.suffix(2000))")
+        #expect(replaced.status("image:web") == "cached")
+        let newContainer = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)",
+                                          "--filter", "label=dev.wbuild.replica=0"]) ?? ""
+        #expect((DockerCLI.run(["inspect", "--format", "{{json .Config.Env}}", newContainer]) ?? "").contains("DB_PASSWORD=\(rotated)"))
+        _ = try run(["up", "-v"])
         _ = try run(["status"])
         _ = try run(["status", "--json"])
         _ = try run(["logs", "web"])
         _ = try run(["doctor"])
+        _ = try run(["doctor", "--json"])
 
         // Under watch: a slow build cancelled by a newer edit, then a build the engine rejects (HTTP 400).
         let watch = try RunningWBuild(["watch", "--json"], in: dir.path, environment: secrets.environment)
@@ -127,7 +139,9 @@ import WBuildTestSupport
         let failedOnce = try run(["once", "--json"])
         #expect(failedOnce.exitCode != 0)
         #expect(failedOnce.stdout.contains("unknown instruction"), "\(failedOnce.stdout.suffix(2000))")
+        _ = try run(["once", "-v"])
         _ = try run(["graph"])
+        _ = try run(["graph", "--format", "dot"])
         let graph = try run(["graph", "--json"])
         #expect(graph.stdout.contains("image:web"))
         _ = try run(["status"])
@@ -135,7 +149,7 @@ import WBuildTestSupport
         // Every byte wbuild wrote: what it printed, and everything it keeps.
         let stored = filesUnder(dir.url(".wbuild"))
         #expect(!stored.isEmpty)
-        for (what, value) in secrets.all {
+        for (what, value) in secrets.all.merging(["rotated secretEnv file": rotated], uniquingKeysWith: { a, _ in a }) {
             for (source, text) in outputs {
                 #expect(!text.contains(value), "the \(what) value is in \(source)")
             }
