@@ -44,6 +44,14 @@ public struct SecretResolver: Sendable {
         return resolved
     }
 
+    /// The values that can be read now, skipping those that cannot (no digests, no key file
+    /// made): for masking output, where a missing secret is simply nothing to mask.
+    public func readableValues(_ specs: [SecretSpec]) -> [SecretValue] {
+        specs.compactMap { spec in
+            do throws(SecretError) { return SecretValue(try read(spec)) } catch { return nil }
+        }
+    }
+
     private func read(_ spec: SecretSpec) throws(SecretError) -> String {
         switch spec.source {
         case .environment(let name):

@@ -33,6 +33,10 @@ public final class WorkloadRule: NodeRule {
         self.readyTimeout = readyTimeout
         self.beforeStart = beforeStart
         self.afterUp = afterUp
+        // Logs of containers already running are forwarded before the first evaluation: mask from the start.
+        var secrets = spec.secretEnv
+        if case .build(let build) = spec.source { secrets += build.secretArgs }
+        runtime.remember(values: SecretResolver(projectRoot: projectRoot).readableValues(secrets))
     }
 
     /// Every workload with live-update rules runs under wbuild's supervisor: files then travel
@@ -58,6 +62,7 @@ public final class WorkloadRule: NodeRule {
         }
         do {
             plan.secretEnvironment = try await SecretResolver(projectRoot: projectRoot).resolveOffPool(spec.secretEnv)
+            runtime.remember(plan.secretEnvironment)
         } catch {
             throw NodeFailure(error.description, hint: error.hint)
         }
