@@ -89,9 +89,16 @@ public final class WorkloadRule: NodeRule {
     public func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput {
         guard let plan = evaluation.payload as? WorkloadPlan else { throw NodeFailure("internal: no plan for \(spec.name)") }
         let hook = beforeStart
-        let state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
+        let state: WorkloadState
+        do {
+            state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
                                          beforeStart: { containerID in try await hook(plan, containerID) },
                                          timeout: readyTimeout)
+        } catch {
+            // The engine's message or the last log lines could quote the environment.
+            let mask = SecretMask(plan.secretEnvironment)
+            throw NodeFailure(mask.apply(error.message), tail: error.tail.map(mask.apply), hint: error.hint.map(mask.apply))
+        }
         startedHere.withLock { $0 = true }
         do {
             try await afterUp(plan, state)
