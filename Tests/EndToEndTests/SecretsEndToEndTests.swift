@@ -122,6 +122,17 @@ import WBuildTestSupport
         defer { watch.stop() }
         #expect(watch.waitUntilWatching(timeout: .seconds(60)), "\(watch.stderrText)")
         watch.waitUntilQuiet()
+        // Editing a secret file replaces the workload that uses it.
+        let rotatedUnderWatch = Self.distinctive("rotatedwatch")
+        let replacedBefore = watch.doneCount("workload:web")
+        try dir.write("secrets/db", rotatedUnderWatch + "\n")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") > replacedBefore },
+                "\(watch.stdoutLines.suffix(20))")
+        let watchedContainer = DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)",
+                                              "--filter", "label=dev.wbuild.replica=0"]) ?? ""
+        #expect((DockerCLI.run(["inspect", "--format", "{{json .Config.Env}}", watchedContainer]) ?? "")
+                    .contains("DB_PASSWORD=\(rotatedUnderWatch)"))
+        watch.waitUntilQuiet()
         let startsBefore = watch.startReasons("image:web").count
         try dir.write("Dockerfile", Self.dockerfile("RUN sleep 20 && echo slow-\(UUID().uuidString)"))
         #expect(watch.wait(timeout: .seconds(30)) { watch.startReasons("image:web").count > startsBefore })
@@ -150,7 +161,8 @@ import WBuildTestSupport
         // Every byte wbuild wrote: what it printed, and everything it keeps.
         let stored = filesUnder(dir.url(".wbuild"))
         #expect(!stored.isEmpty)
-        for (what, value) in secrets.all.merging(["rotated secretEnv file": rotated], uniquingKeysWith: { a, _ in a }) {
+        let rotations = ["rotated secretEnv file": rotated, "secretEnv file rotated under watch": rotatedUnderWatch]
+        for (what, value) in secrets.all.merging(rotations, uniquingKeysWith: { a, _ in a }) {
             for (source, text) in outputs {
                 #expect(!text.contains(value), "the \(what) value is in \(source)")
             }

@@ -3,7 +3,7 @@ import WBuildSpec
 
 extension ProjectSpec {
     /// Project-relative paths of every file a `secretEnv` or `build.secretArgs` reads.
-    var secretFiles: [String] {
+    public var secretFiles: [String] {
         var files: [String] = []
         for workload in workloads {
             var secrets = workload.secretEnv
