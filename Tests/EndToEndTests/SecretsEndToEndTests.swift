@@ -193,4 +193,55 @@ import WBuildTestSupport
                 "\((missing.stdout + missing.stderr).suffix(2000))")
         for (_, value) in secrets.all { #expect(!(unset.stdout + unset.stderr + missing.stdout + missing.stderr).contains(value)) }
     }
+
+    @Test func aSecretFileIsNeitherInTheImageNorSyncedByLiveUpdate() throws {
+        let value = Self.distinctive("synced"), rotated = Self.distinctive("syncedrotated")
+        let dir = try TemporaryDirectory()
+        let project = "wbt-secrets-lu-\(UUID().uuidString.prefix(6).lowercased())"
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        try dir.write("secrets/db", value)
+        try dir.write("index.html", "one\n")
+        try dir.write("Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY . /app\n")
+        try dir.write("wbuild.json", """
+        { name: "\(project)",
+          workloads: { web: {
+            build: { context: "." },
+            entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/app"],
+            secretEnv: { DB_PASSWORD: { file: "secrets/db" } },
+            ports: [{ name: "http", container: 8080, protocol: "http" }],
+            readiness: { http: { path: "/", port: 8080 }, intervalMs: 200 },
+            stopGraceMs: 500,
+            liveUpdate: { sync: [{ from: ".", to: "/app" }], restart: "none" },
+          } },
+        }
+        """)
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.waitUntilWatching(timeout: .seconds(60)), "\(watch.stderrText)")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") >= 1 }, "\(watch.stdoutLines.suffix(20))")
+        watch.waitUntilQuiet()
+        func container() -> String {
+            DockerCLI.run(["ps", "-q", "--filter", "label=dev.wbuild.project=\(project)", "--filter", "label=dev.wbuild.replica=0"]) ?? ""
+        }
+        func inContainer(_ path: String) -> String? { DockerCLI.run(["exec", container(), "cat", path]) }
+        #expect(inContainer("/app/index.html") == "one", "the context is in the image")
+        #expect(inContainer("/app/secrets/db") == nil, "the secret file is not in the build context")
+
+        // An edit beside it is synced; the secret file's edit is not, and replaces the container instead.
+        try dir.write("index.html", "two\n")
+        #expect(watch.wait(timeout: .seconds(30)) { inContainer("/app/index.html") == "two" }, "\(watch.stdoutLines.suffix(20))")
+        watch.waitUntilQuiet()
+        let before = watch.doneCount("workload:web")
+        try dir.write("secrets/db", rotated)
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") > before }, "\(watch.stdoutLines.suffix(20))")
+        watch.waitUntilQuiet()
+        #expect(inContainer("/app/secrets/db") == nil, "live update did not copy the secret file in")
+        #expect((DockerCLI.run(["inspect", "--format", "{{json .Config.Env}}", container()]) ?? "").contains("DB_PASSWORD=\(rotated)"))
+        watch.stop()
+        let printed = watch.stdoutLines.joined(separator: "\n") + watch.stderrText
+        for secret in [value, rotated] {
+            #expect(!printed.contains(secret))
+            for file in filesUnder(dir.url(".wbuild")) { #expect(file.1.range(of: Data(secret.utf8)) == nil, "in .wbuild/\(file.0)") }
+        }
+    }
 }

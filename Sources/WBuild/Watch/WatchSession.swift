@@ -118,7 +118,7 @@ actor WatchSession {
             }
         }
         let project = engine.project
-        let liveUpdated = await liveUpdates?.intercept(batch, root: project.layout.root) ?? []
+        let liveUpdated = await liveUpdates?.intercept(batch.withoutSecretFiles(of: project), root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {
             var hits = paths.filter { source.covers($0) }
