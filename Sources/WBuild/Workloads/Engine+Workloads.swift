@@ -105,6 +105,6 @@ extension Engine {
             throw WBuildError(.usage, "no workload named `\(workload)` in \(path)",
                               hint: "workloads: \(spec.workloads.map(\.name).joined(separator: ", "))")
         }
-        return runtime.logs(workload: workload, follow: follow)
+        return MaskedLogs.wrap(runtime.logs(workload: workload, follow: follow), spec: spec, projectFile: path)
     }
 }

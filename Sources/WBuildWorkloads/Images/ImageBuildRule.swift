@@ -2,11 +2,13 @@ import Foundation
 import WBuildCore
 import WBuildDocker
 import WBuildFiles
+import WBuildSpec
 import WBuildSystem
 
 /// An `image:NAME` node built from a Dockerfile through the Docker Engine API.
 ///
-/// Its fingerprint covers the Dockerfile, build args, target, the context after `.dockerignore`
+/// Its fingerprint covers the Dockerfile, build args, secret build args (as keyed digests, see
+/// `FingerprintKey`), target, the context after `.dockerignore`
 /// (through its source node's tree hash) and upstream outputs. The image is tagged
 /// `wbuild/<project>-<workload>:<first 16 hex>` and labelled with the full fingerprint; when the
 /// engine already has that tag the build is skipped without sending a context. Build output
@@ -44,6 +46,16 @@ public final class ImageBuildRule: NodeRule {
         builder.add("dockerfile.path", definition.dockerfileInContext ?? "(outside the context)")
         builder.add("dockerfile", bytes: dockerfile)
         builder.add("args", pairs: definition.buildArgs.sorted { $0.key < $1.key })
+        let secrets: [ResolvedSecret]
+        do {
+            secrets = try await SecretResolver(projectRoot: definition.projectRoot).resolveOffPool(definition.secretArgs)
+        } catch {
+            throw NodeFailure(error.description, hint: error.hint)
+        }
+        if !secrets.isEmpty {
+            // Keyed digests only (FingerprintKey): the fingerprint becomes the image's label and tag.
+            builder.add("secretArgs", secrets.map { "\($0.name)=\($0.digest)" })
+        }
         builder.add("target", definition.target ?? "")
         for base in BaseImages.references(in: dockerfile) {
             // A missing base is not an error here: the build says which one and what to do.
@@ -53,7 +65,13 @@ public final class ImageBuildRule: NodeRule {
         for (input, output) in context.inputOutputs.sorted(by: { $0.key < $1.key }) {
             builder.add("input." + input.description, output.hash)
         }
-        return Evaluation(fingerprint: builder.finish(), payload: dockerfile)
+        return Evaluation(fingerprint: builder.finish(), payload: BuildPayload(dockerfile: dockerfile, secretArgs: secrets))
+    }
+
+    /// What `evaluate` read and `run` sends: the Dockerfile and the secret build arguments.
+    struct BuildPayload: Sendable {
+        var dockerfile: [UInt8]
+        var secretArgs: [ResolvedSecret]
     }
 
     func tag(_ fingerprint: Fingerprint) -> String { "\(definition.repository):\(fingerprint.short)" }
@@ -80,7 +98,11 @@ public final class ImageBuildRule: NodeRule {
             throw NodeFailure("the build context of \(definition.workload) was not scanned")
         }
         let tag = tag(evaluation.fingerprint)
-        let dockerfile = (evaluation.payload as? [UInt8]) ?? []
+        let payload = (evaluation.payload as? BuildPayload) ?? BuildPayload(dockerfile: [], secretArgs: [])
+        let dockerfile = payload.dockerfile
+        let mask = SecretMask(payload.secretArgs)
+        var buildArgs = definition.buildArgs
+        for secret in payload.secretArgs { buildArgs[secret.name] = secret.value.revealed }
         // The labels go in as one LABEL instruction appended to the Dockerfile, sent beside the
         // context the way the docker CLI sends an outside Dockerfile: the `labels` query
         // parameter would add one build step (one container) per label. With a `target`, a
@@ -102,7 +124,7 @@ public final class ImageBuildRule: NodeRule {
         let replaced: Set<String> = [".dockerignore"]
         let dockerfilePath = injection.dockerfilePath
         let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, injected: injected, replaced: replaced)
-        let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: definition.buildArgs,
+        let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: buildArgs,
                                    target: definition.target, labels: queryLabels)
         let events = context.events, id = context.id
         let meter = context.progressMeter()
@@ -114,10 +136,10 @@ public final class ImageBuildRule: NodeRule {
             imageID = try await client.build(options: options, onEvent: { event in
                 switch event {
                 case .step(let line):
-                    upload.step(line)
-                    events.emit(.log(id, .stdout, line))
+                    upload.step(mask.apply(line))
+                    events.emit(.log(id, .stdout, mask.apply(line)))
                 case .output(let line), .status(let line):
-                    if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, line)) }
+                    if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, mask.apply(line))) }
                 case .imageID:
                     break
                 }
@@ -127,12 +149,12 @@ public final class ImageBuildRule: NodeRule {
                 var message = "image build failed"
                 if let step = failure.step { message += " at \(step)" }
                 if let code = failure.exitCode { message += " (exit code \(code))" }
-                throw NodeFailure(message, tail: failure.outputTail,
+                throw NodeFailure(mask.apply(message), tail: failure.outputTail.map(mask.apply),
                                   hint: "fix the Dockerfile or the files it uses; wbuild builds again when they change")
             }
-            throw NodeFailure(error.description)
+            throw NodeFailure(mask.apply(error.description))
         } catch {
-            throw NodeFailure("image build failed: \(error)")
+            throw NodeFailure(mask.apply("image build failed: \(error)"))
         }
         await prune(keeping: imageID)
         return output(tag: tag, id: imageID)

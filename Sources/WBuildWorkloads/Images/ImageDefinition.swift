@@ -1,3 +1,5 @@
+import WBuildSpec
+
 /// One workload's image build as the graph runs it: where its context and Dockerfile are,
 /// with which arguments, and how to name the result.
 public struct ImageDefinition: Sendable, Equatable {
@@ -8,20 +10,25 @@ public struct ImageDefinition: Sendable, Equatable {
     /// Absolute path of the Dockerfile (inside the context or not).
     public var dockerfile: String
     public var buildArgs: [String: String]
+    /// `build.secretArgs`, read when the image is evaluated (see `SecretResolver`).
+    public var secretArgs: [SecretSpec]
+    /// Absolute path of the project root: secret files are relative to it, and the Dockerfile
+    /// must stay inside it (re-checked before each read: it may have become a symlink pointing
+    /// out since the graph was made).
+    public var projectRoot: String
     public var target: String?
     /// How many of this workload's wbuild images to keep when pruning.
     public var keep: Int
-    /// The project root the Dockerfile must stay inside, re-checked before each read (it may
-    /// have become a symlink pointing out since the graph was made); empty: not checked.
-    public var projectRoot = ""
 
     public init(project: String, workload: String, contextDirectory: String, dockerfile: String,
-                buildArgs: [String: String], target: String?, keep: Int) {
+                buildArgs: [String: String], secretArgs: [SecretSpec] = [], projectRoot: String = "/", target: String?, keep: Int) {
         self.project = project
         self.workload = workload
         self.contextDirectory = contextDirectory
         self.dockerfile = dockerfile
         self.buildArgs = buildArgs
+        self.secretArgs = secretArgs
+        self.projectRoot = projectRoot
         self.target = target
         self.keep = keep
     }
