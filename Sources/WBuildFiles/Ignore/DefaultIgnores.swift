@@ -15,6 +15,16 @@ public enum DefaultIgnores {
     /// Directory names ignored wherever they appear.
     public static let directoryNames: Set<String> = [".git", ".wbuild"]
 
+    /// Whether `relativePath` is inside (or is) a `.wbuild` directory: wbuild's own state, which
+    /// even a build context leaves out.
+    public static func isStateDirectory(inPath relativePath: String, isDirectory: Bool) -> Bool {
+        let components = relativePath.split(separator: "/")
+        for (index, component) in components.enumerated() where component == ".wbuild" {
+            if index < components.count - 1 || isDirectory { return true }
+        }
+        return false
+    }
+
     /// Whether a path component (file or directory name) is always ignored.
     public static func isIgnored(name: String, isDirectory: Bool) -> Bool {
         // Compared directly: cheaper than hashing into `directoryNames` for every file.
