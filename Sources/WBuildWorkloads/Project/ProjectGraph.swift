@@ -129,7 +129,7 @@ public struct ProjectGraph: Sendable {
                 throw ProjectGraphError("workloads.\(workload.name).build.context: \(build.context) is outside the project; wbuild watches only the project directory")
             }
             let sourceID = NodeID(kind: "source", name: workload.name)
-            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
+            let source = SourceRule(sourceSet: .buildContext(root: contextDirectory, ignoreRules: ignore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
             let definition = ImageDefinition(
