@@ -29,6 +29,9 @@ import Glibc
     struct Case: Sendable, CustomStringConvertible {
         var name: String
         var items: [Item]
+        /// The Dockerfile's path inside the context, when not `Dockerfile`.
+        var dockerfile: String? = nil
+        var target: String? = nil
         var description: String { name }
     }
 
@@ -101,6 +104,20 @@ import Glibc
             .file("sedAB12cd", "sed temp\n"), .file("plan___jb_old___", "jetbrains\n"), .file(".app.js.swp", "swap\n"),
             .file(".git/HEAD", "ref: refs/heads/main\n"), .file("ignored.txt", "ignored\n"), .file("kept.txt", "kept\n"),
         ]),
+        // The CLI sends an ignored Dockerfile anyway and the engine deletes it, leaving its
+        // ignored directory behind, empty.
+        Case(name: "ignored-dockerfile", items: [
+            .directory("docker", mode: 0o700),
+            .file("docker/Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY . /ctx/\n"),
+            .file("docker/notes", "ignored\n"),
+            .file(".dockerignore", "docker\n.dockerignore\n"),
+            .file("app.txt", "app\n"),
+        ], dockerfile: "docker/Dockerfile"),
+        Case(name: "target", items: [
+            .file("Dockerfile", "FROM wbuild-samples/busybox:1 AS base\nCOPY . /ctx/\nFROM base AS broken\nRUN exit 3\n"),
+            .file(".dockerignore", ".dockerignore\nsecret\n"),
+            .file("secret", "s\n"), .file("app.txt", "app\n", mode: 0o600),
+        ], target: "base"),
     ]
 
     @Test(arguments: cases)
@@ -113,10 +130,16 @@ import Glibc
             DockerCLI.cleanUp(project: project)
             dir.remove()
         }
-        try dir.write("wbuild.json", #"{ name: "\#(project)", workloads: { c: { build: { context: "ctx" } } } }"#)
+        var build = #"context: "ctx""#
+        if let dockerfile = corpus.dockerfile { build += #", dockerfile: "ctx/\#(dockerfile)""# }
+        if let target = corpus.target { build += #", target: "\#(target)""# }
+        try dir.write("wbuild.json", #"{ name: "\#(project)", workloads: { c: { build: { \#(build) } } } }"#)
         try Self.create(corpus.items, in: dir.url("ctx"))
 
-        let built = try Self.dockerBuild(context: dir.url("ctx"), tag: dockerTag)
+        var options: [String] = []
+        if let dockerfile = corpus.dockerfile { options += ["-f", dir.url("ctx/" + dockerfile)] }
+        if let target = corpus.target { options += ["--target", target] }
+        let built = try Self.dockerBuild(context: dir.url("ctx"), tag: dockerTag, options: options)
         #expect(built.status == 0, "docker build failed: \(built.output)")
         let run = try WBuildBinary.run(["once", "--json"], in: dir.path)
         #expect(run.exitCode == 0, "\(run.stderr)")
@@ -177,11 +200,11 @@ import Glibc
         for path in regular { _ = utimensat(AT_FDCWD, root + "/" + path, &times, AT_SYMLINK_NOFOLLOW) }
     }
 
-    /// `DOCKER_BUILDKIT=0 docker build -q -t TAG CONTEXT`.
-    static func dockerBuild(context: String, tag: String) throws -> (status: Int32, output: String) {
+    /// `DOCKER_BUILDKIT=0 docker build -q -t TAG OPTIONS CONTEXT`.
+    static func dockerBuild(context: String, tag: String, options: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DockerCLI.path)
-        process.arguments = ["build", "-q", "-t", tag, context]
+        process.arguments = ["build", "-q", "-t", tag] + options + [context]
         var environment = ProcessInfo.processInfo.environment
         environment["DOCKER_BUILDKIT"] = "0"
         process.environment = environment
