@@ -24,7 +24,8 @@ public struct SourceSet: Sendable, Equatable {
     public var includes: [Glob]
     /// `.dockerignore`-style rules applied after the includes.
     public var ignoreRules: IgnoreRules
-    /// Whether `DefaultIgnores` (`.git`, `.wbuild`, editor temporaries) apply. On by default.
+    /// Whether `DefaultIgnores` (`.git`, `.wbuild`, editor temporaries) apply to a `.files` set.
+    /// On by default.
     public var usesDefaultIgnores: Bool
     public var purpose: Purpose
 

@@ -1,6 +1,7 @@
-/// What every source set ignores without being told: version-control and wbuild's own
-/// state directories, and the temporary files editors create while saving, which would
-/// otherwise trigger spurious rebuilds.
+/// What the watcher and task source sets ignore without being told: version-control and
+/// wbuild's own state directories, and the temporary files editors create while saving, which
+/// would otherwise trigger spurious rebuilds. Build contexts do not use these (only their
+/// `.dockerignore` decides, as for `docker build`), except for `.wbuild` (`isStateDirectory`).
 ///
 /// Only names editors really create are listed (no generic `*.tmp`):
 /// - vim: swap files `.name.swp` … `.name.swa`, `.name.swx`; backups `name~`; the
