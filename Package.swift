@@ -36,6 +36,8 @@ let package = Package(
                 plugins: ["SupervisorBuilder"]),
         // Links the live-update supervisor Sources/Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
         .plugin(name: "SupervisorBuilder", capability: .buildTool(), path: "Sources/SupervisorBuilder"),
+        // Writes BuildInfo.swift (the VERSION file and the git commit) for `wbuild --version`.
+        .plugin(name: "BuildInfoGenerator", capability: .buildTool(), path: "Sources/BuildInfoGenerator"),
         // Public library facade.
         .target(name: "WBuild",
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],
@@ -55,7 +57,8 @@ let package = Package(
                               .linkedLibrary("FoundationEssentials", .when(platforms: [.linux], configuration: .release)),
                               .linkedLibrary("FoundationInternationalization", .when(platforms: [.linux], configuration: .release)),
                               .linkedLibrary("stdc++", .when(platforms: [.linux], configuration: .release)),
-                          ]),
+                          ],
+                          plugins: ["BuildInfoGenerator"]),
         // Benchmarks (run with scripts/bench).
         .executableTarget(name: "wbuild-bench", dependencies: ["WBuildCore", "WBuildFiles", "WBuildSystem"],
                           path: "Benchmarks/WBuildBench", swiftSettings: strict),

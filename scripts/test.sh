@@ -19,4 +19,5 @@ swift test --skip-build --no-parallel --filter "$engine_suites" 2>&1 | tee .buil
 engine=${PIPESTATUS[0]}
 set -e
 echo "[test] unit and integration: exit $unit; engine: exit $engine"
+bash scripts/test-summary.sh .build/test-output-unit.txt .build/test-output-engine.txt
 [ "$unit" -eq 0 ] && [ "$engine" -eq 0 ]

@@ -17,7 +17,7 @@ enum WBuildMain {
             return arguments.isEmpty ? 2 : 0
         }
         if first == "--version" {
-            console.out("wbuild \(version)")
+            console.out("wbuild \(BuildInfo.version) (commit \(BuildInfo.commit))")
             return 0
         }
         guard let command = CommandCatalog.command(first) else {
@@ -68,6 +68,4 @@ enum WBuildMain {
             return 1
         }
     }
-
-    static let version = "0.1.0"
 }

@@ -8,10 +8,11 @@ public final class RunningWBuild {
     private let lines = LineBuffer()
     private let errors = LineBuffer()
 
-    /// Starts `wbuild ARGS` in `directory`.
-    public init(_ arguments: [String], in directory: String) throws {
+    /// Starts `wbuild ARGS` in `directory`; `executable` is another wbuild binary (an installed
+    /// one) instead of the built one.
+    public init(_ arguments: [String], in directory: String, executable: String? = nil) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: WBuildBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable ?? WBuildBinary.path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

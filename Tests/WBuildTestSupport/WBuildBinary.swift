@@ -40,11 +40,12 @@ public enum WBuildBinary {
         return packageRoot + "/.build/debug/wbuild"
     }
 
-    /// Runs `wbuild ARGS` in `directory`, waiting at most `timeout`.
+    /// Runs `wbuild ARGS` in `directory`, waiting at most `timeout`; `executable` is another
+    /// wbuild binary (an installed one) instead of the built one.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
-                           timeout: Duration = .seconds(120)) throws -> Run {
+                           timeout: Duration = .seconds(120), executable: String? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable ?? path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

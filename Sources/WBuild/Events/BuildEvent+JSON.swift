@@ -28,6 +28,15 @@ extension BuildEvent {
             return .object([("type", .string("watching")), ("root", .string(root))])
         case .reloaded(let file):
             return .object([("type", .string("reloaded")), ("file", .string(file))])
+        case .progress(let id, let progress):
+            var pairs: [(String, JSONText)] = [("type", .string("progress")), ("id", .string(id.description)),
+                                               ("phase", .string(progress.phase)), ("done", .int(progress.done))]
+            if let total = progress.total { pairs.append(("total", .int(total))) }
+            if let unit = progress.unit { pairs.append(("unit", .string(unit.rawValue))) }
+            if let rate = progress.ratePerSecond { pairs.append(("rate", .int(Int(rate)))) }
+            if let detail = progress.detail { pairs.append(("detail", .string(detail))) }
+            pairs.append(("text", .string(progress.description)))
+            return .object(pairs)
         case .passDone(let summary):
             return .object([("type", .string("pass.done")), ("ok", .bool(summary.ok)), ("ms", .int(summary.milliseconds))])
         }

@@ -29,6 +29,8 @@ public enum BuildEvent: Sendable {
     case watching(root: String)
     /// The project file changed and its new graph replaced the old one.
     case reloaded(file: String)
+    /// A node that has run for a while says how far it has got (throttled by `ProgressMeter`).
+    case progress(NodeID, NodeProgress)
 }
 
 /// Where events go. Cheap to copy; safe to call from any thread.

@@ -202,6 +202,7 @@ struct DirectoryWalker {
             return
         }
         statistics.filesExamined += 1
+        pipeline.progress?.examinedFile()
         let fingerprint = StatFingerprint(status)
         if status.isRegularFile {
             let content: WalkedFile.Content

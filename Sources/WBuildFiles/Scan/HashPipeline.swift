@@ -32,7 +32,11 @@ final class HashPipeline: Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let helpersDone = DispatchSemaphore(value: 0)
 
-    init(rootFD: Int32, bufferSize: Int, threadCount: Int) {
+    /// Counted as files are hashed, when the scan reports progress.
+    let progress: ScanProgress?
+
+    init(rootFD: Int32, bufferSize: Int, threadCount: Int, progress: ScanProgress? = nil) {
+        self.progress = progress
         self.rootFD = rootFD
         self.bufferSize = bufferSize
         helperCount = max(0, threadCount - 1)
@@ -101,6 +105,7 @@ final class HashPipeline: Sendable {
                 continue
             }
             let outcome = hasher.hash(relativePath: job.relativePath, rootFD: rootFD, expectedSize: job.fingerprint.size)
+            if let progress, case .hashed(_, let size, _) = outcome { progress.hashedFile(size: size) }
             outcomes.withLock { slots in
                 if slots.count <= index { slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count)) }
                 slots[index] = outcome

@@ -26,6 +26,8 @@ public struct TreeScanner: Sendable {
         public var racyWindowNanoseconds: Int64
         /// Wall-clock time in ns since the epoch (injectable for tests).
         public var clock: @Sendable () -> Int64
+        /// Bumped as files are examined and hashed, for a progress line while the scan runs.
+        public var progress: ScanProgress?
 
         public init(hashingThreads: Int = 2, walkingThreads: Int = 2, readBufferSize: Int = 1 << 20,
                     racyWindowNanoseconds: Int64 = 100_000_000,
@@ -100,7 +102,8 @@ public struct TreeScanner: Sendable {
     }
 
     func makePipeline(rootFD: Int32) -> HashPipeline {
-        HashPipeline(rootFD: rootFD, bufferSize: options.readBufferSize, threadCount: options.hashingThreads)
+        HashPipeline(rootFD: rootFD, bufferSize: options.readBufferSize, threadCount: options.hashingThreads,
+                     progress: options.progress)
     }
 
     /// Waits for the hashing the walk started, records fresh digests in the cache, and

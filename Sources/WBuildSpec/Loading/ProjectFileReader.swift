@@ -44,7 +44,8 @@ enum ProjectFileReader {
             return SpecError(SpecDiagnostic(
                 file: path, keyPath: "", line: 0, column: 0,
                 message: "no project file: looked for \(place)",
-                hint: "create \(ProjectLoader.defaultFileName) in the project directory, or pass its path with -f"))
+                hint: "create \(ProjectLoader.defaultFileName) in the project directory (the command line looks in the "
+                    + "current folder and every folder above it), or pass its path with -f"))
         case EISDIR:
             return SpecError(SpecDiagnostic(
                 file: path, keyPath: "", line: 0, column: 0,

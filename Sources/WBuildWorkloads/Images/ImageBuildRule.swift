@@ -94,16 +94,23 @@ public final class ImageBuildRule: NodeRule {
         let options = BuildOptions(tags: [tag], dockerfile: plan.dockerfilePath, buildArgs: definition.buildArgs,
                                    target: definition.target, labels: plan.queryLabels)
         let events = context.events, id = context.id
+        let meter = context.progressMeter()
+        let upload = ContextUploadProgress(meter: meter, totalBytes: snapshot.entries.totalFileBytes)
+        let ticker = meter.startTicking()
+        defer { ticker.cancel() }
         let imageID: String
         do {
             imageID = try await client.build(options: options, onEvent: { event in
                 switch event {
-                case .step(let line), .output(let line), .status(let line):
+                case .step(let line):
+                    upload.step(line)
+                    events.emit(.log(id, .stdout, line))
+                case .output(let line), .status(let line):
                     if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, line)) }
                 case .imageID:
                     break
                 }
-            }, context: { write in try writer.write(to: write) })
+            }, context: { write in try writer.write(to: upload.counting(write)) })
         } catch let error as DockerError {
             if let failure = error.buildFailure {
                 var message = "image build failed"

@@ -93,7 +93,10 @@ public final class SourceRule: NodeRule {
         }
         var cache = taken ?? cacheFile.load()
         let entriesBefore = cache.count
-        let scanner = TreeScanner(sourceSet: sourceSet)
+        var scanner = TreeScanner(sourceSet: sourceSet)
+        let reporter = ScanProgressReporter(meter: context.progressMeter())
+        defer { reporter.stop() }
+        scanner.options.progress = reporter.counters
         let result: ScanResult
         do {
             if let inMemory, !pending.contains("") {

@@ -9,7 +9,7 @@ struct CommandInfo {
 }
 
 enum CommandCatalog {
-    static let file = FlagSpec(long: "file", short: "f", takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
+    static let file = FlagSpec(long: "file", short: "f", takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
     static let json = FlagSpec(long: "json", short: nil, takesValue: false, help: "machine output: one JSON object per line")
     static let verbose = FlagSpec(long: "verbose", short: "v", takesValue: false, help: "show cached nodes and more detail")
     static let help = FlagSpec(long: "help", short: "h", takesValue: false, help: "show this help")
@@ -21,7 +21,7 @@ enum CommandCatalog {
     static let volumes = FlagSpec(long: "volumes", short: nil, takesValue: false, help: "also remove the project's named volumes")
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
-    static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default ./wbuild.json)", valueName: "PATH")
+    static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
 
     static let commands: [CommandInfo] = [
         CommandInfo(name: "once", summary: "bring tasks and images up to date once, then exit",
@@ -97,7 +97,8 @@ enum CommandCatalog {
         common options:
         \(flagLines(common))
 
-        Run `wbuild help COMMAND` for a command's options.
+        Run `wbuild help COMMAND` for a command's options; `wbuild --version` prints the
+        version and the commit it was built from.
         Exit codes: 0 ok, 1 a node failed, 2 usage or project-file error, 3 container engine unavailable.
         """
     }

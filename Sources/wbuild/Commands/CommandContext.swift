@@ -7,7 +7,8 @@ struct CommandContext: Sendable {
     let console: Console
     var json: Bool { arguments.has("json") }
     var verbose: Bool { arguments.has("verbose") }
-    var projectFile: String { arguments.value("file") ?? "wbuild.json" }
+    /// `-f PATH`, else the nearest `wbuild.json` at or above the current directory.
+    var projectFile: String { arguments.value("file") ?? ProjectFileLocator.locate() }
 
     /// Routes engine events to the terminal or to JSON lines.
     var events: EventSink {

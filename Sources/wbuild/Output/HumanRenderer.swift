@@ -9,6 +9,9 @@ final class HumanRenderer: Sendable {
     /// The change that started the pass now running, for its closing line
     /// ("web/src/app.js changed → image:web 310 ms, workload:web 490 ms (810 ms)").
     private let pendingChange = Mutex<String?>(nil)
+    /// Progress of the nodes now running, newest last: the terminal's updating line shows the
+    /// newest; without a terminal `-v` prints a line per node at most every 2 s.
+    private let progress = Mutex<[(id: NodeID, text: String, printed: ContinuousClock.Instant?)]>([])
 
     init(console: Console, verbose: Bool) {
         self.console = console
@@ -28,7 +31,10 @@ final class HumanRenderer: Sendable {
         case .nodeStart(let id, let reason):
             console.out("\(console.paint("▶", .blue)) \(id)  \(console.paint(reason.description, .dim))")
         case .nodeDone(let result):
+            clearProgress(of: result.id)
             renderDone(result)
+        case .progress(let id, let report):
+            showProgress(of: id, report)
         case .log(let id, let stream, let line):
             let prefix = console.paint(prefix: id.name.padding(toLength: max(id.name.count, 8), withPad: " ", startingAt: 0))
             let text = stream == .stderr ? console.paint(line, .yellow) : line
@@ -59,6 +65,35 @@ final class HumanRenderer: Sendable {
         case .reloaded(let file):
             console.out("\(console.paint("↻", .cyan)) \(file) changed: graph reloaded")
         }
+    }
+
+    private func showProgress(of id: NodeID, _ report: NodeProgress) {
+        let text = "⋯ \(id) \(report.description)"
+        let (line, printNow) = progress.withLock { entries -> (String, Bool) in
+            let previous = entries.firstIndex { $0.id == id }.map { entries.remove(at: $0) }
+            let now = ContinuousClock.now
+            let due = previous?.printed.map { now - $0 >= .seconds(2) } ?? true
+            entries.append((id, text, due ? now : previous?.printed))
+            return (Self.statusText(entries), due)
+        }
+        if console.stdoutIsTerminal {
+            console.status(line)
+        } else if verbose && printNow {
+            console.out(text)
+        }
+    }
+
+    private func clearProgress(of id: NodeID) {
+        let line = progress.withLock { entries -> String? in
+            entries.removeAll { $0.id == id }
+            return entries.isEmpty ? nil : Self.statusText(entries)
+        }
+        console.status(line)
+    }
+
+    private static func statusText(_ entries: [(id: NodeID, text: String, printed: ContinuousClock.Instant?)]) -> String {
+        guard let newest = entries.last else { return "" }
+        return newest.text + (entries.count > 1 ? "  (+\(entries.count - 1) more)" : "")
     }
 
     private func renderDone(_ result: NodeResult) {

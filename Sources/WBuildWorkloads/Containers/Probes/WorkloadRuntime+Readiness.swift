@@ -5,7 +5,8 @@ extension WorkloadRuntime {
     /// Polls each replica's readiness until all pass or the deadline passes.
     func awaitReady(_ ids: [String], plan: WorkloadPlan, deadline: ContinuousClock.Instant) async throws(NodeFailure) {
         let probes = ProbeRunner(client: client)
-        for id in ids {
+        let meter = ProgressMeter(id: nodeID(plan.workload), events: events)
+        for (readyCount, id) in ids.enumerated() {
             if let delay = plan.readiness?.initialDelayMs, delay > 0, book.withLock({ $0.tracked[id]?.phase }) == .starting {
                 try? await Task.sleep(for: .milliseconds(delay))
             }
@@ -36,6 +37,8 @@ extension WorkloadRuntime {
                 if Task.isCancelled {
                     throw NodeFailure("workload `\(plan.workload)`: cancelled while waiting for it to be ready")
                 }
+                meter.report(NodeProgress(phase: "waiting for readiness", done: readyCount, total: ids.count, unit: .replicas,
+                                          detail: lastFailure))
                 if ContinuousClock.now >= deadline {
                     let replica = tracked?.replica ?? 0
                     throw NodeFailure("workload `\(plan.workload)` replica \(replica) was not ready in time: \(lastFailure)",

@@ -32,27 +32,38 @@ public struct ResourceBinary: Sendable {
     /// What to do when the binary is missing.
     public var hint: String {
         "rebuild with `swift build` (the SupervisorBuilder plugin needs /usr/bin/cc and a static libc: "
-            + "Debian gcc and libc6-dev), ship wbuild_WBuildWorkloads.resources beside the wbuild binary, "
-            + "or set \(pathVariable) to the binary"
+            + "Debian gcc and libc6-dev), install wbuild with scripts/install.sh (it puts the helpers in "
+            + "PREFIX/libexec/wbuild), or set \(pathVariable) to the binary"
     }
 
-    /// The path of the built binary on the host: `$pathVariable`, else the module's resource bundle
-    /// beside the running executable (`wbuild_WBuildWorkloads.resources/<name>`, where SwiftPM puts
-    /// it for `wbuild` and the test runner alike). Looked up by hand rather than through
-    /// `Bundle.module`, whose accessor stops the process when the bundle is missing.
+    /// The path of the built binary on the host, the first of: `$pathVariable`; the module's
+    /// resource bundle beside the running executable (`wbuild_WBuildWorkloads.resources/<name>`,
+    /// where SwiftPM puts it for `wbuild` and the test runner alike); `../libexec/wbuild/<name>`
+    /// from the executable's directory (an installed or unpacked wbuild: `scripts/install.sh`,
+    /// `scripts/package.sh`). Looked up by hand rather than through `Bundle.module`, whose
+    /// accessor stops the process when the bundle is missing.
     public func hostPath() throws(Failure) -> String {
-        var candidates: [String] = []
-        if let override = ProcessInfo.processInfo.environment[pathVariable], !override.isEmpty {
-            candidates.append(override)
-        }
-        if let executable = Self.executablePath() {
-            let directory = (executable as NSString).deletingLastPathComponent
-            candidates.append(directory + "/wbuild_WBuildWorkloads.resources/" + name)
-        }
+        let override = ProcessInfo.processInfo.environment[pathVariable]
+        let candidates = Self.candidates(name: name, override: override, executable: Self.executablePath())
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
         throw .missing(candidates: candidates)
+    }
+
+    /// Where `name` is looked for, in order (see `hostPath`).
+    static func candidates(name: String, override: String?, executable: String?) -> [String] {
+        var candidates: [String] = []
+        if let override, !override.isEmpty {
+            candidates.append(override)
+        }
+        if let executable {
+            let directory = (executable as NSString).deletingLastPathComponent
+            candidates.append(directory + "/wbuild_WBuildWorkloads.resources/" + name)
+            let prefix = (directory as NSString).deletingLastPathComponent
+            candidates.append((prefix.isEmpty ? "/" : prefix) + "/libexec/wbuild/" + name)
+        }
+        return candidates
     }
 
     /// The binary's bytes, found and read once, on a thread of its own (not the cooperative pool).
