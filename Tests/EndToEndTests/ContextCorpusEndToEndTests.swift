@@ -169,6 +169,21 @@ import Glibc
         #expect(DockerCLI.run(["run", "--rm", image, "stat", "-c", "%a", "/ctx/config"]) == "600")
     }
 
+    @Test func turningACopyIntoAHardLinkRebuildsTheImage() throws {
+        let project = "wbt-ctx-link-\(UUID().uuidString.prefix(6).lowercased())"
+        let dir = try TemporaryDirectory(prefix: "wbuild-corpus")
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        try dir.write("wbuild.json", #"{ name: "\#(project)", workloads: { c: { build: { context: "ctx" } } } }"#)
+        try Self.create([Self.dockerfile, .file("a", "same\n"), .file("b", "same\n")], in: dir.url("ctx"))
+        #expect(try WBuildBinary.run(["once", "--json"], in: dir.path).status("image:c") == "built")
+        try FileManager.default.removeItem(atPath: dir.url("ctx/b"))
+        try #require(link(dir.url("ctx/a"), dir.url("ctx/b")) == 0)
+        let linked = try WBuildBinary.run(["once", "--json"], in: dir.path)
+        #expect(linked.status("image:c") == "built")
+        let image = try #require(linked.nodes["image:c"]?["image"] as? String)
+        #expect(DockerCLI.run(["run", "--rm", image, "stat", "-c", "%h", "/ctx/a"]) == "2")
+    }
+
     // MARK: - Helpers
 
     /// Creates `items` under `root`, then dates every regular file 2001-01-01 (the image keeps file mtimes).
