@@ -113,6 +113,13 @@ import Glibc
             .file(".dockerignore", "docker\n.dockerignore\n"),
             .file("app.txt", "app\n"),
         ], dockerfile: "docker/Dockerfile"),
+        // An ignored Dockerfile that is a symlink is still sent as the link it is.
+        Case(name: "ignored-symlinked-dockerfile", items: [
+            .file("build/real.Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY . /ctx/\n"),
+            .symlink("Dockerfile", target: "build/real.Dockerfile"),
+            .file(".dockerignore", "Dockerfile\n"),
+            .file("app.txt", "app\n"),
+        ]),
         Case(name: "target", items: [
             .file("Dockerfile", "FROM wbuild-samples/busybox:1 AS base\nCOPY . /ctx/\nFROM base AS broken\nRUN exit 3\n"),
             .file(".dockerignore", ".dockerignore\nsecret\n"),

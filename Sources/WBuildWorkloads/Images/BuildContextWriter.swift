@@ -57,21 +57,23 @@ struct BuildContextWriter: Sendable {
         for path in sentFromDisk {
             let hostPath = root + "/" + path
             let status = try Self.status(hostPath)
-            try writer.append(TarEntry(path: path, kind: .file(.file(path: hostPath)),
-                                       header: TarHeaderFields(mode: status.mode, mtime: status.mtime)))
+            let header = TarHeaderFields(mode: status.mode, mtime: status.mtime)
+            let kind: TarEntry.Kind = status.isSymlink ? .symlink(target: try Self.readLink(hostPath)) : .file(.file(path: hostPath))
+            try writer.append(TarEntry(path: path, kind: kind, header: header))
         }
         for entry in injected { try writer.append(entry) }
         try writer.finish()
     }
 
-    /// `lstat`: permission bits and the mtime in whole seconds, as the docker CLI sends it.
-    static func status(_ path: String) throws -> (mode: UInt32, mtime: Int64) {
+    /// `lstat`: permission bits, the mtime in whole seconds (as the docker CLI sends it), and
+    /// whether it is a symlink.
+    static func status(_ path: String) throws -> (mode: UInt32, mtime: Int64, isSymlink: Bool) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             throw TarError(path: path, "cannot stat it while sending the build context: \(String(cString: strerror(errno))); "
                            + "it changed after the scan, and wbuild builds again when the change is seen")
         }
-        return (UInt32(info.st_mode) & 0o7777, Int64(info.st_mtim.tv_sec))
+        return (UInt32(info.st_mode) & 0o7777, Int64(info.st_mtim.tv_sec), info.st_mode & S_IFMT == S_IFLNK)
     }
 
     static func readLink(_ path: String) throws -> String {

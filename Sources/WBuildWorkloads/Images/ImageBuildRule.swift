@@ -87,7 +87,7 @@ public final class ImageBuildRule: NodeRule {
         // (BuildContextPlan says when it cannot: the rewritten .dockerignore would reach the image.)
         let labels = definition.labels(fingerprint: evaluation.fingerprint.hex)
         let existingIgnore = try? AtomicFile.read(definition.contextDirectory + "/.dockerignore")
-        let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: definition.dockerfileInContext,
+        let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: definition.resolvedDockerfileInContext(),
                                          target: definition.target, labels: labels, dockerignore: existingIgnore ?? nil,
                                          snapshot: snapshot, suffix: String(evaluation.fingerprint.hex.prefix(20)))
         let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, plan: plan)
