@@ -97,6 +97,15 @@ import Glibc
             .file("manual/keep.md", "keep\n"),
             .file("build/out/app", "app\n", mode: 0o755), .file("build/out/app.map", "map\n"), .file("build/log", "log\n"),
         ]),
+        Case(name: "more-patterns", items: [
+            dockerfile,
+            .file(".dockerignore", "logs/\n?.cfg\n[^x]y.txt\n**/deep/**/z.txt\n!**/deep/keep/z.txt\n*/nested.txt\nsub*/\n!sub2\n"),
+            .file("logs/a.log", "a\n"), .file("a.cfg", "a\n"), .file("ab.cfg", "ab\n"),
+            .file("ay.txt", "ay\n"), .file("xy.txt", "xy\n"),
+            .file("p/deep/q/z.txt", "z\n"), .file("deep/z.txt", "z\n"), .file("p/deep/keep/z.txt", "kept\n"),
+            .file("n/nested.txt", "n\n"), .file("n/m/nested.txt", "deeper\n"), .file("nested.txt", "top\n"),
+            .file("sub1/f", "f\n"), .file("sub2/f", "f\n"), .file("sub3", "a file\n"),
+        ]),
         Case(name: "editor-names", items: [
             dockerfile,
             .file(".dockerignore", ".dockerignore\nDockerfile\nignored.txt\n"),
