@@ -166,6 +166,12 @@ import Glibc
         let missing = theirs.filter { !ours.contains($0) }, extra = ours.filter { !theirs.contains($0) }
         #expect(ours == theirs, "only in docker's image: \(missing); only in wbuild's: \(extra)")
 
+        // However the labels travelled, they are on the image.
+        let labels = DockerCLI.run(["inspect", "-f", #"{{index .Config.Labels "dev.wbuild.project"}} {{index .Config.Labels "dev.wbuild.workload"}}"#, image])
+        #expect(labels == "\(project) c")
+        let fingerprint = DockerCLI.run(["inspect", "-f", #"{{index .Config.Labels "dev.wbuild.fingerprint"}}"#, image]) ?? ""
+        #expect(fingerprint.count == 64, "no fingerprint label on \(image)")
+
         // The image tagged by fingerprint is trusted next time: nothing is sent again.
         let again = try WBuildBinary.run(["once", "--json"], in: dir.path)
         #expect(again.status("image:c") == "cached", "\(again.stderr)")

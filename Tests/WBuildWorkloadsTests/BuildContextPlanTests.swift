@@ -61,4 +61,27 @@ import WBuildFiles
         #expect(contents(plan.injected[1]) == "*.log\n.dockerfile.abc\n")
         #expect(plan.injected[1].header.mode == 0o640)
     }
+
+    @Test func aNameTheDockerignoreAlreadyIgnoresCarriesTheLabelsWithoutTouchingIt() throws {
+        let rules = try IgnoreRules.parse("node_modules\n*.log\n!keep.log\n")
+        let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: "Dockerfile", target: nil, labels: labels,
+                                         dockerignore: Array("node_modules\n*.log\n!keep.log\n".utf8), ignoreRules: rules,
+                                         snapshot: snapshot([".dockerignore", "Dockerfile"]), suffix: "abc",
+                                         exists: { $0 == "node_modules" })
+        #expect(plan.dockerfilePath == ".dockerfile.abc.log")
+        #expect(plan.injected.map(\.path) == [".dockerfile.abc.log"])
+        #expect(plan.replaced.isEmpty && plan.queryLabels.isEmpty)
+    }
+
+    @Test func hiddenNamesComeOnlyFromSingleNamePatternsThatStillIgnoreThem() throws {
+        func hidden(_ text: String, taken: Set<String> = []) throws -> String? {
+            BuildContextPlan.hiddenName(try IgnoreRules.parse(text), suffix: "s", taken: { taken.contains($0) })
+        }
+        #expect(try hidden(".env\n") == ".env")
+        #expect(try hidden(".env\n", taken: [".env"]) == nil)
+        #expect(try hidden("**/*.tmp\n") == ".dockerfile.s.tmp")
+        #expect(try hidden("build/out\n[ab].txt\n") == nil)
+        #expect(try hidden("*.log\n!*.log\n") == nil)
+        #expect(try hidden("?.cfg\n") == "x.cfg")
+    }
 }

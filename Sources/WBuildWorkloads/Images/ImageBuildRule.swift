@@ -89,7 +89,9 @@ public final class ImageBuildRule: NodeRule {
         let existingIgnore = try? AtomicFile.read(definition.contextDirectory + "/.dockerignore")
         let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: definition.resolvedDockerfileInContext(),
                                          target: definition.target, labels: labels, dockerignore: existingIgnore ?? nil,
-                                         snapshot: snapshot, suffix: String(evaluation.fingerprint.hex.prefix(20)))
+                                         ignoreRules: source.sourceSet.ignoreRules, snapshot: snapshot,
+                                         suffix: String(evaluation.fingerprint.hex.prefix(20)),
+                                         exists: { [root = definition.contextDirectory] name in FileManagerLite.exists(root + "/" + name) })
         let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, plan: plan)
         let options = BuildOptions(tags: [tag], dockerfile: plan.dockerfilePath, buildArgs: definition.buildArgs,
                                    target: definition.target, labels: plan.queryLabels)
