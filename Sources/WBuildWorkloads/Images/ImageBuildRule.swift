@@ -9,7 +9,8 @@ import WBuildSystem
 ///
 /// Its fingerprint covers the Dockerfile, build args, secret build args (as keyed digests, see
 /// `FingerprintKey`), target, the context after `.dockerignore`
-/// (through its source node's tree hash) and upstream outputs. The image is tagged
+/// (through its source node's tree hash: paths, kinds, modes, contents, link targets, and here
+/// which of its files are hard links of one another) and upstream outputs. The image is tagged
 /// `wbuild/<project>-<workload>:<first 16 hex>` and labelled with the full fingerprint; when the
 /// engine already has that tag the build is skipped without sending a context. Build output
 /// streams as it happens; a failure shows the failing step, its output and exit code.
@@ -65,6 +66,9 @@ public final class ImageBuildRule: NodeRule {
         for (input, output) in context.inputOutputs.sorted(by: { $0.key < $1.key }) {
             builder.add("input." + input.description, output.hash)
         }
+        if let snapshot = source.currentSnapshot {
+            builder.add("context.hardLinks", Self.hardLinkGroups(snapshot).map { $0.joined(separator: "\u{0}") }.joined(separator: "\n"))
+        }
         return Evaluation(fingerprint: builder.finish(), payload: BuildPayload(dockerfile: dockerfile, secretArgs: secrets))
     }
 
@@ -107,25 +111,17 @@ public final class ImageBuildRule: NodeRule {
         // context the way the docker CLI sends an outside Dockerfile: the `labels` query
         // parameter would add one build step (one container) per label. With a `target`, a
         // trailing LABEL would land in the wrong stage, so the query parameter is used then.
+        // (BuildContextPlan says when it cannot: the rewritten .dockerignore would reach the image.)
         let labels = definition.labels(fingerprint: evaluation.fingerprint.hex)
-        var sentDockerfile = dockerfile
-        var queryLabels: [String: String] = [:]
-        if definition.target == nil {
-            if let last = sentDockerfile.last, last != UInt8(ascii: "\n") { sentDockerfile.append(UInt8(ascii: "\n")) }
-            let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
-            sentDockerfile += Array("LABEL \(pairs)\n".utf8)
-        } else {
-            queryLabels = labels
-        }
         let existingIgnore = try? AtomicFile.read(definition.contextDirectory + "/.dockerignore")
-        let injection = DockerfileInjection.entries(dockerfile: sentDockerfile, existingDockerignore: existingIgnore ?? nil,
-                                                    suffix: String(evaluation.fingerprint.hex.prefix(20)))
-        let injected = injection.entries
-        let replaced: Set<String> = [".dockerignore"]
-        let dockerfilePath = injection.dockerfilePath
-        let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, injected: injected, replaced: replaced)
-        let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: buildArgs,
-                                   target: definition.target, labels: queryLabels)
+        let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: definition.resolvedDockerfileInContext(),
+                                         target: definition.target, labels: labels, dockerignore: existingIgnore ?? nil,
+                                         ignoreRules: source.sourceSet.ignoreRules, snapshot: snapshot,
+                                         suffix: String(evaluation.fingerprint.hex.prefix(20)),
+                                         exists: { [root = definition.contextDirectory] name in FileManagerLite.exists(root + "/" + name) })
+        let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, plan: plan)
+        let options = BuildOptions(tags: [tag], dockerfile: plan.dockerfilePath, buildArgs: buildArgs,
+                                   target: definition.target, labels: plan.queryLabels)
         let events = context.events, id = context.id
         let meter = context.progressMeter()
         let upload = ContextUploadProgress(meter: meter, totalBytes: snapshot.entries.totalFileBytes)
@@ -170,6 +166,16 @@ public final class ImageBuildRule: NodeRule {
             return rest.count == 12 && rest.allSatisfy(\.isHexDigit)
         }
         return text.isEmpty
+    }
+
+    /// The context's files that are one inode under several names, as sorted lists of paths
+    /// (the tree hash leaves hard links out: inode numbers are not content).
+    static func hardLinkGroups(_ snapshot: TreeSnapshot) -> [[String]] {
+        var groups: [UInt64: [String]] = [:]
+        for entry in snapshot.entries where entry.hardLinkID != 0 {
+            groups[entry.hardLinkID, default: []].append(entry.relativePath)
+        }
+        return groups.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
     }
 
     func output(tag: String, id: String) -> NodeOutput {

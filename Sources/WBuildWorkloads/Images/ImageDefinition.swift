@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import WBuildSpec
 
 /// One workload's image build as the graph runs it: where its context and Dockerfile are,
@@ -37,6 +40,21 @@ public struct ImageDefinition: Sendable, Equatable {
     var dockerfileInContext: String? {
         let prefix = contextDirectory.hasSuffix("/") ? contextDirectory : contextDirectory + "/"
         return dockerfile.hasPrefix(prefix) ? String(dockerfile.dropFirst(prefix.count)) : nil
+    }
+
+    /// The Dockerfile's path inside the context after resolving symlinks in both, as the docker
+    /// CLI names it to the engine (a `Dockerfile` symlink to `build/app.Dockerfile` is built as
+    /// `build/app.Dockerfile`); nil when it resolves outside the context or does not resolve.
+    func resolvedDockerfileInContext() -> String? {
+        guard let context = Self.realPath(contextDirectory), let file = Self.realPath(dockerfile) else { return nil }
+        let prefix = context == "/" ? "/" : context + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : nil
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `wbuild/<project>-<workload>`.

@@ -132,7 +132,7 @@ public struct ProjectGraph: Sendable {
             let relative = contextDirectory == layout.root ? "" : String(contextDirectory.dropFirst(layout.root.count + 1)) + "/"
             let sourceID = NodeID(kind: "source", name: workload.name)
             let contextIgnore = ignore.excluding(secretFiles: spec.secretFiles, contextPrefix: relative)
-            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: contextIgnore),
+            let source = SourceRule(sourceSet: .buildContext(root: contextDirectory, ignoreRules: contextIgnore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
             let definition = ImageDefinition(
