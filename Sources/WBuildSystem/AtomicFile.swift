@@ -4,8 +4,13 @@ import Glibc
 
 /// Writes whole files so that a reader sees the old content or the new, never a torn one:
 /// write a temporary file beside the target, `fsync`, `rename` over, `fsync` the directory.
+///
+/// Private by default: files are created `0600` and directories `0700`, since what wbuild
+/// writes with it is its own state (`.wbuild/`), readable by its owner only.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
+    /// Replaces `path` with `bytes`; the new file has `mode` (default `0600`, owner only),
+    /// whatever the old one had.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(SystemError) {
         let directory = parentDirectory(of: path)
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
@@ -46,8 +51,8 @@ public enum AtomicFile {
         }
     }
 
-    /// Creates `path` and its parents (`mkdir -p`).
-    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+    /// Creates `path` and its parents (`mkdir -p`); those it creates get `mode` (default `0700`).
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component

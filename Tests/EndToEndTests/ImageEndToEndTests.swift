@@ -180,7 +180,7 @@ import WBuildTestSupport
         for version in 1...3 {
             try dir.write("api/src/index.html", "v\(version)\n")
             let run = try once(dir)
-            tags.append(try #require(run.nodes["image:api"]?["image"] as? String))
+            tags.append(try #require(run.nodes["image:api"]?["image"] as? String, "\(run.nodes["image:api"] ?? [:]) \(run.stderr)"))
         }
         #expect(DockerCLI.images(project: project).count == 2)  // images.keep: 2
         #expect(DockerCLI.run(["image", "inspect", tags[0]]) == nil)

@@ -113,6 +113,16 @@ struct StatCacheFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["stat-cache"])
     }
 
+    @Test("the saved cache is private to its owner (0600), also when it replaces a world-readable one")
+    func savedCacheIsPrivate() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-cache-mode")
+        defer { directory.remove() }
+        let path = try directory.write("stat-cache", "old")
+        #expect(chmod(path, 0o644) == 0)
+        try bigCache().save(to: path)
+        #expect(FileModes.mode(path) == 0o600)
+    }
+
     @Test func aMissingDirectoryIsATypedErrorAndLeavesNothing() throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-cache-file")
         defer { directory.remove() }

@@ -43,4 +43,23 @@ import WBuildTestSupport
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: dir.url("a/b/c"), isDirectory: &isDirectory) && isDirectory.boolValue)
     }
+
+    @Test("a written file is private to its owner (0600), also when it replaces a world-readable one")
+    func writtenFilesArePrivate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try dir.write("state.json", "old")
+        #expect(chmod(path, 0o644) == 0)
+        try AtomicFile.write(Array("new".utf8), to: path)
+        #expect(FileModes.mode(path) == 0o600)
+    }
+
+    @Test("directories it creates are private to their owner (0700)")
+    func createdDirectoriesArePrivate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try AtomicFile.makeDirectories(dir.url(".wbuild/cache"))
+        #expect(FileModes.mode(dir.url(".wbuild")) == 0o700)
+        #expect(FileModes.mode(dir.url(".wbuild/cache")) == 0o700)
+    }
 }

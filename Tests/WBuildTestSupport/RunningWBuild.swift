@@ -8,15 +8,17 @@ public final class RunningWBuild {
     private let lines = LineBuffer()
     private let errors = LineBuffer()
 
-    /// Starts `wbuild ARGS` in `directory`; `executable` is another wbuild binary (an installed
-    /// one) instead of the built one.
-    public init(_ arguments: [String], in directory: String, executable: String? = nil) throws {
+    /// Starts `wbuild ARGS` in `directory`, with `environment` added to the test's own;
+    /// `executable` is another wbuild binary (an installed one) instead of the built one.
+    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                executable: String? = nil) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? WBuildBinary.path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -82,6 +82,11 @@ public final class Engine: Sendable {
             throw WBuildError(.projectFile, error.diagnostic?.description ?? "\(path): \(error.description)")
         }
         if let existing { return Engine(project: project, state: existing, events: events, runtime: services?.runtime) }
+        do {
+            try PrivateTree.restrict(layout.stateDirectory)  // state written by older versions was world-readable
+        } catch {
+            events.emit(.warning("could not make \(layout.stateDirectory) private to you: \(error)"))
+        }
         let (state, warning) = StateStore.load(path: layout.stateFile)
         if let warning { events.emit(.warning(warning)) }
         return Engine(project: project, state: state, events: events, runtime: services?.runtime)

@@ -105,10 +105,11 @@ actor WatchSession {
 
     func handle(_ batch: ChangeBatch) async {
         let paths = batch.paths.sorted()
-        // The project file, or a build context's .dockerignore (it decides what the context is).
+        // The project file, a build context's .dockerignore (it decides what the context is), or
+        // a secret file (no source covers it; a reload re-reads it and replaces what uses it).
         let reshapes = paths.contains(projectFileRelative) || paths.contains { path in
             path.hasSuffix(".dockerignore") && engine.project.sources.values.contains { $0.isDockerignore(path) }
-        }
+        } || paths.contains(where: Set(engine.project.spec.secretFiles).contains)
         if reshapes {
             if paused {
                 reloadAgain = true
@@ -117,7 +118,7 @@ actor WatchSession {
             }
         }
         let project = engine.project
-        let liveUpdated = await liveUpdates?.intercept(batch, root: project.layout.root) ?? []
+        let liveUpdated = await liveUpdates?.intercept(batch.withoutSecretFiles(of: project), root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {
             var hits = paths.filter { source.covers($0) }

@@ -124,7 +124,7 @@ extension Engine {
             try WorkloadTargets.name(target, spec: spec, projectFile: path, command: "logs")
         }
         try await requireEngine(runtime)
-        return runtime.logs(workload: name, follow: follow, selection: selection)
+        return MaskedLogs.wrap(runtime.logs(workload: name, follow: follow, selection: selection), spec: spec, projectFile: path)
     }
 }
 

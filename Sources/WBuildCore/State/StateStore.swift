@@ -52,7 +52,11 @@ public final class StateStore: Sendable {
         let expected = String(head.dropFirst(header.count))
         let body = Array(bytes[(newline + 1)...])
         guard SHA256.hash(body).hexString == expected else { return nil }
-        return try? JSONDecoder().decode(Contents.self, from: Data(body))
+        guard var contents = try? JSONDecoder().decode(Contents.self, from: Data(body)) else { return nil }
+        for (id, run) in contents.lastRuns {
+            contents.lastRuns[id]?.reason = QueryRedaction.scrub(run.reason)
+        }
+        return contents
     }
 
     static func encode(_ contents: Contents) throws -> [UInt8] {
@@ -76,6 +80,8 @@ public final class StateStore: Sendable {
     }
 
     public func setLastRun(_ run: LastRun, for id: NodeID) {
+        var run = run
+        run.reason = QueryRedaction.scrub(run.reason)
         contents.withLock { $0.lastRuns[id.description] = run }
         dirty.store(true, ordering: .relaxed)
     }

@@ -2,7 +2,11 @@
 /// and what the user can do about it.
 ///
 /// `description` is one paragraph a user can act on, e.g.
-/// `docker POST /v1.41/build: The command '/bin/sh -c exit 3' returned a non-zero code: 3 (step 2/2 : RUN exit 3)`.
+/// `docker POST /build: The command '/bin/sh -c exit 3' returned a non-zero code: 3 (step 2/2 : RUN exit 3)`.
+///
+/// An error never carries a request's query: `endpoint` is redacted when the error is made
+/// (see `RequestTarget`), because query values hold build arguments and other settings the
+/// user may keep secret, and errors end up on screen, in events and in `.wbuild/state.json`.
 public struct DockerError: Error, Sendable, CustomStringConvertible {
     /// The broad class of failure, for callers that react differently (exit 3 for `engineUnreachable`).
     public enum Kind: String, Sendable, Equatable {
@@ -23,8 +27,9 @@ public struct DockerError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// HTTP method of the failed call, when there was one.
     public var method: String?
-    /// Path of the failed call including the version prefix and query, or the host for connection errors.
-    public var endpoint: String?
+    /// Path of the failed call without the API version prefix and without the query
+    /// (`/build`), or the host for connection errors.
+    public private(set) var endpoint: String?
     /// HTTP status, when the daemon answered.
     public var status: Int?
     /// The daemon's message, or ours.
@@ -38,7 +43,7 @@ public struct DockerError: Error, Sendable, CustomStringConvertible {
                 message: String, hint: String? = nil, buildFailure: BuildFailure? = nil) {
         self.kind = kind
         self.method = method
-        self.endpoint = endpoint
+        self.endpoint = endpoint.map(RequestTarget.redacted)
         self.status = status
         self.message = message
         self.hint = hint

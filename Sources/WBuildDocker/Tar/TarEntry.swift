@@ -35,6 +35,8 @@ public struct TarEntry: Sendable, Equatable {
         case directory
         /// A symbolic link, stored as a link; `target` is written verbatim and never followed.
         case symlink(target: String)
+        /// A hard link to an earlier entry of the same archive: `target` is that entry's path.
+        case hardLink(target: String)
     }
 
     /// Path inside the archive, `/`-separated, relative (no leading `/`); directories without a trailing `/`.
@@ -64,6 +66,11 @@ public struct TarEntry: Sendable, Equatable {
     /// A directory with deterministic header fields (mode 0755).
     public static func directory(_ path: String, mtime: Int64 = 0) -> TarEntry {
         TarEntry(path: path, kind: .directory, header: TarWriter.deterministicHeader(for: .directory, mtime: mtime))
+    }
+
+    /// A second name for the regular file written earlier at `target`, with `header`'s fields.
+    public static func hardLink(_ path: String, target: String, header: TarHeaderFields) -> TarEntry {
+        TarEntry(path: path, kind: .hardLink(target: target), header: header)
     }
 
     /// A symbolic link with deterministic header fields (mode 0777).

@@ -6,6 +6,7 @@ enum TarHeaderBlock {
 
     enum TypeFlag: UInt8 {
         case regular = 0x30        // "0"
+        case hardLink = 0x31       // "1"
         case symlink = 0x32        // "2"
         case directory = 0x35      // "5"
         case paxExtended = 0x78    // "x"

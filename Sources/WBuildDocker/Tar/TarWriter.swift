@@ -7,6 +7,7 @@ import WBuildSystem
 /// into a sink, entry by entry, in exactly the order the caller gives. File contents stream from
 /// their descriptor in 64 KiB chunks, so a large file is never loaded whole.
 ///
+/// Entries: regular files, directories, symbolic links and hard links (to an earlier entry).
 /// PAX records are added for: paths that do not fit USTAR's prefix/name split or are not ASCII,
 /// link targets over 100 bytes or not ASCII, sizes of 8 GiB and more, uid/gid above 2097151,
 /// user/group names over 32 bytes or not ASCII, and mtimes outside the octal field.
@@ -31,6 +32,7 @@ public struct TarWriter {
         case .file: normalised = mode & 0o111 != 0 ? 0o755 : 0o644
         case .directory: normalised = 0o755
         case .symlink: normalised = 0o777
+        case .hardLink: normalised = mode & 0o111 != 0 ? 0o755 : 0o644
         }
         return TarHeaderFields(mode: normalised, uid: 0, gid: 0, mtime: mtime, uname: "", gname: "")
     }
@@ -62,6 +64,8 @@ public struct TarWriter {
             try writeHeaders(path: path, entry: entry, type: .directory, size: 0)
         case .symlink:
             try writeHeaders(path: path, entry: entry, type: .symlink, size: 0)
+        case .hardLink:
+            try writeHeaders(path: path, entry: entry, type: .hardLink, size: 0)
         }
     }
 
@@ -138,7 +142,13 @@ public struct TarWriter {
             pax.append(("path", pathBytes))
             fields.name = asciiFallback(pathBytes, limit: 100)
         }
-        if case .symlink(let target) = entry.kind {
+        let linkTarget: String?
+        switch entry.kind {
+        case .symlink(let target): linkTarget = target
+        case .hardLink(let target): linkTarget = target.hasPrefix("/") ? String(target.drop { $0 == "/" }) : target
+        case .file, .directory: linkTarget = nil
+        }
+        if let target = linkTarget {
             let targetBytes = Array(target.utf8)
             if targetBytes.count > 100 || !isASCII(targetBytes) {
                 pax.append(("linkpath", targetBytes))

@@ -14,7 +14,9 @@ enum RequestBody: Sendable {
     }
 }
 
-/// One HTTP/1.1 request to the engine. `target` is the full request target (path and query).
+/// One HTTP/1.1 request to the engine. `target` is the full request target (path and query);
+/// it goes on the wire only. Anything shown to people names the request by `call`
+/// (`POST /build`), since query values carry build arguments and other settings.
 struct HTTPRequest: Sendable {
     var method: String
     var target: String

@@ -17,7 +17,7 @@ extension HTTPTransport {
                 let thread = Thread {
                     continuation.resume(with: Result { try Self.describingFailures(of: request) { try work(cancellation) } })
                 }
-                thread.name = "wbuild.docker \(request.method) \(request.target.prefix(40))"
+                thread.name = "wbuild.docker \(request.call.prefix(40))"
                 thread.start()
             }
         } onCancel: {
@@ -70,7 +70,7 @@ extension HTTPTransport {
                     continuation.finish(throwing: error)
                 }
             }
-            thread.name = "wbuild.docker stream \(request.target.prefix(40))"
+            thread.name = "wbuild.docker stream \(request.call.prefix(40))"
             thread.start()
         }
     }

@@ -1,6 +1,7 @@
-/// What every source set ignores without being told: version-control and wbuild's own
-/// state directories, and the temporary files editors create while saving, which would
-/// otherwise trigger spurious rebuilds.
+/// What the watcher and task source sets ignore without being told: version-control and
+/// wbuild's own state directories, and the temporary files editors create while saving, which
+/// would otherwise trigger spurious rebuilds. Build contexts do not use these (only their
+/// `.dockerignore` decides, as for `docker build`), except for `.wbuild` (`isStateDirectory`).
 ///
 /// Only names editors really create are listed (no generic `*.tmp`):
 /// - vim: swap files `.name.swp` … `.name.swa`, `.name.swx`; backups `name~`; the
@@ -14,6 +15,16 @@
 public enum DefaultIgnores {
     /// Directory names ignored wherever they appear.
     public static let directoryNames: Set<String> = [".git", ".wbuild"]
+
+    /// Whether `relativePath` is inside (or is) a `.wbuild` directory: wbuild's own state, which
+    /// even a build context leaves out.
+    public static func isStateDirectory(inPath relativePath: String, isDirectory: Bool) -> Bool {
+        let components = relativePath.split(separator: "/")
+        for (index, component) in components.enumerated() where component == ".wbuild" {
+            if index < components.count - 1 || isDirectory { return true }
+        }
+        return false
+    }
 
     /// Whether a path component (file or directory name) is always ignored.
     public static func isIgnored(name: String, isDirectory: Bool) -> Bool {

@@ -15,20 +15,20 @@ extension DirectoryWalker {
     /// kernel, so two cores walk 100k files in about half the time). The helper's files come
     /// after this thread's, which keeps the walk's path order. Blocks until both are done.
     mutating func visitSplitting(_ children: [Child], at split: Int, in directoryFD: Int32, prefix: String,
-                                 cache: StatCache) {
+                                 cache: StatCache, match: ContextMatch) {
         let secondHalf = WalkerSlot()
         let done = DispatchSemaphore(value: 0)
         let helperSourceSet = sourceSet, helperPipeline = pipeline
         let rest = children[split...]
         let thread = Thread {
             var helper = DirectoryWalker(sourceSet: helperSourceSet, pipeline: helperPipeline)
-            helper.visit(rest, in: directoryFD, prefix: prefix, cache: cache)
+            helper.visit(rest, in: directoryFD, prefix: prefix, cache: cache, match: match)
             secondHalf.value.withLock { $0 = helper }
             done.signal()
         }
         thread.name = "wbuild.walk"
         thread.start()
-        visit(children[..<split], in: directoryFD, prefix: prefix, cache: cache)
+        visit(children[..<split], in: directoryFD, prefix: prefix, cache: cache, match: match)
         done.wait()
         guard var helper = secondHalf.value.withLock({ $0.take() }) else { return }
         finishedSegments.append(files)

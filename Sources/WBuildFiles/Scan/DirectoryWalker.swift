@@ -16,15 +16,18 @@ struct WalkedFile {
 
     var relativePath: String
     var kind: FileKind
-    var isExecutable: Bool
+    var mode: UInt32
     var size: UInt64
     var content: Content
+    var hardLinkID: UInt64 = 0
 }
 
 /// Walks directories with `readdir` + `fstatat` (never following symlinks), keeping
 /// only what the source set contains, answering digests from the stat cache where the
 /// fingerprint still matches, and handing the rest to the hash pipeline as it goes.
-/// Files come out in path order within each walked directory.
+/// Files come out in path order within each walked directory. A build context's walk also
+/// records the directories it sends (before their contents) and hands each directory's
+/// `ContextMatch` to its children, as the docker CLI does.
 struct DirectoryWalker {
     let sourceSet: SourceSet
     let pipeline: HashPipeline
@@ -67,7 +70,7 @@ struct DirectoryWalker {
 
     /// Walks the directory open at `directoryFD` (taking ownership of it), whose path
     /// relative to the root is `relativeDirectory` (`""` for the root).
-    mutating func walk(directoryFD: Int32, relativeDirectory: String, cache: StatCache) {
+    mutating func walk(directoryFD: Int32, relativeDirectory: String, cache: StatCache, match: ContextMatch = .root) {
         guard let stream = fdopendir(directoryFD) else {
             let errno = Errno.current
             close(directoryFD)
@@ -101,12 +104,15 @@ struct DirectoryWalker {
         children.sort(by: Child.precedes)
         let prefix = relativeDirectory.isEmpty ? "" : relativeDirectory + "/"
         if spareThreads > 0, let split = Self.splitPoint(children, walked: { [sourceSet] child in
-            sourceSet.mayContain(directory: prefix + child.name, ancestorsChecked: true)
+            if sourceSet.purpose == .dockerContext {
+                return sourceSet.contextVerdict(prefix + child.name, name: child.name, isDirectory: true, parent: match) != .skipped
+            }
+            return sourceSet.mayContain(directory: prefix + child.name, ancestorsChecked: true)
         }) {
             spareThreads -= 1
-            visitSplitting(children, at: split, in: directoryFD, prefix: prefix, cache: cache)
+            visitSplitting(children, at: split, in: directoryFD, prefix: prefix, cache: cache, match: match)
         } else {
-            visit(children[...], in: directoryFD, prefix: prefix, cache: cache)
+            visit(children[...], in: directoryFD, prefix: prefix, cache: cache, match: match)
         }
     }
 
@@ -119,23 +125,33 @@ struct DirectoryWalker {
         return segments
     }
 
-    /// Visits `children` of the directory open at `directoryFD`, in order.
-    mutating func visit(_ children: ArraySlice<Child>, in directoryFD: Int32, prefix: String, cache: StatCache) {
+    /// Visits `children` of the directory open at `directoryFD` (whose match is `match`), in order.
+    mutating func visit(_ children: ArraySlice<Child>, in directoryFD: Int32, prefix: String, cache: StatCache,
+                        match: ContextMatch = .root) {
+        let isContext = sourceSet.purpose == .dockerContext
         for child in children {
             let relativePath = prefix + child.name
             if child.isDirectory {
-                guard sourceSet.mayContain(directory: relativePath, ancestorsChecked: true) else { continue }
-                switch child.name.withCString({ FileSystemCalls.openDirectory(in: directoryFD, $0) }) {
-                case .success(let childFD):
-                    walk(directoryFD: childFD, relativeDirectory: relativePath, cache: cache)
-                case .failure(let errno) where errno == .noSuchFile || errno == .notDirectory || errno.rawValue == ELOOP:
-                    continue
-                case .failure(let errno):
-                    problems.append(ScanProblem(relativePath: relativePath, error: SystemError("open", path: relativePath, errno: errno)))
+                var childMatch = ContextMatch.root, recorded = false
+                if isContext {
+                    switch sourceSet.contextVerdict(relativePath, name: child.name, isDirectory: true, parent: match) {
+                    case .skipped: continue
+                    case .sent(let next): childMatch = next; recorded = true
+                    case .walkedOnly(let next): childMatch = next
+                    }
+                } else {
+                    guard sourceSet.mayContain(directory: relativePath, ancestorsChecked: true) else { continue }
                 }
+                visitDirectory(in: directoryFD, name: child.name, relativePath: relativePath, recorded: recorded,
+                               cache: cache, match: childMatch)
             } else {
-                let admitted = withBytes(relativePath) {
-                    sourceSet.contains(bytes: $0, name: child.name, ancestorsChecked: true)
+                let admitted: Bool
+                if isContext {
+                    admitted = sourceSet.contextVerdict(relativePath, name: child.name, isDirectory: false, parent: match) != .skipped
+                } else {
+                    admitted = withBytes(relativePath) {
+                        sourceSet.contains(bytes: $0, name: child.name, ancestorsChecked: true)
+                    }
                 }
                 guard admitted else { continue }
                 visitFile(in: directoryFD, name: child.name, relativePath: relativePath, cache: cache)
@@ -164,12 +180,13 @@ struct DirectoryWalker {
             } else {
                 content = .job(pipeline.add(HashJob(relativePath: relativePath, fingerprint: fingerprint)))
             }
-            files.append(WalkedFile(relativePath: relativePath, kind: .file, isExecutable: status.isOwnerExecutable,
-                                    size: fingerprint.size, content: content))
+            files.append(WalkedFile(relativePath: relativePath, kind: .file, mode: UInt32(status.st_mode) & 0o7777,
+                                    size: fingerprint.size, content: content,
+                                    hardLinkID: status.st_nlink > 1 ? Self.hardLinkID(status) : 0))
         } else if status.isSymbolicLink {
             switch name.withCString({ FileSystemCalls.readLink(in: directoryFD, $0, sizeHint: Int(clamping: status.st_size)) }) {
             case .success(let target):
-                files.append(WalkedFile(relativePath: relativePath, kind: .symlink, isExecutable: false,
+                files.append(WalkedFile(relativePath: relativePath, kind: .symlink, mode: 0o777,
                                         size: UInt64(target.count), content: .known(FileDigest.of(target))))
             case .failure(let errno) where errno == .noSuchFile || errno.rawValue == EINVAL:
                 return

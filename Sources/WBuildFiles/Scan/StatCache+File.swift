@@ -32,10 +32,11 @@ extension StatCache {
         }
     }
 
-    /// Creates `temporary`, writes the encoding and fsyncs it; the error, if any.
+    /// Creates `temporary` (mode 0600: wbuild's state is its owner's only), writes the encoding
+    /// and fsyncs it; the error, if any.
     private func writeFile(_ temporary: String) -> SystemError? {
         let fd: Int32
-        switch retryingInterrupts({ open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }) {
+        switch retryingInterrupts({ open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }) {
         case .success(let opened): fd = opened
         case .failure(let errno): return SystemError("open", path: temporary, errno: errno)
         }

@@ -1,7 +1,7 @@
 /// What differs between two snapshots of a tree, as relative paths in path order.
 public struct TreeChanges: Sendable, Equatable {
     public var added: [String]
-    /// Present in both, with different content, kind or executable bit.
+    /// Present in both, with different content, kind, mode or hard-link identity.
     public var modified: [String]
     public var removed: [String]
 

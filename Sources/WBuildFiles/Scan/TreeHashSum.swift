@@ -3,11 +3,11 @@ import WBuildCore
 /// The running sum behind a snapshot's tree hash, so that changing k entries of an n-entry
 /// snapshot costs O(k) hashing instead of O(n).
 ///
-/// Each entry hashes on its own, `SHA-256(path | 0 | kind | executable | digest)`, and the
+/// Each entry hashes on its own, `SHA-256(path | kind | mode | digest)`, and the
 /// tree's sum is the sum of those 256-bit values modulo 2^256 (an additive multiset hash,
 /// Bellare–Micciancio's AdHash). Addition commutes, so the sum depends only on which entries
 /// the tree has, never on the order they were added in or on whether a full scan or a chain of
-/// rescans produced it. The tree hash is `SHA-256("wbuild-tree-2" | 0 | count | sum)`.
+/// rescans produced it. The tree hash is `SHA-256("wbuild-tree-3" | 0 | count | sum)`.
 ///
 /// Paths are unique within a snapshot, so the summed values form a set. Finding two different
 /// trees with the same sum takes a generalized-birthday search over attacker-chosen entries;
@@ -43,7 +43,7 @@ struct TreeHashSum: Sendable, Hashable {
     /// The tree hash for this sum.
     var treeHash: FileDigest {
         FileDigest { hasher in
-            var bytes: [UInt8] = Array("wbuild-tree-2".utf8)
+            var bytes: [UInt8] = Array("wbuild-tree-3".utf8)
             bytes.append(0)
             withUnsafeBytes(of: UInt64(count).bigEndian) { bytes.append(contentsOf: $0) }
             for limb in [limb3, limb2, limb1, limb0] {
@@ -74,26 +74,28 @@ struct TreeHashSum: Sendable, Hashable {
         return (sum, (overflow1 ? 1 : 0) + (overflow2 ? 1 : 0))
     }
 
-    /// `SHA-256(path | kind << 1 | executable | digest as 32 big-endian bytes)`. The tail after
-    /// the path has a fixed length, so no separator is needed; paths up to 22 bytes take one
-    /// SHA-256 block.
+    /// `SHA-256(path | kind | mode as 4 big-endian bytes | digest as 32 big-endian bytes)`. The
+    /// tail after the path has a fixed length, so no separator is needed; paths up to 18 bytes
+    /// take one SHA-256 block. The whole mode counts: a build context sends it to the image.
     static func entryValue(_ entry: FileEntry) -> FileDigest {
-        FileDigest { hasher in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 33) { tail in
-                tail[0] = entry.kind.rawValue << 1 | (entry.isExecutable ? 1 : 0)
+        let tailLength = 37
+        return FileDigest { hasher in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: tailLength) { tail in
+                tail[0] = entry.kind.rawValue
+                for byte in 0..<4 { tail[1 + byte] = UInt8(truncatingIfNeeded: entry.mode >> UInt32(24 - byte * 8)) }
                 let words = (entry.digest.word0, entry.digest.word1, entry.digest.word2, entry.digest.word3)
                 for (index, word) in [words.0, words.1, words.2, words.3].enumerated() {
-                    for byte in 0..<8 { tail[1 + index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(56 - byte * 8)) }
+                    for byte in 0..<8 { tail[5 + index * 8 + byte] = UInt8(truncatingIfNeeded: word >> UInt64(56 - byte * 8)) }
                 }
                 withBytes(entry.relativePath) { path in
-                    let message = path.count + 33
+                    let message = path.count + tailLength
                     // Hand the hasher one contiguous message (fewer buffer copies inside it).
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: message) { bytes in
                         if let base = bytes.baseAddress, let pathBase = path.baseAddress, let tailBase = tail.baseAddress {
                             base.initialize(from: pathBase, count: path.count)
-                            (base + path.count).initialize(from: tailBase, count: 33)
+                            (base + path.count).initialize(from: tailBase, count: tailLength)
                         } else if let base = bytes.baseAddress, let tailBase = tail.baseAddress {
-                            base.initialize(from: tailBase, count: 33)
+                            base.initialize(from: tailBase, count: tailLength)
                         }
                         hasher.update(UnsafeRawBufferPointer(bytes))
                     }

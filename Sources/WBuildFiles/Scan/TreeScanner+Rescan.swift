@@ -20,7 +20,7 @@ extension TreeScanner {
         var walker = DirectoryWalker(sourceSet: sourceSet, pipeline: makePipeline(rootFD: rootFD))
         var parents = ParentDirectories(rootFD: rootFD)
         defer { parents.close() }
-        for path in roots where admitsAncestors(of: path) {
+        for path in roots where sourceSet.purpose == .dockerContext || admitsAncestors(of: path) {
             revisit(path, parents: &parents, walker: &walker, cache: cache)
         }
         var statistics = walker.statistics
@@ -100,6 +100,20 @@ extension TreeScanner {
         let name = String(SourceSet.lastComponent(path))
         guard let parentFD = parents.open(parent) else { return }
         guard case .success(let status) = name.withCString({ FileSystemCalls.status(in: parentFD, $0) }) else { return }
+        if sourceSet.purpose == .dockerContext {
+            guard status.isDirectory || status.isRegularFile || status.isSymbolicLink else { return }
+            switch sourceSet.contextVerdict(ofPath: path, isDirectory: status.isDirectory) {
+            case .skipped:
+                return
+            case .sent(let match) where status.isDirectory:
+                walker.visitDirectory(in: parentFD, name: name, relativePath: path, recorded: true, cache: cache, match: match)
+            case .walkedOnly(let match):
+                walker.visitDirectory(in: parentFD, name: name, relativePath: path, recorded: false, cache: cache, match: match)
+            case .sent:
+                walker.visitFile(in: parentFD, name: name, relativePath: path, cache: cache)
+            }
+            return
+        }
         if status.isDirectory {
             guard sourceSet.mayContain(directory: path) else { return }
             switch name.withCString({ FileSystemCalls.openDirectory(in: parentFD, $0) }) {

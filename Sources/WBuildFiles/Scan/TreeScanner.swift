@@ -115,8 +115,8 @@ public struct TreeScanner: Sendable {
         let segments = walker.takeFiles()
         for file in segments.joined() {
             if case .known(let digest) = file.content {
-                emit(FileEntry(relativePath: file.relativePath, kind: file.kind, isExecutable: file.isExecutable,
-                               size: file.size, digest: digest))
+                emit(FileEntry(relativePath: file.relativePath, kind: file.kind, mode: file.mode,
+                               size: file.size, digest: digest, hardLinkID: file.hardLinkID))
                 continue
             }
             guard case .job(let jobIndex) = file.content, jobIndex < outcomes.count else { continue }
@@ -124,8 +124,8 @@ public struct TreeScanner: Sendable {
             case .hashed(let digest, let size, let after):
                 statistics.filesHashed += 1
                 statistics.bytesHashed += size
-                emit(FileEntry(relativePath: file.relativePath, kind: .file, isExecutable: file.isExecutable,
-                               size: size, digest: digest))
+                emit(FileEntry(relativePath: file.relativePath, kind: .file, mode: file.mode,
+                               size: size, digest: digest, hardLinkID: file.hardLinkID))
                 if after == jobs[jobIndex].fingerprint, !after.isRacy(now: startedAt, window: options.racyWindowNanoseconds) {
                     cache[file.relativePath] = StatCache.Entry(fingerprint: after, digest: digest)
                 } else {

@@ -1,7 +1,7 @@
 import WBuildCore
 
 /// The files of a source set at one moment, sorted by path (UTF-8 byte order), and the
-/// tree hash over (path, kind, executable bit, digest) of each: equal hashes mean equal inputs.
+/// tree hash over (path, kind, mode, digest) of each: equal hashes mean equal inputs.
 ///
 /// The tree hash is built from a sum of per-entry hashes (`TreeHashSum`), so a rescan that
 /// changes k entries updates it in O(k), and any route to the same tree gives the same hash.

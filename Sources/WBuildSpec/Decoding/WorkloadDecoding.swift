@@ -2,7 +2,7 @@
 /// the `WorkloadDecoding+…` files.
 extension SpecDecoder {
     static let workloadKeys = [
-        "build", "image", "command", "entrypoint", "workdir", "env", "ports", "resources", "readiness",
+        "build", "image", "command", "entrypoint", "workdir", "env", "secretEnv", "ports", "resources", "readiness",
         "liveness", "replicas", "autoscale", "routes", "volumes", "sidecars", "debug", "dependsOn",
         "stopGraceMs", "liveUpdate",
     ]
@@ -34,6 +34,9 @@ extension SpecDecoder {
         if let envNode = object.member("env"), let entries = stringMapNodes(envNode) {
             workload.env = entries.map(\.pair)
             for entry in entries { noteBindings(in: entry.node, owner: name) }
+        }
+        if let secretNode = object.member("secretEnv") {
+            workload.secretEnv = decodeSecrets(secretNode, plain: workload.env, plainKey: "env")
         }
         if let portsNode = object.member("ports") {
             workload.ports = decodePorts(portsNode, owner: name)
@@ -77,16 +80,18 @@ extension SpecDecoder {
     }
 
     private func decodeBuild(_ node: SpecNode) -> BuildSpec? {
-        guard let object = object(node, allowedKeys: ["context", "dockerfile", "args", "target"]) else { return nil }
+        guard let object = object(node, allowedKeys: ["context", "dockerfile", "args", "secretArgs", "target"]) else { return nil }
         guard let contextNode = required(object, "context", hint: "the directory sent to the build, relative to wbuild.json"),
               let context = string(contextNode) else { return nil }
         locate(contextNode)
         let dockerfileNode = object.member("dockerfile")
         if let dockerfileNode { locate(dockerfileNode) }
+        let args = object.member("args").flatMap { stringMap($0) } ?? []
         return BuildSpec(
             context: context,
             dockerfile: dockerfileNode.flatMap { string($0) },
-            args: object.member("args").flatMap { stringMap($0) } ?? [],
+            args: args,
+            secretArgs: object.member("secretArgs").map { decodeSecrets($0, plain: args, plainKey: "args") } ?? [],
             target: object.member("target").flatMap { string($0) })
     }
 

@@ -11,6 +11,9 @@ public struct WorkloadSpec: Sendable, Equatable {
     public var workdir: String?
     /// Environment in declaration order. Values may contain bindings.
     public var env: [KeyValuePair]
+    /// Environment variables whose values come from a file or wbuild's environment
+    /// (`secretEnv`), never printed or stored. No name is also in `env`.
+    public var secretEnv: [SecretSpec]
     public var ports: [PortSpec]
     public var resources: ResourceLimits
     public var readiness: ProbeSpec?
@@ -31,7 +34,7 @@ public struct WorkloadSpec: Sendable, Equatable {
 
     public init(
         name: String, source: ImageSource, command: [String]? = nil, entrypoint: [String]? = nil,
-        workdir: String? = nil, env: [KeyValuePair] = [], ports: [PortSpec] = [],
+        workdir: String? = nil, env: [KeyValuePair] = [], secretEnv: [SecretSpec] = [], ports: [PortSpec] = [],
         resources: ResourceLimits = ResourceLimits(), readiness: ProbeSpec? = nil, liveness: ProbeSpec? = nil,
         replicas: Int = 1, autoscale: AutoscaleSpec? = nil, routes: [String] = [], volumes: [VolumeSpec] = [],
         sidecars: [SidecarSpec] = [], debug: DebugSpec? = nil, dependsOn: [DependencyReference] = [],
@@ -43,6 +46,7 @@ public struct WorkloadSpec: Sendable, Equatable {
         self.entrypoint = entrypoint
         self.workdir = workdir
         self.env = env
+        self.secretEnv = secretEnv
         self.ports = ports
         self.resources = resources
         self.readiness = readiness
@@ -77,13 +81,18 @@ public struct BuildSpec: Sendable, Equatable {
     public var dockerfile: String?
     /// Build arguments, in declaration order.
     public var args: [KeyValuePair]
+    /// Build arguments whose values come from a file or wbuild's environment
+    /// (`build.secretArgs`), never printed or stored. No name is also in `args`.
+    public var secretArgs: [SecretSpec]
     /// The multi-stage target, if any.
     public var target: String?
 
-    public init(context: String, dockerfile: String? = nil, args: [KeyValuePair] = [], target: String? = nil) {
+    public init(context: String, dockerfile: String? = nil, args: [KeyValuePair] = [], secretArgs: [SecretSpec] = [],
+                target: String? = nil) {
         self.context = context
         self.dockerfile = dockerfile
         self.args = args
+        self.secretArgs = secretArgs
         self.target = target
     }
 }

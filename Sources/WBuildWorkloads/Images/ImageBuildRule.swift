@@ -2,12 +2,15 @@ import Foundation
 import WBuildCore
 import WBuildDocker
 import WBuildFiles
+import WBuildSpec
 import WBuildSystem
 
 /// An `image:NAME` node built from a Dockerfile through the Docker Engine API.
 ///
-/// Its fingerprint covers the Dockerfile, build args, target, the context after `.dockerignore`
-/// (through its source node's tree hash) and upstream outputs. The image is tagged
+/// Its fingerprint covers the Dockerfile, build args, secret build args (as keyed digests, see
+/// `FingerprintKey`), target, the context after `.dockerignore`
+/// (through its source node's tree hash: paths, kinds, modes, contents, link targets, and here
+/// which of its files are hard links of one another) and upstream outputs. The image is tagged
 /// `wbuild/<project>-<workload>:<first 16 hex>` and labelled with the full fingerprint; when the
 /// engine already has that tag the build is skipped without sending a context. Build output
 /// streams as it happens; a failure shows the failing step, the engine's message, the output
@@ -45,6 +48,16 @@ public final class ImageBuildRule: NodeRule {
         builder.add("dockerfile.path", definition.dockerfileInContext ?? "(outside the context)")
         builder.add("dockerfile", bytes: dockerfile)
         builder.add("args", pairs: definition.buildArgs.sorted { $0.key < $1.key })
+        let secrets: [ResolvedSecret]
+        do {
+            secrets = try await SecretResolver(projectRoot: definition.projectRoot).resolveOffPool(definition.secretArgs)
+        } catch {
+            throw NodeFailure(error.description, hint: error.hint)
+        }
+        if !secrets.isEmpty {
+            // Keyed digests only (FingerprintKey): the fingerprint becomes the image's label and tag.
+            builder.add("secretArgs", secrets.map { "\($0.name)=\($0.digest)" })
+        }
         builder.add("target", definition.target ?? "")
         for base in BaseImages.references(in: dockerfile) {
             // A missing base is not an error here: the build says which one and what to do.
@@ -54,7 +67,16 @@ public final class ImageBuildRule: NodeRule {
         for (input, output) in context.inputOutputs.sorted(by: { $0.key < $1.key }) {
             builder.add("input." + input.description, output.hash)
         }
-        return Evaluation(fingerprint: builder.finish(), payload: dockerfile)
+        if let snapshot = source.currentSnapshot {
+            builder.add("context.hardLinks", Self.hardLinkGroups(snapshot).map { $0.joined(separator: "\u{0}") }.joined(separator: "\n"))
+        }
+        return Evaluation(fingerprint: builder.finish(), payload: BuildPayload(dockerfile: dockerfile, secretArgs: secrets))
+    }
+
+    /// What `evaluate` read and `run` sends: the Dockerfile and the secret build arguments.
+    struct BuildPayload: Sendable {
+        var dockerfile: [UInt8]
+        var secretArgs: [ResolvedSecret]
     }
 
     func tag(_ fingerprint: Fingerprint) -> String { "\(definition.repository):\(fingerprint.short)" }
@@ -81,30 +103,26 @@ public final class ImageBuildRule: NodeRule {
             throw NodeFailure("the build context of \(definition.workload) was not scanned")
         }
         let tag = tag(evaluation.fingerprint)
-        let dockerfile = (evaluation.payload as? [UInt8]) ?? []
+        let payload = (evaluation.payload as? BuildPayload) ?? BuildPayload(dockerfile: [], secretArgs: [])
+        let dockerfile = payload.dockerfile
+        let mask = SecretMask(payload.secretArgs)
+        var buildArgs = definition.buildArgs
+        for secret in payload.secretArgs { buildArgs[secret.name] = secret.value.revealed }
         // The labels go in as one LABEL instruction appended to the Dockerfile, sent beside the
         // context the way the docker CLI sends an outside Dockerfile: the `labels` query
         // parameter would add one build step (one container) per label. With a `target`, a
         // trailing LABEL would land in the wrong stage, so the query parameter is used then.
+        // (BuildContextPlan says when it cannot: the rewritten .dockerignore would reach the image.)
         let labels = definition.labels(fingerprint: evaluation.fingerprint.hex)
-        var sentDockerfile = dockerfile
-        var queryLabels: [String: String] = [:]
-        if definition.target == nil {
-            if let last = sentDockerfile.last, last != UInt8(ascii: "\n") { sentDockerfile.append(UInt8(ascii: "\n")) }
-            let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
-            sentDockerfile += Array("LABEL \(pairs)\n".utf8)
-        } else {
-            queryLabels = labels
-        }
         let existingIgnore = try? AtomicFile.read(definition.contextDirectory + "/.dockerignore")
-        let injection = DockerfileInjection.entries(dockerfile: sentDockerfile, existingDockerignore: existingIgnore ?? nil,
-                                                    suffix: String(evaluation.fingerprint.hex.prefix(20)))
-        let injected = injection.entries
-        let replaced: Set<String> = [".dockerignore"]
-        let dockerfilePath = injection.dockerfilePath
-        let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, injected: injected, replaced: replaced)
-        let options = BuildOptions(tags: [tag], dockerfile: dockerfilePath, buildArgs: definition.buildArgs,
-                                   target: definition.target, labels: queryLabels)
+        let plan = BuildContextPlan.make(dockerfile: dockerfile, dockerfileInContext: definition.resolvedDockerfileInContext(),
+                                         target: definition.target, labels: labels, dockerignore: existingIgnore ?? nil,
+                                         ignoreRules: source.sourceSet.ignoreRules, snapshot: snapshot,
+                                         suffix: String(evaluation.fingerprint.hex.prefix(20)),
+                                         exists: { [root = definition.contextDirectory] name in FileManagerLite.exists(root + "/" + name) })
+        let writer = BuildContextWriter(root: definition.contextDirectory, snapshot: snapshot, plan: plan)
+        let options = BuildOptions(tags: [tag], dockerfile: plan.dockerfilePath, buildArgs: buildArgs,
+                                   target: definition.target, labels: plan.queryLabels)
         let events = context.events, id = context.id
         let meter = context.progressMeter()
         let upload = ContextUploadProgress(meter: meter, totalBytes: snapshot.entries.totalFileBytes)
@@ -115,18 +133,19 @@ public final class ImageBuildRule: NodeRule {
             imageID = try await client.build(options: options, onEvent: { event in
                 switch event {
                 case .step(let line):
-                    upload.step(line)
-                    events.emit(.log(id, .stdout, line))
+                    upload.step(mask.apply(line))
+                    events.emit(.log(id, .stdout, mask.apply(line)))
                 case .output(let line), .status(let line):
-                    if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, line)) }
+                    if !Self.isBuilderChatter(line) { events.emit(.log(id, .stdout, mask.apply(line))) }
                 case .imageID:
                     break
                 }
             }, context: { write in try writer.write(to: upload.counting(write)) })
         } catch let error as DockerError {
-            throw ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: definition.dockerfileForDisplay)
+            let failure = ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: definition.dockerfileForDisplay)
+            throw NodeFailure(mask.apply(failure.message), tail: failure.tail.map(mask.apply), hint: failure.hint.map(mask.apply))
         } catch {
-            throw NodeFailure("image build failed: \(error)")
+            throw NodeFailure(mask.apply("image build failed: \(error)"))
         }
         await prune(keeping: imageID)
         return output(tag: tag, id: imageID)
@@ -143,6 +162,16 @@ public final class ImageBuildRule: NodeRule {
             return rest.count == 12 && rest.allSatisfy(\.isHexDigit)
         }
         return text.isEmpty
+    }
+
+    /// The context's files that are one inode under several names, as sorted lists of paths
+    /// (the tree hash leaves hard links out: inode numbers are not content).
+    static func hardLinkGroups(_ snapshot: TreeSnapshot) -> [[String]] {
+        var groups: [UInt64: [String]] = [:]
+        for entry in snapshot.entries where entry.hardLinkID != 0 {
+            groups[entry.hardLinkID, default: []].append(entry.relativePath)
+        }
+        return groups.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
     }
 
     func output(tag: String, id: String) -> NodeOutput {

@@ -131,15 +131,15 @@ public struct ProjectGraph: Sendable {
             }
             let relative = contextDirectory == layout.root ? "" : String(contextDirectory.dropFirst(layout.root.count + 1)) + "/"
             let sourceID = NodeID(kind: "source", name: workload.name)
-            let source = SourceRule(sourceSet: SourceSet(root: contextDirectory, ignoreRules: ignore),
+            let contextIgnore = ignore.excluding(secretFiles: spec.secretFiles, contextPrefix: relative)
+            let source = SourceRule(sourceSet: .buildContext(root: contextDirectory, ignoreRules: contextIgnore),
                                     projectPrefix: relative, cachePath: layout.sourceCache(workload.name))
             sources[sourceID] = source
-            var definition = ImageDefinition(
+            let definition = ImageDefinition(
                 project: spec.name, workload: workload.name, contextDirectory: contextDirectory,
                 dockerfile: layout.absolute(build.dockerfile ?? (build.context + "/Dockerfile")),
                 buildArgs: Dictionary(build.args.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-                target: build.target, keep: spec.images.keep)
-            definition.projectRoot = layout.root
+                secretArgs: build.secretArgs, projectRoot: layout.root, target: build.target, keep: spec.images.keep)
             return [
                 BuildGraph.Node(id: sourceID, inputs: [], rule: source),
                 BuildGraph.Node(id: imageID, inputs: [sourceID], rule: ImageBuildRule(definition, source: source, client: client)),

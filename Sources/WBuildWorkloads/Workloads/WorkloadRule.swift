@@ -36,6 +36,10 @@ public final class WorkloadRule: NodeRule {
         self.readyTimeout = readyTimeout
         self.beforeStart = beforeStart
         self.afterUp = afterUp
+        // Logs of containers already running are forwarded before the first evaluation: mask from the start.
+        var secrets = spec.secretEnv
+        if case .build(let build) = spec.source { secrets += build.secretArgs }
+        runtime.remember(values: SecretResolver(projectRoot: projectRoot).readableValues(secrets))
     }
 
     /// Every workload with live-update rules runs under wbuild's supervisor: files then travel
@@ -56,6 +60,12 @@ public final class WorkloadRule: NodeRule {
         do {
             plan = try WorkloadPlan.make(spec: spec, project: project, imageReferences: references, projectRoot: projectRoot,
                                          wrapWithSupervisor: Self.usesSupervisor(spec))
+        } catch {
+            throw NodeFailure(error.description, hint: error.hint)
+        }
+        do {
+            plan.secretEnvironment = try await SecretResolver(projectRoot: projectRoot).resolveOffPool(spec.secretEnv)
+            runtime.remember(plan.secretEnvironment)
         } catch {
             throw NodeFailure(error.description, hint: error.hint)
         }
@@ -86,9 +96,16 @@ public final class WorkloadRule: NodeRule {
     public func run(_ context: NodeContext, _ evaluation: Evaluation) async throws(NodeFailure) -> NodeOutput {
         guard let plan = evaluation.payload as? WorkloadPlan else { throw NodeFailure("internal: no plan for \(spec.name)") }
         let hook = beforeStart
-        let state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
+        let state: WorkloadState
+        do {
+            state = try await runtime.up(plan, fingerprint: evaluation.fingerprint,
                                          beforeStart: { containerID in try await hook(plan, containerID) },
                                          timeout: readyTimeout, replace: context.forced)
+        } catch {
+            // The engine's message or the last log lines could quote the environment.
+            let mask = SecretMask(plan.secretEnvironment)
+            throw NodeFailure(mask.apply(error.message), tail: error.tail.map(mask.apply), hint: error.hint.map(mask.apply))
+        }
         startedHere.withLock { $0 = true }
         do {
             try await afterUp(plan, state)

@@ -148,4 +148,28 @@ struct TarWriterTests {
         #expect(keys(.file("café.txt", contents: [])) == ["path"])
         #expect(keys(.file(String(repeating: "d", count: 156) + "/f", contents: [])) == ["path"])
     }
+
+    @Test("a hard link extracts as a second name of the same file, with the modes and mtimes given")
+    func hardLinksAndExactHeaders() throws {
+        let directory = try TemporaryDirectory(prefix: "tar-hardlink")
+        defer { directory.remove() }
+        let archive = try TarWriter.archive([
+            TarEntry(path: "private", kind: .directory, header: TarHeaderFields(mode: 0o700, mtime: 978_307_200)),
+            TarEntry(path: "private/key", kind: .file(.bytes(Array("key\n".utf8))), header: TarHeaderFields(mode: 0o600, mtime: 978_307_200)),
+            .hardLink("again", target: "private/key", header: TarHeaderFields(mode: 0o600, mtime: 978_307_200)),
+        ])
+        let archivePath = directory.url("out.tar")
+        try Data(archive).write(to: URL(fileURLWithPath: archivePath))
+        let verbose = try SystemTar.run(["-tvf", archivePath, "--numeric-owner"])
+        #expect(verbose.contains("drwx------ 0/0"))
+        #expect(verbose.contains("again link to private/key"))
+        #expect(verbose.contains("2001-01-01"))
+        let extracted = directory.url("x")
+        try FileManager.default.createDirectory(atPath: extracted, withIntermediateDirectories: true)
+        _ = try SystemTar.run(["-xf", archivePath, "-C", extracted])
+        let original = try FileManager.default.attributesOfItem(atPath: extracted + "/private/key")
+        let link = try FileManager.default.attributesOfItem(atPath: extracted + "/again")
+        #expect((original[.systemFileNumber] as? Int) == (link[.systemFileNumber] as? Int))
+        #expect((link[.posixPermissions] as? Int) == 0o600)
+    }
 }

@@ -33,7 +33,7 @@ struct RequestAndErrorTests {
                                                 body: Array("{\"message\":\"no such image: x\"}".utf8))
         #expect(notFound.kind == .notFound)
         #expect(notFound.message == "no such image: x")
-        #expect(notFound.description.hasPrefix("docker GET /v1.41/images/x/json: no such image: x (HTTP 404)"))
+        #expect(notFound.description.hasPrefix("docker GET /images/x/json: no such image: x (HTTP 404)"))
         let plain = DockerError.fromResponse(method: "GET", endpoint: "/v1.11/version", status: 400,
                                              body: Array("client version 1.11 is too old\n".utf8))
         #expect(plain.kind == .httpError)
@@ -46,12 +46,40 @@ struct RequestAndErrorTests {
         let error = DockerError(.inBandError, method: "POST", endpoint: "/v1.41/build", status: 200, message: "boom",
                                 hint: "fix it", buildFailure: BuildFailure(step: "Step 2/2 : RUN x", outputTail: ["out"], exitCode: 3))
         #expect(error.description == """
-            docker POST /v1.41/build: boom (HTTP 200)
+            docker POST /build: boom (HTTP 200)
               failing step: Step 2/2 : RUN x
               exit code: 3
               last output:
                 out
               hint: fix it
             """)
+    }
+
+    @Test("a failed call names the method and path, never the query: build args stay out of every error")
+    func redactsQueries() {
+        let secret = "q" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let target = "/v1.41/build" + QueryString.encode([("t", "wbuild/p-api:1"), ("buildargs", "{\"TOKEN\":\"\(secret)\"}")])
+        let rejected = DockerError.fromResponse(method: "POST", endpoint: target, status: 400,
+                                                body: Array("{\"message\":\"dockerfile parse error line 2: unknown instruction: NOTACMD\"}".utf8))
+        #expect(rejected.description.hasPrefix("docker POST /build: dockerfile parse error line 2: unknown instruction: NOTACMD (HTTP 400)"))
+        let cancelled = DockerError(.cancelled, method: "POST", endpoint: target, message: "cancelled")
+        #expect(cancelled.description == "docker POST /build: cancelled")
+        for error in [rejected, cancelled] {
+            #expect(error.endpoint == "/build")
+            #expect(!error.description.contains(secret))
+            #expect(!error.description.contains("buildargs"))
+        }
+        #expect(HTTPRequest(method: "POST", target: target).call == "POST /build")
+    }
+
+    @Test("redacting a target drops the query and the version segment, and keeps anything else")
+    func redactedTargets() {
+        #expect(RequestTarget.redacted("/v1.41/containers/abc/json?size=1") == "/containers/abc/json")
+        #expect(RequestTarget.redacted("/_ping") == "/_ping")
+        #expect(RequestTarget.redacted("/v1.41") == "/")
+        #expect(RequestTarget.redacted("/volumes/x?force=1#frag") == "/volumes/x")
+        #expect(RequestTarget.redacted("/version") == "/version")
+        #expect(RequestTarget.redacted("/v2.x/images") == "/v2.x/images")
+        #expect(RequestTarget.redacted("unix:///var/run/docker.sock") == "unix:///var/run/docker.sock")
     }
 }

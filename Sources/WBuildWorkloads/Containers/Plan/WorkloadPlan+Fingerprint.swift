@@ -4,7 +4,7 @@ import WBuildSpec
 extension WorkloadPlan {
     /// A fingerprint of everything that decides what the containers are: the image (pass its
     /// id when `image` is a reference, so a rebuilt image under the same tag counts as a
-    /// change), process, rendered environment and bindings, ports, limits, mounts, probes,
+    /// change), process, rendered environment and bindings, secrets (as keyed digests), ports, limits, mounts, probes,
     /// replicas, sidecars, stop grace, the init mode, and how peers reach it (through a front
     /// door, or by the replicas' own network alias).
     public func fingerprint(imageID: String? = nil) -> Fingerprint {
@@ -18,6 +18,10 @@ extension WorkloadPlan {
         builder.add("imageProcess", imageProcess.map { $0.entrypoint + ["--"] + $0.command } ?? [])
         builder.add("workdir", workdir ?? "")
         builder.add("environment", environment)
+        if !secretEnvironment.isEmpty {
+            // Keyed digests only (FingerprintKey): the fingerprint lands in labels others can read.
+            builder.add("secretEnvironment", secretEnvironment.map { "\($0.name)=\($0.digest)" })
+        }
         builder.add("ports", ports.map { "\($0.name ?? "")|\($0.container)|\($0.host)|\($0.hostIP)|\($0.protocol.rawValue)" })
         builder.add("resources", [
             resources.nanoCpus.map(String.init) ?? "", resources.memoryBytes.map(String.init) ?? "",

@@ -23,6 +23,9 @@ public struct WorkloadPlan: Sendable, Equatable {
     public var workdir: String?
     /// `KEY=value`, in declaration order, bindings rendered.
     public var environment: [String]
+    /// `secretEnv`, read when the plan is evaluated: added to the containers' environment, and
+    /// to the fingerprint only as keyed digests. Never part of anything printed or stored.
+    public var secretEnvironment: [ResolvedSecret] = []
     /// Published ports, the debug port included.
     public var ports: [PlannedPort]
     public var resources: PlannedResources

@@ -62,7 +62,8 @@ struct ContainerBlueprint {
             restartPolicy: RestartPolicy(name: "no"), deviceRequests: plan.resources.gpus.flatMap(Self.deviceRequests),
             init: wrapping.engineInit ? true : nil)
         return ContainerConfig(
-            image: plan.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint, env: plan.environment,
+            image: plan.image, cmd: wrapping.command, entrypoint: wrapping.entrypoint,
+            env: plan.environment + plan.secretEnvironment.map { "\($0.name)=\($0.value.revealed)" },
             workingDir: plan.workdir, labels: labels(replica: replica), exposedPorts: exposed.isEmpty ? nil : exposed,
             stopTimeout: stopSeconds, hostConfig: host,
             networkingConfig: NetworkingConfig(endpointsConfig: [

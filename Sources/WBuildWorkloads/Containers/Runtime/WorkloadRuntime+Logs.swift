@@ -118,7 +118,8 @@ private final class FollowedContainers: Sendable {
 extension WorkloadRuntime {
     /// Follows the logs of `workload` (all when nil) into this runtime's events as
     /// `.log(workload:NAME, stream, line)`, the line prefixed with its replica (`[0] …`, or
-    /// `[0/sidecar] …`), across replacements, until the returned task is cancelled.
+    /// `[0/sidecar] …`), across replacements, until the returned task is cancelled. Secret values
+    /// of the plans this runtime ran are masked (`(secret)`).
     public func forwardLogs(workload: String? = nil) -> Task<Void, Never> {
         let lines = logs(workload: workload, follow: true)
         let events = self.events
@@ -126,7 +127,8 @@ extension WorkloadRuntime {
             do {
                 for try await line in lines {
                     let origin = "\(line.replica)" + (line.sidecar.map { "/\($0)" } ?? "")
-                    events.emit(.log(NodeID(kind: "workload", name: line.workload), line.stream, "[\(origin)] \(line.text)"))
+                    let text = self.secretMask.apply(line.text)
+                    events.emit(.log(NodeID(kind: "workload", name: line.workload), line.stream, "[\(origin)] \(text)"))
                 }
             } catch {
                 events.emit(.warning("following the logs of \(workload.map { "workload:\($0)" } ?? "the workloads") stopped: \(error)"))

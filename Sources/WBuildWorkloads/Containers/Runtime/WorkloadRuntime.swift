@@ -22,6 +22,8 @@ public final class WorkloadRuntime: Sendable {
     /// Called after the runtime itself restarted a container (crash, liveness), before it is
     /// marked ready again: the live-update ledger is replayed here.
     let restartHook = Mutex<(@Sendable (WorkloadPlan, String) async -> Void)?>(nil)
+    /// Every secret value its plans carried, masked in the logs it forwards (see `SecretMask`).
+    let secretValues = Mutex<Set<SecretValue>>([])
 
     /// - Parameters:
     ///   - useEngineInit: run processes under the engine's init (tini), unless wbuild's

@@ -115,8 +115,7 @@ public final class SyncLedger: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let bytes = try encoder.encode(file)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try AtomicFile.makeDirectories(AtomicFile.parentDirectoryPath(of: path))
         try AtomicFile.write(Array(bytes), to: path)
     }
 }
