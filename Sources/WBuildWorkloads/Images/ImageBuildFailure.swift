@@ -23,12 +23,20 @@ enum ImageBuildFailure {
         if error.kind == .httpError, let line = lineNumber(in: error.message) {
             var message = "\(displayPath):\(line)"
             if let text = Self.line(line, of: dockerfile) { message += ": `\(text)`" }
-            message += ": \(error.message)"
+            message += ": \(error.message)" + call(of: error)
             return NodeFailure(message, hint: fixHint)
         }
-        var message = "image build failed: \(error.message)"
-        if let status = error.status { message += " (HTTP \(status))" }
-        return NodeFailure(message, hint: error.hint ?? (error.kind == .httpError ? fixHint : nil))
+        return NodeFailure("image build failed: \(error.message)" + call(of: error),
+                           hint: error.hint ?? (error.kind == .httpError ? fixHint : nil))
+    }
+
+    /// ` (docker POST /build, HTTP 400)`: the call and status, never the query (the endpoint of
+    /// a `DockerError` is stored without it).
+    static func call(of error: DockerError) -> String {
+        var parts: [String] = []
+        if let method = error.method, let endpoint = error.endpoint { parts.append("docker \(method) \(endpoint)") }
+        if let status = error.status { parts.append("HTTP \(status)") }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }
 
     /// N of "… line N: …" / "… line N …" in an engine message (the classic builder's parse errors).

@@ -20,13 +20,13 @@ import WBuildDocker
         let error = DockerError(.httpError, method: "POST", endpoint: "/v1.41/build?t=x", status: 400,
                                 message: "dockerfile parse error line 3: unknown instruction: BOGUS")
         let failure = ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: "api/Dockerfile")
-        #expect(failure.message == "api/Dockerfile:3: `BOGUS thing`: dockerfile parse error line 3: unknown instruction: BOGUS")
+        #expect(failure.message == "api/Dockerfile:3: `BOGUS thing`: dockerfile parse error line 3: unknown instruction: BOGUS (docker POST /build, HTTP 400)")
         #expect(!failure.description.contains("/build?"))
     }
 
     @Test func otherEngineErrorsKeepTheirMessageWithoutTheURL() {
         let error = DockerError(.httpError, method: "POST", endpoint: "/v1.41/build?t=x", status: 500, message: "no space left on device")
         let failure = ImageBuildFailure.nodeFailure(for: error, dockerfile: dockerfile, displayPath: "api/Dockerfile")
-        #expect(failure.message == "image build failed: no space left on device (HTTP 500)")
+        #expect(failure.message == "image build failed: no space left on device (docker POST /build, HTTP 500)")
     }
 }
