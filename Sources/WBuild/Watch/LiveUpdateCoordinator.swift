@@ -70,9 +70,8 @@ actor LiveUpdateCoordinator {
     /// rebuild. A workload whose containers do not run yet, or whose rules say so, is rebuilt.
     func intercept(_ batch: ChangeBatch, root: String) async -> Set<String> {
         guard batch.rescanNeeded.isEmpty else { return [] }  // an overflow: rebuild what is stale
-        let changed = batch.paths.sorted().map { path in
-            ChangedFile(path: path, exists: access(root + "/" + path, F_OK) == 0)
-        }
+        // Whether each path still exists is decided when the update is applied, not here.
+        let changed = batch.paths.sorted().map { ChangedFile(path: $0) }
         let states = (try? await runtime.status()) ?? []
         var handled = Set<String>()
         for (name, workload) in workloads {

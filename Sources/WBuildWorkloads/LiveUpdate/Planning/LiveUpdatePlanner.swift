@@ -9,8 +9,9 @@ import WBuildSpec
 /// - matches a `fallBackOn` glob,
 /// - is the image's Dockerfile,
 /// - is inside the build context (and not `.dockerignore`d) but under no `sync` rule,
-/// or when the container is not running. Otherwise each changed file under a `sync` rule (the
-/// rule with the longest `from` wins) is copied, or deleted when it no longer exists; steps run
+/// or when the container is not running. Otherwise each changed path under a `sync` rule (the
+/// rule with the longest `from` wins) is to be brought up to date (what that means — write,
+/// directory, link or remove — is decided from the host when the plan is applied); steps run
 /// when they have no trigger or a changed file matches one; and the rules' restart applies.
 public struct LiveUpdatePlanner: Sendable {
     public let rules: LiveUpdateSpec
@@ -58,14 +59,10 @@ public struct LiveUpdatePlanner: Sendable {
                 }
                 continue
             }
-            if file.exists {
-                plan.filesToCopy.append(FileCopy(projectPath: file.path, hostPath: target.hostPath(file.path),
-                                                 containerPath: containerPath))
-            } else {
-                plan.pathsToDelete.append(FileDeletion(projectPath: file.path, containerPath: containerPath))
-            }
+            plan.paths.append(SyncPath(projectPath: file.path, hostPath: target.hostPath(file.path),
+                                       containerPath: containerPath))
         }
-        let synced = !plan.filesToCopy.isEmpty || !plan.pathsToDelete.isEmpty
+        let synced = !plan.paths.isEmpty
         for (step, globs) in zip(rules.run, triggers) {
             let triggered = globs.isEmpty
                 ? synced
