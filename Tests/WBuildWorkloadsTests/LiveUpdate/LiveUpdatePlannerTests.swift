@@ -31,7 +31,7 @@ struct LiveUpdatePlannerTests {
     @Test func mapsAChangedPathUnderASyncRuleToItsContainerPath() throws {
         let plan = try plan([ChangedFile(path: "api/src/main.js", exists: true)])
         #expect(plan.paths == [SyncPath(projectPath: "api/src/main.js", hostPath: "/p/api/src/main.js",
-                                        containerPath: "/app/src/main.js")])
+                                        containerPath: "/app/src/main.js", levelsBelowRule: 1)])
         #expect(plan.restart == .process)
     }
 

@@ -22,8 +22,8 @@ struct SyncLedgerTests {
 
         let reloaded = try await SyncLedger.load(workload: "api", layout: layout)
         #expect(reloaded.entries == [
-            SyncLedgerEntry(projectPath: "app/a.txt", containerPath: "/srv/app/a.txt", digest: SHA256Hex.of("a")),
-            SyncLedgerEntry(projectPath: "app/gone", containerPath: "/srv/app/gone", digest: nil),
+            SyncLedgerEntry(projectPath: "app/a.txt", containerPath: "/srv/app/a.txt", digest: SHA256Hex.of("a"), levelsBelowRule: 1),
+            SyncLedgerEntry(projectPath: "app/gone", containerPath: "/srv/app/gone", digest: nil, levelsBelowRule: 1),
         ])
         try await reloaded.reset()
         #expect(reloaded.isEmpty)

@@ -5,9 +5,12 @@ import WBuildSystem
 ///
 /// - a path gone from the host is removed; one that is there is written (a file), made
 ///   (a directory: its mode set, nothing deleted) or linked (a symlink, never followed);
-/// - a path below something that is no longer a directory on the host (a directory replaced by
-///   a file or a link) is skipped: it does not exist on its own, and the operation of that
-///   ancestor (in this batch or the one that reported it) replaces the whole subtree;
+/// - a path below something that is no longer a directory on the host (deleted, or replaced
+///   by a file or a link) stands for that ancestor: the highest such ancestor within the sync
+///   rule is what is synced (removed, written or linked), which replaces its whole subtree in
+///   the container; nothing is ever read or written through a link. (Skipping the path instead
+///   would leave its entry in the container when the ancestor is a directory again by the
+///   time its own event is applied: `rm -rf d; mkdir d` over two batches.)
 /// - FIFOs, sockets and devices are neither synced nor a reason to delete.
 ///
 /// The order makes the final state right whatever changed type: removes first, deepest first
@@ -17,33 +20,47 @@ import WBuildSystem
 enum HostSyncReader {
     /// Blocking (`lstat`, `open`, `read`): call through `BlockingWork.run`.
     static func changes(for paths: [SyncPath]) throws(LiveUpdateError) -> [SyncChange] {
-        var ancestorIsDirectory: [String: Bool] = [:]
+        var isDirectory: [String: Bool] = [:]
         var removes: [String: SyncChange] = [:]
         var creates: [String: SyncChange] = [:]
-        for path in paths where removes[path.containerPath] == nil && creates[path.containerPath] == nil {
+        var seen = Set<String>()
+        for reported in paths {
+            var path = reported
             let entry: HostEntry
             do {
-                guard try ancestorsAreDirectories(of: path, cache: &ancestorIsDirectory) else { continue }
-                entry = try HostEntry.read(path.hostPath)
+                if let levelsUp = try highestNonDirectoryAncestor(of: reported, cache: &isDirectory) {
+                    guard let levels = reported.levelsBelowRule else { continue }  // an old ledger's entry: leave it
+                    path = reported.ancestor(levelsUp: min(levelsUp, levels))
+                    guard seen.insert(path.containerPath).inserted else { continue }
+                    // Above the rule's root, the root itself is not a directory we may read through.
+                    entry = levelsUp > levels ? .gone : try HostEntry.read(path.hostPath)
+                } else {
+                    guard seen.insert(path.containerPath).inserted else { continue }
+                    entry = try HostEntry.read(path.hostPath)
+                }
             } catch {
-                throw LiveUpdateError(.syncFailed, "cannot read \(error.path ?? path.hostPath) on the host to sync it", cause: error,
-                                      hint: "make it readable by the user running wbuild, or add it to liveUpdate's ignores")
+                throw LiveUpdateError(.syncFailed, "cannot read \(error.path ?? reported.hostPath) on the host to sync it", cause: error,
+                                      hint: "make it readable by the user running wbuild, or keep it out of the sync rule's directory")
             }
             let target = path.containerPath
+            let promoted = path.containerPath != reported.containerPath
+            func change(_ operation: SyncOperation) -> SyncChange {
+                SyncChange(projectPath: path.projectPath, operation: operation, levelsBelowRule: path.levelsBelowRule)
+            }
             switch entry {
             case .gone:
-                removes[target] = SyncChange(projectPath: path.projectPath, operation: .remove(containerPath: target))
+                removes[target] = change(.remove(containerPath: target))
             case .special:
-                continue
+                // Not synced; standing in for a subtree, it still means the subtree is gone.
+                if promoted { removes[target] = change(.remove(containerPath: target)) }
             case .directory(let mode):
-                creates[target] = SyncChange(projectPath: path.projectPath, operation: .makeDirectory(containerPath: target, mode: mode))
+                if path.replacesImage { removes[target] = change(.remove(containerPath: target)) }
+                creates[target] = change(.makeDirectory(containerPath: target, mode: mode))
             case .file(let bytes, let mode):
-                creates[target] = SyncChange(projectPath: path.projectPath,
-                                             operation: .writeFile(containerPath: target, bytes: bytes, mode: mode))
+                creates[target] = change(.writeFile(containerPath: target, bytes: bytes, mode: mode))
             case .symlink(let linkTarget):
-                removes[target] = SyncChange(projectPath: path.projectPath, operation: .remove(containerPath: target))
-                creates[target] = SyncChange(projectPath: path.projectPath,
-                                             operation: .makeSymlink(containerPath: target, target: linkTarget))
+                removes[target] = change(.remove(containerPath: target))
+                creates[target] = change(.makeSymlink(containerPath: target, target: linkTarget))
             }
         }
         return ordered(removes: removes, creates: creates)
@@ -60,24 +77,25 @@ enum HostSyncReader {
         return result
     }
 
-    /// Whether every ancestor of `path` inside the project is a real directory on the host now.
-    private static func ancestorsAreDirectories(of path: SyncPath,
-                                                cache: inout [String: Bool]) throws(SystemError) -> Bool {
+    /// How many levels up the highest ancestor of `path` (inside the project) is that is not a
+    /// directory on the host now; nil when all of them are directories.
+    private static func highestNonDirectoryAncestor(of path: SyncPath,
+                                                    cache: inout [String: Bool]) throws(SystemError) -> Int? {
         let components = path.projectPath.split(separator: "/")
-        guard components.count > 1, path.hostPath.hasSuffix("/" + path.projectPath) else { return true }
-        let root = String(path.hostPath.dropLast(path.projectPath.utf8.count + 1))
-        var ancestor = root
-        for component in components.dropLast() {
+        guard components.count > 1, path.hostPath.hasSuffix("/" + path.projectPath) else { return nil }
+        var ancestor = String(path.hostPath.dropLast(path.projectPath.utf8.count + 1))
+        for (index, component) in components.dropLast().enumerated() {
             ancestor += "/" + component
-            if let known = cache[ancestor] {
-                if !known { return false }
-                continue
+            let known: Bool
+            if let cached = cache[ancestor] {
+                known = cached
+            } else {
+                known = try HostEntry.isDirectory(ancestor)
+                cache[ancestor] = known
             }
-            let isDirectory = try HostEntry.isDirectory(ancestor)
-            cache[ancestor] = isDirectory
-            if !isDirectory { return false }
+            if !known { return components.count - 1 - index }
         }
-        return true
+        return nil
     }
 }
 

@@ -70,15 +70,17 @@ public final class SyncLedger: Sendable {
 
     private static func entry(_ change: SyncChange) -> SyncLedgerEntry {
         let path = change.projectPath
+        let levels = change.levelsBelowRule
         switch change.operation {
         case .writeFile(let target, let bytes, _):
-            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: SHA256.hash(bytes).hexString, kind: .file)
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: SHA256.hash(bytes).hexString, kind: .file,
+                                   levelsBelowRule: levels)
         case .makeDirectory(let target, _):
-            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .directory)
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .directory, levelsBelowRule: levels)
         case .makeSymlink(let target, _):
-            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .symlink)
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .symlink, levelsBelowRule: levels)
         case .remove(let target):
-            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .removed)
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .removed, levelsBelowRule: levels)
         }
     }
 
@@ -101,14 +103,22 @@ public final class SyncLedger: Sendable {
     /// what is still gone, and a path recreated since is synced as it is now), then `restart`.
     public func replayPlan(restart: RestartPolicy) -> LiveUpdatePlan {
         let paths = entries.map {
-            SyncPath(projectPath: $0.projectPath, hostPath: ProjectPath.join(projectRoot, $0.projectPath), containerPath: $0.containerPath)
+            SyncPath(projectPath: $0.projectPath, hostPath: ProjectPath.join(projectRoot, $0.projectPath), containerPath: $0.containerPath,
+                     levelsBelowRule: $0.levelsBelowRule, replacesImage: $0.replacesImage == true)
         }
         return LiveUpdatePlan(paths: paths, steps: [], restart: paths.isEmpty ? .none : restart)
     }
 
     /// Puts `entry` in. A tombstone, file or link replaces the whole subtree at its path, so the
-    /// entries beneath it go; a directory keeps them.
+    /// entries beneath it go; a directory keeps them. A directory recorded where a tombstone,
+    /// file or link was (or one that already replaced the image's content) is marked
+    /// `replacesImage`, so a replay clears what the image has there first.
     private static func replace(_ entries: inout [String: SyncLedgerEntry], with entry: SyncLedgerEntry) {
+        var entry = entry
+        if entry.effectiveKind == .directory, let previous = entries[entry.containerPath],
+           previous.effectiveKind != .directory || previous.replacesImage == true {
+            entry.replacesImage = true
+        }
         if entry.effectiveKind != .directory {
             let prefix = entry.containerPath.hasSuffix("/") ? entry.containerPath : entry.containerPath + "/"
             for key in entries.keys where key.hasPrefix(prefix) { entries[key] = nil }

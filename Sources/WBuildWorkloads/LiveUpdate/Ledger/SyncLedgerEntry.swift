@@ -19,12 +19,22 @@ public struct SyncLedgerEntry: Codable, Sendable, Equatable {
     public var digest: String?
     /// Nil in ledgers written before kinds were recorded: a digest means a file, none a tombstone.
     public var kind: Kind?
+    /// True when what the image had at this path was removed since (the path was deleted, or
+    /// replaced by a file or a link, before it became what it is now): a replay removes the
+    /// image's content there before it makes the directory, so nothing the host no longer has
+    /// survives inside it. Nil (false) in older ledgers.
+    public var replacesImage: Bool?
+    /// How many components the path is below its sync rule's `from` (nil in older ledgers).
+    public var levelsBelowRule: Int?
 
-    public init(projectPath: String, containerPath: String, digest: String?, kind: Kind? = nil) {
+    public init(projectPath: String, containerPath: String, digest: String?, kind: Kind? = nil, replacesImage: Bool = false,
+                levelsBelowRule: Int? = nil) {
+        self.levelsBelowRule = levelsBelowRule
         self.projectPath = projectPath
         self.containerPath = containerPath
         self.digest = digest
         self.kind = kind ?? (digest == nil ? .removed : .file)
+        self.replacesImage = replacesImage ? true : nil
     }
 
     /// The entry's kind, also for entries of older ledgers.

@@ -53,14 +53,14 @@ public struct LiveUpdatePlanner: Sendable {
             if let dockerfile = target.dockerfile, file.path == dockerfile {
                 return .rebuild(reason: "\(file.path) is the image's Dockerfile")
             }
-            guard let containerPath = destination(of: file.path) else {
+            guard let (containerPath, levels) = destination(of: file.path) else {
                 if target.isInBuildContext(file.path) {
                     return .rebuild(reason: "\(file.path) is in the build context but no sync rule covers it")
                 }
                 continue
             }
             plan.paths.append(SyncPath(projectPath: file.path, hostPath: target.hostPath(file.path),
-                                       containerPath: containerPath))
+                                       containerPath: containerPath, levelsBelowRule: levels))
         }
         let synced = !plan.paths.isEmpty
         for (step, globs) in zip(rules.run, triggers) {
@@ -77,11 +77,12 @@ public struct LiveUpdatePlanner: Sendable {
         return .apply(plan)
     }
 
-    /// Where `path` goes in the container, by the sync rule covering it (longest `from` first).
-    private func destination(of path: String) -> String? {
+    /// Where `path` goes in the container, by the sync rule covering it (longest `from` first),
+    /// and how many components it is below the rule's `from`.
+    private func destination(of path: String) -> (String, Int)? {
         for rule in syncRules {
             if let inside = ProjectPath.relative(path, below: rule.from) {
-                return ProjectPath.join(rule.to, inside)
+                return (ProjectPath.join(rule.to, inside), inside.split(separator: "/").count)
             }
         }
         return nil

@@ -9,9 +9,35 @@ public struct SyncPath: Sendable, Hashable {
     /// Absolute path in the container.
     public var containerPath: String
 
-    public init(projectPath: String, hostPath: String, containerPath: String) {
+    /// Set by a ledger replay for a path whose image content was removed since the image was
+    /// built: when it is a directory on the host now, it is removed before it is made again, so
+    /// the image's entries the host no longer has go with it.
+    public var replacesImage: Bool
+    /// How many components the path is below its sync rule's `from` (0 for `from` itself): how
+    /// far up the reader may look for the ancestor that stopped being a directory. Nil when
+    /// unknown (entries of older ledgers): then such a path is skipped instead.
+    public var levelsBelowRule: Int?
+
+    public init(projectPath: String, hostPath: String, containerPath: String, levelsBelowRule: Int? = nil,
+                replacesImage: Bool = false) {
         self.projectPath = projectPath
         self.hostPath = hostPath
         self.containerPath = containerPath
+        self.levelsBelowRule = levelsBelowRule
+        self.replacesImage = replacesImage
+    }
+
+    /// The path `levels` components up (the same rule, so the same number up in the container).
+    func ancestor(levelsUp levels: Int) -> SyncPath {
+        func drop(_ path: String) -> String {
+            var path = Substring(path)
+            for _ in 0..<levels {
+                guard let slash = path.lastIndex(of: "/") else { return "" }
+                path = path[path.startIndex..<slash]
+            }
+            return String(path)
+        }
+        return SyncPath(projectPath: drop(projectPath), hostPath: drop(hostPath), containerPath: drop(containerPath),
+                        levelsBelowRule: levelsBelowRule.map { $0 - levels })
     }
 }
