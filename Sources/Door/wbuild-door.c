@@ -5,18 +5,17 @@
  * are replaced behind it.
  *
  * Runs as PID 1 in a `FROM scratch` image (linked statically; no NSS, no threads):
- *   wbuild-door [--bind ADDR] [--control PORT] LISTEN[:BACKEND_PORT]...
+ *   wbuild-door [--bind ADDR] [--control PORT] [--secret-file PATH] LISTEN[:BACKEND_PORT]...
  *     listens on ADDR (an IPv4 address, default 0.0.0.0) port LISTEN for each argument and
  *     forwards each connection to port BACKEND_PORT (default LISTEN) of a backend, and serves the
  *     control protocol on ADDR port PORT (default 47012). Bad arguments: usage on stderr, exit 2.
  *     A port that cannot be bound: exit 1. SIGTERM or SIGINT: exit 0 at once.
  *
- *   WBUILD_DOOR_TOKEN, when set and non-empty, guards the control port: a connection's first line
- *   must be `AUTH <token>` (reply `OK`); any other first line gets `ERR auth required`, a wrong
- *   token `ERR bad token`, and the connection is closed.
- *
- * Control protocol (TCP; lines end in \n, a \r before it is ignored; several commands per
- * connection; exactly one reply line per line received):
+ * Control protocol: the dialect of Sources/HelperSupport/wbuild-control.h (read it for the
+ * framing). A connection's first line must be `AUTH <secret>` with the secret read at start from
+ * /.wbuild/secret (or --secret-file; none readable: every connection is refused), answered
+ * `OK wbuild-door 2`; anything else gets `ERR not authenticated` and the connection is closed.
+ * Then, one reply line per request:
  *   SET [IP...]\n   -> "OK <count>\n"  replace the backend set with these IPv4 dotted quads (at
  *                      most 64 distinct; duplicates ignored). One bad address -> "ERR <why>\n"
  *                      and the set is unchanged. Only new connections follow the new set:
@@ -24,10 +23,10 @@
  *   GET\n           -> "OK[ <ip>...]\n"  the current set, in the order given
  *   CONNS <IP>\n    -> "OK <n>\n"  forwarded connections open (or connecting) to IP, whether or
  *                      not IP is still in the set: 0 once an old backend has drained
- *   PING\n          -> "OK wbuild-door 1\n"
- *   AUTH <token>\n  -> "OK\n" (also when no token is required), or "ERR bad token\n"
+ *   HELLO\n         -> "OK wbuild-door 2\n"
  *   anything else   -> "ERR unknown command\n"
- *   A line longer than 4096 bytes -> "ERR line too long\n" and the connection is closed.
+ *   A malformed line (over 4096 bytes, a NUL, HELLO or GET with arguments) -> "ERR <why>\n" and
+ *   the connection is closed.
  *
  * Forwarding: backends are picked round-robin; each connect has a 1 s timeout, and a backend that
  * refuses, times out or fails before its connection is seen complete (no byte of the client's has
@@ -64,6 +63,7 @@
 
 #define WBUILD_LOG_PREFIX "wbuild-door: "
 #include "wbuild-log.h"
+#include "wbuild-control.h"
 
 #define DEFAULT_CONTROL_PORT 47012
 #define MAX_LISTENERS 64
@@ -76,7 +76,6 @@
 #define SHORTAGE_LOG_MS 10000
 /* Bytes one connection may move before the others get a turn. */
 #define PUMP_BUDGET (1024 * 1024)
-#define LINE_MAX_BYTES 4096
 #define CONTROL_OUT_SIZE 16384
 #define MAX_REPLY_BYTES (8 + MAX_BACKENDS * 16)
 #define MAX_CONTROL_CLIENTS 64
@@ -136,11 +135,15 @@ struct pair {
 struct control {
     enum kind kind;
     int fd;
-    int authenticated;
+    struct wbc_parser parser;
+    struct wbc_request request;
     int closing; /* close once the reply is out */
+    /* After a refusal, once the reply is out: our side is shut, what the peer still sends is read
+       and dropped until it closes, so the refusal is not lost to a reset. */
+    int draining;
     int dead;
     unsigned interest;
-    char in[LINE_MAX_BYTES + 1];
+    char in[WBC_LINE_MAX + 1];
     size_t in_length;
     char out[CONTROL_OUT_SIZE];
     size_t out_length;
@@ -155,7 +158,9 @@ static struct listener control_listener = {KIND_CONTROL_LISTENER, -1, DEFAULT_CO
 static long long accept_paused_until = 0;
 static long long shortage_logged_at = 0;
 static struct in_addr bind_address;
-static const char *token = NULL;
+static char secret[WBC_SECRET_LENGTH + 1];
+static int have_secret = 0;
+static const char *secret_file = WBC_DEFAULT_SECRET_FILE;
 
 static struct in_addr backends[MAX_BACKENDS];
 static int backend_count = 0;
@@ -586,44 +591,28 @@ static void command_conns(struct control *control, char *arguments) {
     reply(control, "OK %d", count);
 }
 
-/* Constant-time comparison, so the token cannot be guessed byte by byte from reply times. */
-static int token_matches(const char *given) {
-    size_t expected = strlen(token), length = strlen(given);
-    unsigned char difference = expected != length;
-    for (size_t index = 0; index < length; index++) difference |= (unsigned char)(given[index] ^ token[index % expected]);
-    return difference == 0;
-}
-
-static void handle_line(struct control *control, char *line) {
-    size_t length = strlen(line);
-    if (length > 0 && line[length - 1] == '\r') line[--length] = '\0';
-    char *arguments = line + strcspn(line, " \t");
-    char *verb = line;
-    if (*arguments != '\0') *arguments++ = '\0';
-    if (strcmp(verb, "AUTH") == 0) {
-        while (*arguments == ' ' || *arguments == '\t') arguments++;
-        if (token != NULL && !token_matches(arguments)) {
-            reply(control, "ERR bad token");
-            if (!control->authenticated) control->closing = 1;
-            return;
-        }
-        control->authenticated = 1;
-        reply(control, "OK");
-        return;
-    }
-    if (!control->authenticated) {
-        reply(control, "ERR auth required");
-        control->closing = 1;
-        return;
-    }
-    if (strcmp(verb, "SET") == 0) command_set(control, arguments);
-    else if (strcmp(verb, "GET") == 0) {
+static void handle_request(struct control *control) {
+    struct wbc_request *request = &control->request;
+    switch (request->verb) {
+    case WBC_VERB_SET:
+        command_set(control, request->arguments);
+        break;
+    case WBC_VERB_GET: {
         char text[MAX_REPLY_BYTES];
         format_backends(text, sizeof text);
         reply(control, "OK%s", text);
-    } else if (strcmp(verb, "CONNS") == 0) command_conns(control, arguments);
-    else if (strcmp(verb, "PING") == 0) reply(control, "OK wbuild-door 1");
-    else reply(control, "ERR unknown command");
+        break;
+    }
+    case WBC_VERB_CONNS:
+        command_conns(control, request->arguments);
+        break;
+    case WBC_VERB_HELLO:
+        reply(control, "OK wbuild-door %d", WBC_VERSION);
+        break;
+    default:
+        reply(control, "ERR unknown command");
+        break;
+    }
 }
 
 static void watch_control(struct control *control) {
@@ -639,17 +628,16 @@ static void watch_control(struct control *control) {
 static int serve_control(struct control *control) {
     size_t start = 0;
     while (!control->closing && control->out_length + MAX_REPLY_BYTES <= sizeof control->out) {
-        char *newline = memchr(control->in + start, '\n', control->in_length - start);
-        if (newline == NULL) {
-            if (start == 0 && control->in_length == sizeof control->in) {
-                reply(control, "ERR line too long");
-                control->closing = 1;
-            }
+        struct wbc_event event;
+        start += wbc_parse(&control->parser, control->in + start, control->in_length - start, &event, &control->request);
+        if (event.kind == WBC_NEED_MORE) break;
+        if (event.kind == WBC_FATAL) {
+            reply(control, "ERR %s", event.why);
+            control->closing = 1;
             break;
         }
-        *newline = '\0';
-        handle_line(control, control->in + start);
-        start = (size_t)(newline - control->in) + 1;
+        if (event.kind == WBC_AUTHENTICATED) reply(control, "OK wbuild-door %d", WBC_VERSION);
+        else if (event.kind == WBC_REQUEST) handle_request(control);
     }
     memmove(control->in, control->in + start, control->in_length - start);
     control->in_length -= start;
@@ -665,7 +653,10 @@ static int serve_control(struct control *control) {
         control->out_length -= (size_t)sent;
     }
     if (control->closing && control->out_length == 0) {
-        close_control(control);
+        shutdown(control->fd, SHUT_WR);
+        control->draining = 1;
+        control->closing = 0;
+        watch_control(control);
         return -1;
     }
     watch_control(control);
@@ -674,6 +665,12 @@ static int serve_control(struct control *control) {
 
 static void control_event(struct control *control, uint32_t events) {
     if (control->dead) return;
+    if (control->draining) {
+        char scratch[4096];
+        ssize_t got = recv(control->fd, scratch, sizeof scratch, 0);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_control(control);
+        return;
+    }
     if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && control->out_length == 0 && !control->closing
         && control->in_length < sizeof control->in) {
         ssize_t got = recv(control->fd, control->in + control->in_length, sizeof control->in - control->in_length, 0);
@@ -693,6 +690,16 @@ static void accept_controls(void) {
     for (;;) {
         int fd = accept_one(control_listener.fd);
         if (fd < 0) return;
+        if (control_count >= MAX_CONTROL_CLIENTS) {
+            /* Full: a refused or not yet authenticated connection gives way, so strangers holding
+               connections open cannot lock wbuild out. */
+            for (struct control *other = controls; other != NULL; other = other->next) {
+                if (other->draining || !other->parser.authenticated) {
+                    close_control(other);
+                    break;
+                }
+            }
+        }
         struct control *control = control_count < MAX_CONTROL_CLIENTS ? calloc(1, sizeof *control) : NULL;
         if (control == NULL) {
             close(fd);
@@ -701,7 +708,8 @@ static void accept_controls(void) {
         set_no_delay(fd);
         control->kind = KIND_CONTROL;
         control->fd = fd;
-        control->authenticated = token == NULL;
+        control->parser.dialect = WBC_DOOR;
+        control->parser.secret = have_secret ? secret : NULL;
         control->interest = EPOLLIN;
         struct epoll_event event = {.events = EPOLLIN, .data.ptr = control};
         if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
@@ -777,10 +785,11 @@ static void bury_dead(void) {
 /* ---- main ---- */
 
 static void usage(void) {
-    log_line("usage: wbuild-door [--bind ADDR] [--control PORT] LISTEN[:BACKEND_PORT]...\n"
+    log_line("usage: wbuild-door [--bind ADDR] [--control PORT] [--secret-file PATH] LISTEN[:BACKEND_PORT]...\n"
              "  forwards each LISTEN port to BACKEND_PORT (default LISTEN) of the backends set on the control port\n"
-             "  (default %d); WBUILD_DOOR_TOKEN, when set, is required there as `AUTH <token>`",
-             DEFAULT_CONTROL_PORT);
+             "  (default %d), which answers only connections that send `AUTH <secret>` first, the secret read from\n"
+             "  --secret-file (default %s)",
+             DEFAULT_CONTROL_PORT, WBC_DEFAULT_SECRET_FILE);
 }
 
 /* A port number 1...65535 spanning the whole text up to `end`; -1 otherwise. */
@@ -825,6 +834,10 @@ static int parse_arguments(int argc, char **argv) {
             if (!parse_address(argv[++index], &bind_address)) return -1;
             continue;
         }
+        if (strcmp(argument, "--secret-file") == 0 && index + 1 < argc) {
+            secret_file = argv[++index];
+            continue;
+        }
         if (strcmp(argument, "--control") == 0 && index + 1 < argc) {
             const char *value = argv[++index];
             if ((control_listener.port = parse_port(value, value + strlen(value))) < 0) return -1;
@@ -853,8 +866,9 @@ int main(int argc, char **argv) {
         usage();
         return 2;
     }
-    const char *configured = getenv("WBUILD_DOOR_TOKEN");
-    if (configured != NULL && configured[0] != '\0') token = configured;
+    char why[512];
+    have_secret = wbc_load_secret(secret_file, secret, why, sizeof why) == 0;
+    if (!have_secret) log_line("%s: every control connection is refused", why);
 
     signal(SIGPIPE, SIG_IGN);
     sigset_t handled;

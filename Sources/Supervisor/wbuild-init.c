@@ -2,36 +2,40 @@
  * wbuild-init: the live-update supervisor wbuild injects into containers at /.wbuild/init.
  *
  * Runs as PID 1 in images that may have no libc, shell or tar (it is linked statically):
- *   wbuild-init [--port N] [--grace-ms N] [--token T] -- COMMAND [ARGS...]
- *     spawns COMMAND in its own process group, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/
- *     SIGUSR2/SIGWINCH to that group, reaps every zombie, exits with the command's status when it
- *     exits on its own, and serves the control protocol on TCP port N (default 47011):
+ *   wbuild-init [--port N] [--grace-ms N] [--secret-file PATH] -- COMMAND [ARGS...]
+ *     spawns COMMAND in its own process group with every signal at its default disposition and
+ *     none blocked (as tini does: the supervisor's own ignored SIGPIPE is not inherited), forwards
+ *     SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2/SIGWINCH to that group, reaps every zombie,
+ *     exits with the command's status when it exits on its own, and serves the control protocol
+ *     on TCP port N (default 47011).
  *
- *   With --token, a connection from outside the container must first send `AUTH <T>\n` (no
- *   reply; anything else closes it), so other containers on the network cannot write files;
- *   connections from the container's own loopback (ctl mode) need none.
+ *   The control protocol is Sources/HelperSupport/wbuild-control.h's (read it for the framing):
+ *   every connection first proves it holds the container's secret (`AUTH <secret>`, read at start
+ *   from /.wbuild/secret or --secret-file; none readable: every connection is refused), then
+ *     PUT <mode> <size> <path>\n<size bytes>   write a file (wbuild-files.h: beside, then renamed)
+ *     MKDIR <mode> <path>\n                    make a directory, set its mode
+ *     LINK <size> <path>\n<size bytes>         make a symbolic link to those bytes
+ *     DEL <path>\n                             remove a file, link or tree (no link followed, no
+ *                                              mount crossed)
+ *     END\n       -> "OK\n", or "ERR <first failure since the last END>\n"
+ *     RESTART\n   -> stop the command (SIGTERM to its group, SIGKILL after the grace period),
+ *                    start it again, "OK <pid>\n" once the new process has exec'd it
+ *     PID\n       -> "OK <pid>\n"
+ *     HELLO\n     -> "OK wbuild-init 2\n"
+ *   A failed file operation is recorded for END and the stream stays in step; a malformed request
+ *   closes the connection (its body is never read as requests).
  *
- *   PUT <mode-octal> <size> <absolute-path>\n<size bytes>  write a file (parents created, written
- *                                                         beside the target then renamed over it)
- *   DEL <absolute-path>\n                                  remove a file or a whole directory
- *   END\n            -> "OK\n", or "ERR <first failure since the last END>\n"
- *   RESTART\n        -> stop the command (SIGTERM to its group, SIGKILL after the grace period),
- *                       start it again, "OK <pid>\n" once the new process has exec'd it
- *   PID\n            -> "OK <pid>\n"
- *   HELLO\n          -> "OK wbuild-init 1\n"
- *
- *   wbuild-init ctl [--port N] restart|pid|hello
- *     sends one command to the supervisor of this container and prints the reply (for
- *     `docker exec`, which needs no shell); exit 0 on OK.
+ *   wbuild-init ctl [--port N] [--secret-file PATH] restart|pid|hello
+ *     sends one request to the supervisor of this container (authenticated with the secret file)
+ *     and prints the reply (for `docker exec`, which needs no shell); exit 0 on OK.
  *
  *   wbuild-init rm PATH...
- *     removes files and whole directories (missing ones are fine): deletes for images with
- *     no shell or rm, through `docker exec`; exit 1 when one could not be removed.
+ *     removes files, links and directory trees (missing ones are fine) exactly as DEL does: for
+ *     images with no shell or rm, through `docker exec`; exit 1 when one could not be removed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -51,25 +55,29 @@
 
 #define WBUILD_LOG_PREFIX "wbuild-init: "
 #include "wbuild-log.h"
+#include "wbuild-control.h"
+#include "wbuild-files.h"
 
 #define DEFAULT_PORT 47011
 #define MAX_CLIENTS 8
 #define BUFFER_SIZE (256 * 1024)
-#define LINE_MAX_BYTES 8192
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 struct client {
     int fd;
-    int authenticated;
+    /* After a refusal: our side is shut, what the peer still sends is read and dropped until it
+       closes, so the refusal is not lost to a reset (a close with unread bytes sends one). */
+    int draining;
     char *buffer;
     size_t length;
-    /* While a PUT's body streams in: the temporary file, its final path, bytes still expected. */
-    int file_fd;
-    long long remaining;
-    mode_t mode;
-    char path[LINE_MAX_BYTES];
-    char temporary[LINE_MAX_BYTES + 32];
+    struct wbc_parser parser;
+    /* The last request; while its body streams in, the file being written or the link's target. */
+    struct wbc_request request;
+    struct wbf_write file;
+    char link_target[WBC_LINK_MAX + 1];
+    size_t link_length;
+    /* The first failure since the last END. */
     char error[512];
 };
 
@@ -81,9 +89,8 @@ static int signal_fd = -1;
 static int listen_fd = -1;
 static int grace_ms = 3000;
 static int stopping = 0;
-static const char *token = NULL;
-/* The last directory make_parents created or found, to skip it for the next file beside it. */
-static char known_directory[LINE_MAX_BYTES];
+static char secret[WBC_SECRET_LENGTH + 1];
+static int have_secret = 0;
 
 static long long now_ms(void) {
     struct timespec now;
@@ -111,13 +118,11 @@ static void reply(struct client *client, const char *format, ...) {
     int length = vsnprintf(text, sizeof text, format, args);
     va_end(args);
     if (length < 0) return;
-    if ((size_t)length >= sizeof text) length = (int)sizeof text - 1;
+    if ((size_t)length >= sizeof text) {
+        length = (int)sizeof text - 1;
+        text[length - 1] = '\n'; /* cut, but still one line */
+    }
     (void)write_all(client->fd, text, (size_t)length);
-}
-
-static void record_error(struct client *client, const char *what, const char *path, int error) {
-    if (client->error[0] != '\0') return;
-    snprintf(client->error, sizeof client->error, "%s %s: %s", what, path, strerror(error));
 }
 
 /* ---- the supervised command ---- */
@@ -135,6 +140,15 @@ static pid_t spawn_command(void) {
         return -1;
     }
     if (pid == 0) {
+        /* The command starts as under tini: every disposition the default (the supervisor
+           ignores SIGPIPE, which exec would pass on), nothing blocked. */
+        struct sigaction default_action;
+        memset(&default_action, 0, sizeof default_action);
+        default_action.sa_handler = SIG_DFL;
+        sigemptyset(&default_action.sa_mask);
+        for (int number = 1; number < NSIG; number++) {
+            if (number != SIGKILL && number != SIGSTOP) (void)sigaction(number, &default_action, NULL);
+        }
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
@@ -232,203 +246,143 @@ static pid_t restart_command(char *error, size_t error_size) {
     return pid;
 }
 
-/* ---- file operations ---- */
-
-/* Creates every missing parent directory of `path`. */
-static int make_parents(const char *path) {
-    char buffer[LINE_MAX_BYTES];
-    size_t length = strlen(path);
-    if (length >= sizeof buffer) { errno = ENAMETOOLONG; return -1; }
-    const char *slash = strrchr(path, '/');
-    size_t parent_length = slash ? (size_t)(slash - path) : 0;
-    if (parent_length > 0 && strlen(known_directory) == parent_length && strncmp(known_directory, path, parent_length) == 0) {
-        return 0;
-    }
-    memcpy(buffer, path, length + 1);
-    for (size_t index = 1; index < length; index++) {
-        if (buffer[index] != '/') continue;
-        buffer[index] = '\0';
-        if (mkdir(buffer, 0755) != 0 && errno != EEXIST) return -1;
-        buffer[index] = '/';
-    }
-    memcpy(known_directory, path, parent_length);
-    known_directory[parent_length] = '\0';
-    return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *info, int type, struct FTW *walk) {
-    (void)info; (void)walk;
-    int result = (type == FTW_DP) ? rmdir(path) : unlink(path);
-    return (result != 0 && errno != ENOENT) ? -1 : 0;
-}
-
-static void delete_path(struct client *client, const char *path) {
-    known_directory[0] = '\0';
-    struct stat info;
-    if (lstat(path, &info) != 0) {
-        if (errno != ENOENT) record_error(client, "stat", path, errno);
-        return;
-    }
-    if (!S_ISDIR(info.st_mode)) {
-        if (unlink(path) != 0 && errno != ENOENT) record_error(client, "unlink", path, errno);
-        return;
-    }
-    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) record_error(client, "remove", path, errno);
-}
-
-static void finish_file(struct client *client) {
-    if (client->file_fd >= 0) {
-        if (fchmod(client->file_fd, client->mode) != 0) record_error(client, "chmod", client->path, errno);
-        if (close(client->file_fd) != 0) record_error(client, "close", client->path, errno);
-        client->file_fd = -1;
-        if (rename(client->temporary, client->path) != 0) {
-            record_error(client, "rename", client->path, errno);
-            unlink(client->temporary);
-        }
-    }
-    client->remaining = -1;
-}
-
-static void begin_file(struct client *client, const char *line) {
-    unsigned int mode = 0;
-    long long size = -1;
-    int offset = 0;
-    if (sscanf(line, "PUT %o %lld %n", &mode, &size, &offset) < 2 || offset == 0 || size < 0 || line[offset] != '/') {
-        record_error(client, "parse", line, EINVAL);
-        client->remaining = 0; /* the stream is out of step: the client sees the error at END */
-        return;
-    }
-    snprintf(client->path, sizeof client->path, "%s", line + offset);
-    snprintf(client->temporary, sizeof client->temporary, "%s.wbuild-%d", client->path, (int)getpid());
-    client->mode = (mode_t)(mode & 07777);
-    client->remaining = size;
-    client->file_fd = -1;
-    if (make_parents(client->path) != 0) {
-        record_error(client, "mkdir", client->path, errno);
-        return;
-    }
-    client->file_fd = open(client->temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (client->file_fd < 0 && errno == ENOENT) {
-        /* the remembered parent was removed meanwhile: create it again */
-        known_directory[0] = '\0';
-        if (make_parents(client->path) == 0)
-            client->file_fd = open(client->temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    }
-    if (client->file_fd < 0) record_error(client, "open", client->temporary, errno);
-    if (size == 0) finish_file(client);
-}
-
 /* ---- the control protocol ---- */
 
 static void close_client(struct client *client) {
-    if (client->file_fd >= 0) {
-        close(client->file_fd);
-        unlink(client->temporary);
-    }
+    wbf_write_abandon(&client->file);
     close(client->fd);
     free(client->buffer);
     memset(client, 0, sizeof *client);
     client->fd = -1;
-    client->file_fd = -1;
+    client->file.fd = -1;
+    client->file.parent = -1;
 }
 
-/* Returns -1 when the connection must be closed (it did not authenticate). */
-static int handle_line(struct client *client, char *line) {
-    if (!client->authenticated) {
-        if (token != NULL && strncmp(line, "AUTH ", 5) == 0 && strcmp(line + 5, token) == 0) {
-            client->authenticated = 1;
-            return 0;
-        }
-        reply(client, "ERR not authenticated: send AUTH <token> first\n");
-        return -1;
-    }
-    if (strncmp(line, "AUTH ", 5) == 0) {
-        /* already authenticated (loopback): nothing to do */
-    } else if (strncmp(line, "PUT ", 4) == 0) {
-        begin_file(client, line);
-    } else if (strncmp(line, "DEL ", 4) == 0) {
-        delete_path(client, line + 4);
-    } else if (strcmp(line, "END") == 0) {
-        if (client->error[0] != '\0') reply(client, "ERR %s\n", client->error);
+static void handle_request(struct client *client) {
+    struct wbc_request *request = &client->request;
+    char *error = client->error;
+    switch (request->verb) {
+    case WBC_VERB_PUT:
+        wbf_write_begin(&client->file, request->path, error, sizeof client->error);
+        if (request->size == 0) wbf_write_finish(&client->file, request->mode, request->path, error, sizeof client->error);
+        break;
+    case WBC_VERB_LINK:
+        client->link_length = 0;
+        if (request->size == 0) wbf_link(request->path, client->link_target, 0, error, sizeof client->error);
+        break;
+    case WBC_VERB_MKDIR:
+        wbf_make_directory(request->path, request->mode, error, sizeof client->error);
+        break;
+    case WBC_VERB_DEL:
+        wbf_remove(request->path, error, sizeof client->error);
+        break;
+    case WBC_VERB_END:
+        if (error[0] != '\0') reply(client, "ERR %s\n", error);
         else reply(client, "OK\n");
-        client->error[0] = '\0';
-    } else if (strcmp(line, "RESTART") == 0) {
-        char error[512];
-        pid_t pid = restart_command(error, sizeof error);
+        error[0] = '\0';
+        break;
+    case WBC_VERB_RESTART: {
+        char why[512];
+        pid_t pid = restart_command(why, sizeof why);
         if (pid > 0) reply(client, "OK %d\n", (int)pid);
-        else reply(client, "ERR %s\n", error);
-    } else if (strcmp(line, "PID") == 0) {
-        reply(client, "OK %d\n", (int)child_pid);
-    } else if (strcmp(line, "HELLO") == 0) {
-        reply(client, "OK wbuild-init 1\n");
-    } else {
-        reply(client, "ERR unknown command\n");
+        else reply(client, "ERR %s\n", why);
+        break;
     }
-    return 0;
+    case WBC_VERB_PID:
+        reply(client, "OK %d\n", (int)child_pid);
+        break;
+    case WBC_VERB_HELLO:
+        reply(client, "OK wbuild-init %d\n", WBC_VERSION);
+        break;
+    default:
+        reply(client, "ERR unknown command\n");
+        break;
+    }
 }
 
-/* Consumes what is buffered: file bytes while a PUT streams, otherwise whole lines.
-   Returns -1 when the connection must be closed. */
+/* Bytes of a PUT or LINK body. */
+static void handle_body(struct client *client, const struct wbc_event *event) {
+    struct wbc_request *request = &client->request;
+    if (request->verb == WBC_VERB_PUT) {
+        wbf_write_bytes(&client->file, event->body, event->body_length, request->path, client->error, sizeof client->error);
+        if (event->body_done) wbf_write_finish(&client->file, request->mode, request->path, client->error, sizeof client->error);
+        return;
+    }
+    /* LINK: at most WBC_LINK_MAX bytes, which the parser checked */
+    memcpy(client->link_target + client->link_length, event->body, event->body_length);
+    client->link_length += event->body_length;
+    if (event->body_done) wbf_link(request->path, client->link_target, client->link_length, client->error, sizeof client->error);
+}
+
+/* Consumes what is buffered; returns -1 when the connection must be closed. */
 static int process_buffer(struct client *client) {
     size_t start = 0;
-    while (start < client->length) {
-        if (client->remaining > 0) {
-            size_t available = client->length - start;
-            size_t take = (long long)available < client->remaining ? available : (size_t)client->remaining;
-            if (client->file_fd >= 0 && write_all(client->file_fd, client->buffer + start, take) != 0) {
-                record_error(client, "write", client->path, errno);
-                close(client->file_fd);
-                unlink(client->temporary);
-                client->file_fd = -1;
-            }
-            start += take;
-            client->remaining -= (long long)take;
-            if (client->remaining == 0) finish_file(client);
-            continue;
+    int result = 0;
+    for (;;) {
+        struct wbc_event event;
+        start += wbc_parse(&client->parser, client->buffer + start, client->length - start, &event, &client->request);
+        if (event.kind == WBC_NEED_MORE) break;
+        if (event.kind == WBC_FATAL) {
+            reply(client, "ERR %s\n", event.why);
+            result = -1;
+            break;
         }
-        char *newline = memchr(client->buffer + start, '\n', client->length - start);
-        if (newline == NULL) break;
-        *newline = '\0';
-        if (handle_line(client, client->buffer + start) != 0) return -1;
-        start = (size_t)(newline - client->buffer) + 1;
+        if (event.kind == WBC_AUTHENTICATED) reply(client, "OK wbuild-init %d\n", WBC_VERSION);
+        else if (event.kind == WBC_REQUEST) handle_request(client);
+        else if (event.kind == WBC_BODY) handle_body(client, &event);
     }
     memmove(client->buffer, client->buffer + start, client->length - start);
     client->length -= start;
-    return 0;
+    return result;
 }
 
 /* Returns 0 to keep the connection, -1 to close it. */
 static int read_client(struct client *client) {
+    if (client->draining) client->length = 0;
     ssize_t got = read(client->fd, client->buffer + client->length, BUFFER_SIZE - client->length);
     if (got < 0) return (errno == EINTR || errno == EAGAIN) ? 0 : -1;
     if (got == 0) return -1;
+    if (client->draining) return 0;
     client->length += (size_t)got;
-    if (process_buffer(client) != 0) return -1;
-    if (client->length == BUFFER_SIZE) return -1; /* a line longer than the buffer */
+    if (process_buffer(client) == 0) return 0;
+    wbf_write_abandon(&client->file);
+    shutdown(client->fd, SHUT_WR);
+    client->draining = 1;
     return 0;
 }
 
 static void accept_client(void) {
-    struct sockaddr_in peer;
-    socklen_t peer_length = sizeof peer;
-    int fd = accept4(listen_fd, (struct sockaddr *)&peer, &peer_length, SOCK_CLOEXEC);
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0) return;
-    int loopback = peer.sin_family == AF_INET && (ntohl(peer.sin_addr.s_addr) >> 24) == 127;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    for (int index = 0; index < MAX_CLIENTS; index++) {
-        if (clients[index].fd >= 0) continue;
-        clients[index].buffer = malloc(BUFFER_SIZE);
-        if (clients[index].buffer == NULL) break;
-        clients[index].fd = fd;
-        clients[index].authenticated = token == NULL || loopback;
-        clients[index].length = 0;
-        clients[index].remaining = -1;
-        clients[index].file_fd = -1;
-        clients[index].error[0] = '\0';
+    int slot = -1;
+    for (int index = 0; index < MAX_CLIENTS && slot < 0; index++) {
+        if (clients[index].fd < 0) slot = index;
+    }
+    if (slot < 0) {
+        /* Full: a connection that was refused or has not authenticated yet gives way, so
+           strangers holding connections open cannot lock wbuild out. */
+        for (int index = 0; index < MAX_CLIENTS && slot < 0; index++) {
+            if (clients[index].draining || !clients[index].parser.authenticated) {
+                close_client(&clients[index]);
+                slot = index;
+            }
+        }
+    }
+    if (slot < 0 || (clients[slot].buffer = malloc(BUFFER_SIZE)) == NULL) {
+        close(fd);
         return;
     }
-    close(fd);
+    struct client *client = &clients[slot];
+    client->fd = fd;
+    client->length = 0;
+    client->file.fd = -1;
+    client->file.parent = -1;
+    client->error[0] = '\0';
+    memset(&client->parser, 0, sizeof client->parser);
+    client->parser.dialect = WBC_SUPERVISOR;
+    client->parser.secret = have_secret ? secret : NULL;
 }
 
 static int open_listener(int port) {
@@ -447,7 +401,21 @@ static int open_listener(int port) {
 
 /* ---- ctl mode ---- */
 
-static int run_ctl(int port, const char *verb) {
+/* Reads one reply line into `answer` (NUL-terminated, its \n kept); its length, 0 at the end. */
+static size_t read_line(int fd, char *answer, size_t size) {
+    size_t length = 0;
+    while (length < size - 1) {
+        ssize_t got = read(fd, answer + length, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        length++;
+        if (answer[length - 1] == '\n') break;
+    }
+    answer[length] = '\0';
+    return length;
+}
+
+static int run_ctl(int port, const char *secret_file, const char *verb) {
     const char *command = NULL;
     if (strcmp(verb, "restart") == 0) command = "RESTART\n";
     else if (strcmp(verb, "pid") == 0) command = "PID\n";
@@ -456,6 +424,11 @@ static int run_ctl(int port, const char *verb) {
         log_line("unknown ctl command '%s' (restart, pid, hello)", verb);
         return 2;
     }
+    char why[512];
+    if (wbc_load_secret(secret_file, secret, why, sizeof why) != 0) {
+        log_line("%s", why);
+        return 1;
+    }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                   .sin_addr = {.s_addr = htonl(INADDR_LOOPBACK)}};
@@ -463,17 +436,17 @@ static int run_ctl(int port, const char *verb) {
         log_line("cannot reach the supervisor on port %d: %s", port, strerror(errno));
         return 1;
     }
-    if (write_all(fd, command, strlen(command)) != 0) return 1;
+    char request[WBC_SECRET_LENGTH + 32];
+    int length = snprintf(request, sizeof request, "AUTH %s\n%s", secret, command);
+    if (write_all(fd, request, (size_t)length) != 0) return 1;
     char answer[1024];
-    size_t length = 0;
-    while (length < sizeof answer - 1) {
-        ssize_t got = read(fd, answer + length, sizeof answer - 1 - length);
-        if (got <= 0) break;
-        length += (size_t)got;
-        if (memchr(answer, '\n', length) != NULL) break;
+    read_line(fd, answer, sizeof answer);
+    if (strncmp(answer, "OK wbuild-init ", 15) != 0) {
+        (void)write_all(STDOUT_FILENO, answer, strlen(answer));
+        return 1;
     }
-    answer[length] = '\0';
-    (void)write_all(STDOUT_FILENO, answer, length);
+    size_t got = read_line(fd, answer, sizeof answer);
+    (void)write_all(STDOUT_FILENO, answer, got);
     return strncmp(answer, "OK", 2) == 0 ? 0 : 1;
 }
 
@@ -482,11 +455,12 @@ static int run_ctl(int port, const char *verb) {
 static int run_rm(int count, char **paths) {
     int failed = 0;
     for (int index = 0; index < count; index++) {
-        struct client report;
-        memset(&report, 0, sizeof report);
-        delete_path(&report, paths[index]);
-        if (report.error[0] != '\0') {
-            log_line("%s", report.error);
+        char error[512] = "";
+        const char *why = wbc_check_path(paths[index], strlen(paths[index]));
+        if (why != NULL) snprintf(error, sizeof error, "rm %s: %s", paths[index], why);
+        else wbf_remove(paths[index], error, sizeof error);
+        if (error[0] != '\0') {
+            log_line("%s", error);
             failed = 1;
         }
     }
@@ -496,8 +470,8 @@ static int run_rm(int count, char **paths) {
 /* ---- main ---- */
 
 static void usage(void) {
-    log_line("usage: wbuild-init [--port N] [--grace-ms N] [--token T] -- COMMAND [ARGS...]\n"
-             "       wbuild-init ctl [--port N] restart|pid|hello\n"
+    log_line("usage: wbuild-init [--port N] [--grace-ms N] [--secret-file PATH] -- COMMAND [ARGS...]\n"
+             "       wbuild-init ctl [--port N] [--secret-file PATH] restart|pid|hello\n"
              "       wbuild-init rm PATH...");
 }
 
@@ -505,25 +479,33 @@ int main(int argc, char **argv) {
     int port = DEFAULT_PORT;
     int index = 1;
     int ctl = 0;
+    const char *secret_file = WBC_DEFAULT_SECRET_FILE;
     if (index < argc && strcmp(argv[index], "rm") == 0) return run_rm(argc - index - 1, argv + index + 1);
     if (index < argc && strcmp(argv[index], "ctl") == 0) { ctl = 1; index++; }
     for (; index < argc; index++) {
         if (strcmp(argv[index], "--") == 0) { index++; break; }
         if (strcmp(argv[index], "--port") == 0 && index + 1 < argc) { port = atoi(argv[++index]); continue; }
         if (strcmp(argv[index], "--grace-ms") == 0 && index + 1 < argc) { grace_ms = atoi(argv[++index]); continue; }
-        if (strcmp(argv[index], "--token") == 0 && index + 1 < argc) { token = argv[++index]; continue; }
+        if (strcmp(argv[index], "--secret-file") == 0 && index + 1 < argc) { secret_file = argv[++index]; continue; }
         if (ctl) break;
         usage();
         return 2;
     }
     if (ctl) {
         if (index >= argc) { usage(); return 2; }
-        return run_ctl(port, argv[index]);
+        return run_ctl(port, secret_file, argv[index]);
     }
     if (index >= argc) { usage(); return 2; }
     command_argv = argv + index;
 
-    for (int slot = 0; slot < MAX_CLIENTS; slot++) { clients[slot].fd = -1; clients[slot].file_fd = -1; }
+    for (int slot = 0; slot < MAX_CLIENTS; slot++) {
+        clients[slot].fd = -1;
+        clients[slot].file.fd = -1;
+        clients[slot].file.parent = -1;
+    }
+    char why[512];
+    have_secret = wbc_load_secret(secret_file, secret, why, sizeof why) == 0;
+    if (!have_secret) log_line("%s: every control connection is refused (live update falls back to the engine)", why);
     signal(SIGPIPE, SIG_IGN);
     sigset_t handled;
     sigemptyset(&handled);

@@ -6,18 +6,21 @@ import PackagePlugin
 /// the live-update supervisor `wbuild-init` (Sources/Supervisor/wbuild-init.c) and the
 /// workload front door `wbuild-door` (Sources/Door/wbuild-door.c). SwiftPM cannot link a static
 /// C executable itself: its link driver is swiftc, which adds the Swift runtime and conflicts
-/// with `-static`. What both share (the log line) is a header in Sources/HelperSupport.
+/// with `-static`. What both share (the log line, the control dialect) are headers in
+/// Sources/HelperSupport.
 @main
 struct SupervisorBuilder: BuildToolPlugin {
-    /// Each helper: its source under the package, the executable's name, what the build log says.
+    /// Each helper: its source under the package, the headers of its own beside it, the executable's
+    /// name, what the build log says.
     private static let helpers = [
-        (source: "Sources/Supervisor/wbuild-init.c", name: "wbuild-init", what: "the static supervisor"),
-        (source: "Sources/Door/wbuild-door.c", name: "wbuild-door", what: "the static front door"),
+        (source: "Sources/Supervisor/wbuild-init.c", headers: ["Sources/Supervisor/wbuild-files.h"], name: "wbuild-init",
+         what: "the static supervisor"),
+        (source: "Sources/Door/wbuild-door.c", headers: [], name: "wbuild-door", what: "the static front door"),
     ]
 
     /// Headers both helpers include (Sources/HelperSupport, passed with `-I`; not a SwiftPM target).
     private static let supportDirectory = "Sources/HelperSupport"
-    private static let supportHeaders = ["wbuild-log.h"]
+    private static let supportHeaders = ["wbuild-log.h", "wbuild-control.h"]
 
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
         let support = context.package.directoryURL.appending(path: Self.supportDirectory)
@@ -29,7 +32,7 @@ struct SupervisorBuilder: BuildToolPlugin {
                 displayName: "Linking \(helper.what) \(helper.name)",
                 executable: URL(fileURLWithPath: "/usr/bin/cc"),
                 arguments: ["-static", "-Os", "-s", "-std=gnu11", "-Wall", "-I", support.path, "-o", output.path, source.path],
-                inputFiles: [source] + headers,
+                inputFiles: [source] + headers + helper.headers.map { context.package.directoryURL.appending(path: $0) },
                 outputFiles: [output])
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import WBuildSystem
+import WBuildTestSupport
 @testable import WBuildWorkloads
 
 /// `wbuild-door` run on the host in front of test servers on 127.0.0.2 and 127.0.0.3 (all of
@@ -17,7 +18,7 @@ struct DoorProxyTests {
     func roundTrip() async throws {
         try await DoorProcess.with(backends: [Self.first]) { door, _ in
             let control = try door.control()
-            #expect(try control.command("PING") == "OK wbuild-door 1")
+            #expect(try control.command("HELLO") == "OK wbuild-door 2")
             #expect(try control.command("GET") == "OK")
             #expect(try control.command("SET \(Self.first)") == "OK 1")
             #expect(try control.command("GET") == "OK \(Self.first)")
@@ -234,22 +235,43 @@ struct DoorProxyTests {
         }
     }
 
-    @Test("with a token, the control port answers only a connection that sent AUTH first")
-    func tokenRequired() async throws {
-        try await DoorProcess.with(backends: [Self.first], token: "s3cret") { door, _ in
+    @Test("the control port answers only a connection whose first line is AUTH with the door's secret")
+    func secretRequired() async throws {
+        try await DoorProcess.with(backends: [Self.first]) { door, _ in
             let anonymous = DoorControl(try TestSocket.connect(port: door.controlPort))
-            #expect(try anonymous.command("SET \(Self.first)") == "ERR auth required")
+            #expect(try anonymous.command("SET \(Self.first)") == "ERR not authenticated")
             #expect(anonymous.socket.readToEnd().end == .eof)
 
             let wrong = DoorControl(try TestSocket.connect(port: door.controlPort))
-            #expect(try wrong.command("AUTH guess") == "ERR bad token")
+            #expect(try wrong.command("AUTH \(String(repeating: "0", count: 64))") == "ERR not authenticated")
             #expect(wrong.socket.readToEnd().end == .eof)
 
-            let control = try door.control()  // sends AUTH s3cret
+            // The secret with one character less, or one more, is wrong too.
+            let short = DoorControl(try TestSocket.connect(port: door.controlPort))
+            #expect(try short.command("AUTH \(door.secret.dropLast())") == "ERR not authenticated")
+            let long = DoorControl(try TestSocket.connect(port: door.controlPort))
+            #expect(try long.command("AUTH \(door.secret)0") == "ERR not authenticated")
+
+            // None of them changed the set.
+            let control = try door.control()
             #expect(try control.command("GET") == "OK")
             #expect(try control.command("SET \(Self.first)") == "OK 1")
             #expect(try control.command("GET") == "OK \(Self.first)")
         }
+    }
+
+    @Test("a door whose secret file is missing refuses every control connection and says so")
+    func noSecretRefusesAll() async throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-door-nosecret")
+        defer { directory.remove() }
+        let door = try await DoorProcess.start(backendPort: 9, secretFile: directory.url("missing"), expectAnswer: false)
+        try await BlockingWork.run(name: "door-test") {
+            let control = DoorControl(try TestSocket.connect(port: door.controlPort))
+            #expect(try control.command("AUTH \(String(repeating: "a", count: 64))") == "ERR not authenticated")
+            #expect(control.socket.readToEnd().end == .eof)
+        }
+        #expect(door.standardError.contains("every control connection is refused"))
+        await door.child.terminate(grace: .seconds(2))
     }
 
     @Test("control commands: bad addresses leave the set alone, duplicates count once, unknown and overlong lines are refused")
@@ -268,8 +290,8 @@ struct DoorProxyTests {
             #expect(try control.command("SET") == "OK 0")
             #expect(try control.command("GET") == "OK")
             // Several commands in one write get one reply each, in order.
-            try control.socket.send("PING\nGET\nSET \(Self.first)\n")
-            #expect(try control.socket.readLine() == "OK wbuild-door 1")
+            try control.socket.send("HELLO\r\nGET\nSET \(Self.first)\n")
+            #expect(try control.socket.readLine() == "OK wbuild-door 2")
             #expect(try control.socket.readLine() == "OK")
             #expect(try control.socket.readLine() == "OK 1")
             #expect(try control.command(String(repeating: "x", count: 5000)) == "ERR line too long")
@@ -290,7 +312,9 @@ struct DoorProxyTests {
 
     @Test("SIGTERM stops the door at once with exit code 0")
     func sigterm() async throws {
-        let door = try await DoorProcess.start(backendPort: 9)
+        let directory = try TemporaryDirectory(prefix: "wbuild-door-secret")
+        defer { directory.remove() }
+        let door = try await DoorProcess.start(backendPort: 9, secretFile: try DoorProcess.writeSecret(in: directory))
         #expect(door.child.signalGroup(SIGTERM))
         // Exit 0 is the door's own handler (the default action would be death by the signal).
         #expect(await door.child.wait() == .exited(0))

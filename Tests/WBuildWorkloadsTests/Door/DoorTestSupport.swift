@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import WBuildSystem
+import WBuildTestSupport
 @testable import WBuildWorkloads
 
 /// A socket call that failed in a door test.
@@ -326,12 +327,14 @@ final class Blackhole {
     }
 }
 
-/// `wbuild-door` running on the host with `--bind 127.0.0.1`, on free ports.
+/// `wbuild-door` running on the host with `--bind 127.0.0.1`, on free ports, with its secret in
+/// a file of its own (mode 0400) as in a container.
 struct DoorProcess: Sendable {
     let child: ChildProcess
     let listenPort: Int
     let controlPort: Int
-    let token: String?
+    let secret: String
+    let secretFile: String
 
     /// The built binary, found the way wbuild finds it.
     static func path() throws -> String {
@@ -341,19 +344,27 @@ struct DoorProcess: Sendable {
     /// Starts the door forwarding a free port to `backendPort`; retries when a port it was given
     /// was taken in the meantime.
     /// With `descriptorLimit`, the door runs under `ulimit -n` of that many descriptors.
-    static func start(backendPort: Int, token: String? = nil, descriptorLimit: Int? = nil) async throws -> DoorProcess {
+    /// Without `expectAnswer`, it returns once the control port accepts connections (a door
+    /// without a secret answers no HELLO).
+    static func start(backendPort: Int, secretFile: String, descriptorLimit: Int? = nil,
+                      expectAnswer: Bool = true) async throws -> DoorProcess {
         let binary = try path()
+        let secret = (try? String(contentsOfFile: secretFile, encoding: .utf8)) ?? ""
         for _ in 0..<5 {
             let listenPort = try freeLoopbackPort()
             let controlPort = try freeLoopbackPort()
             guard listenPort != controlPort else { continue }
-            var arguments = [binary, "--bind", "127.0.0.1", "--control", "\(controlPort)", "\(listenPort):\(backendPort)"]
+            var arguments = [binary, "--bind", "127.0.0.1", "--control", "\(controlPort)", "--secret-file", secretFile,
+                             "\(listenPort):\(backendPort)"]
             if let descriptorLimit {
                 arguments = ["/bin/sh", "-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\""] + arguments
             }
-            let child = try ChildProcess.spawn(ProcessLaunch(.argv(arguments), environment: [DoorBinary.tokenVariable: token ?? ""]))
-            let door = DoorProcess(child: child, listenPort: listenPort, controlPort: controlPort, token: token)
-            let answered = await BlockingWork.run(name: "door-test-ping") { door.answersPing() }
+            let child = try ChildProcess.spawn(ProcessLaunch(.argv(arguments)))
+            let door = DoorProcess(child: child, listenPort: listenPort, controlPort: controlPort, secret: secret,
+                                   secretFile: secretFile)
+            let answered = await BlockingWork.run(name: "door-test-ping") {
+                expectAnswer ? door.answersPing() : door.acceptsConnections()
+            }
             if answered { return door }
             let status = await child.terminate(grace: .seconds(1))
             if status != .exited(1) {
@@ -363,11 +374,21 @@ struct DoorProcess: Sendable {
         throw DoorTestError("wbuild-door found no free ports", errno: 0)
     }
 
-    /// Polls the control port until PING is answered, or the door exits, for up to 5 s.
+    /// Polls the control port until HELLO is answered, or the door exits, for up to 5 s.
     private func answersPing() -> Bool {
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline && child.exitStatus == nil {
-            if let control = try? control(), (try? control.command("PING")) == "OK wbuild-door 1" { return true }
+            if let control = try? control(), (try? control.command("HELLO")) == "OK wbuild-door 2" { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Polls the control port until it accepts a connection, or the door exits, for up to 5 s.
+    private func acceptsConnections() -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline && child.exitStatus == nil {
+            if (try? TestSocket.connect(port: controlPort)) != nil { return true }
             usleep(20_000)
         }
         return false
@@ -388,13 +409,11 @@ struct DoorProcess: Sendable {
         child.tail.filter { $0.stream == .stderr }.map(\.line).joined(separator: "\n")
     }
 
-    /// A control connection, authenticated when the door has a token.
+    /// A control connection, authenticated with the door's secret.
     func control() throws -> DoorControl {
         let control = DoorControl(try TestSocket.connect(port: controlPort))
-        if let token {
-            let answer = try control.command("AUTH \(token)")
-            guard answer == "OK" else { throw DoorTestError("AUTH: \(answer)", errno: 0) }
-        }
+        let answer = try control.command("AUTH \(secret)")
+        guard answer == "OK wbuild-door 2" else { throw DoorTestError("AUTH: \(answer)", errno: 0) }
         return control
     }
 
@@ -421,16 +440,29 @@ struct DoorProcess: Sendable {
     /// Runs `body` with a door in front of servers on `backends` (not yet in its set): the servers
     /// and the door are stopped afterwards, whether `body` threw or not. `body` runs on a thread
     /// of its own, so it may block.
-    static func with(backends addresses: [String], mode: TestBackend.Mode = .echo, token: String? = nil,
+    static func with(backends addresses: [String], mode: TestBackend.Mode = .echo,
                      descriptorLimit: Int? = nil, _ body: @escaping @Sendable (DoorProcess, [TestBackend]) throws -> Void) async throws {
         let backends = try await BlockingWork.run(name: "door-test-backends") { try TestBackend.group(addresses, mode: mode) }
         defer { backends.forEach { $0.stop() } }
-        let door = try await start(backendPort: backends.first?.port ?? 1, token: token, descriptorLimit: descriptorLimit)
+        let directory = try TemporaryDirectory(prefix: "wbuild-door-secret")
+        defer { directory.remove() }
+        let secretFile = try DoorProcess.writeSecret(in: directory)
+        let door = try await start(backendPort: backends.first?.port ?? 1, secretFile: secretFile, descriptorLimit: descriptorLimit)
         let outcome = await BlockingWork.run(name: "door-test") { () -> Result<Void, any Error> in
             Result { try body(door, backends) }
         }
         await door.child.terminate(grace: .seconds(2))
         try outcome.get()
+    }
+}
+
+extension DoorProcess {
+    /// A fresh secret in `directory`/secret, mode 0400, as wbuild writes it into a container; its path.
+    static func writeSecret(in directory: TemporaryDirectory) throws -> String {
+        try directory.write("secret", ControlEndpoint.freshToken())
+        let path = directory.url("secret")
+        guard chmod(path, 0o400) == 0 else { throw DoorTestError("chmod \(path)") }
+        return path
     }
 }
 

@@ -54,7 +54,7 @@ struct LiveUpdateRestartTests {
                                                      supervised: true) { id in
             let pidBefore = try await Self.sleepPID(id, client: client)
             // Nothing listens on port 1 of the loopback: the channel is unreachable.
-            let replica = LiveUpdateReplica(containerID: id, supervised: true, endpoint: ControlEndpoint(host: "127.0.0.1", port: 1))
+            let replica = LiveUpdateReplica(containerID: id, supervised: true, endpoint: ControlEndpoint(host: "127.0.0.1", port: 1, secret: ControlEndpoint.freshToken()))
             let timeline = try await LiveUpdateExecutor(client: client).apply(LiveUpdatePlan(restart: .process), to: [replica])
             let pidAfter = try await Self.sleepPID(id, client: client)
             #expect(!pidAfter.isEmpty && pidAfter != pidBefore)

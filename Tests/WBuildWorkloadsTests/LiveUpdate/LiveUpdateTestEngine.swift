@@ -29,8 +29,7 @@ enum LiveUpdateTestEngine {
         let name = "wbuild-lu-\(UUID().uuidString.prefix(8).lowercased())"
         let launch = SupervisorLaunch(wrapping: command)
         let labels = ["dev.wbuild.project": projectLabel, "dev.wbuild.workload": name]
-        var config = ContainerConfig(image: image, entrypoint: supervised ? launch.entrypoint : command,
-                                     labels: supervised ? labels.merging(launch.labels) { $1 } : labels)
+        var config = ContainerConfig(image: image, entrypoint: supervised ? launch.entrypoint : command, labels: labels)
         configure(&config)
         let id = try await client.createContainer(name: name, config: config)
         do {

@@ -7,8 +7,8 @@ import WBuildTestSupport
 
 @Suite("Supervisor channel")
 struct SupervisorControlTests {
-    @Test("a client without the container's token cannot write files")
-    func refusesAClientWithoutTheToken() async throws {
+    @Test("a client without the container's secret cannot write files")
+    func refusesAClientWithoutTheSecret() async throws {
         let client = try DockerClient()
         let project = try LiveUpdateProject()
         defer { project.directory.remove() }
@@ -18,10 +18,9 @@ struct SupervisorControlTests {
         try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
                                                      command: ["sleep", "3600"], supervised: true) { id in
             let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
-            #expect(endpoint.token != nil)
-            var withoutToken = endpoint
-            withoutToken.token = nil
-            let unauthenticated = withoutToken
+            var withoutSecret = endpoint
+            withoutSecret.secret = ControlEndpoint.freshToken()
+            let unauthenticated = withoutSecret
             await #expect {
                 _ = try await BlockingWork.run(name: "test-sync") {
                     try ControlChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
@@ -35,7 +34,7 @@ struct SupervisorControlTests {
         }
     }
 
-    @Test("files travel over a supervisor port the runtime published on 127.0.0.1, with the token")
+    @Test("files travel over a supervisor port the runtime published on 127.0.0.1, with the secret")
     func syncsThroughAPublishedPort() async throws {
         let client = try DockerClient()
         let project = try LiveUpdateProject()
@@ -49,9 +48,9 @@ struct SupervisorControlTests {
         }) { id in
             let info = try #require(try await client.inspectContainer(id))
             let hostPort = try #require(info.ports[port]?.first?.hostPort.flatMap { Int($0) })
-            let token = info.labels[SupervisorBinary.tokenLabel]
+            let secret = try #require(await ControlSecrets.secret(of: id, client: client))
             let replica = LiveUpdateReplica(containerID: id, supervised: true,
-                                            endpoint: ControlEndpoint(host: "127.0.0.1", port: hostPort, token: token))
+                                            endpoint: ControlEndpoint(host: "127.0.0.1", port: hostPort, secret: secret))
             let timeline = try await LiveUpdateExecutor(client: client).apply(
                 try project.plan([ChangedFile(path: "app/published.txt", exists: true)], rules: project.rules(restart: .process)),
                 to: [replica])

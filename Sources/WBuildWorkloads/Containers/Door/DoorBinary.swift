@@ -7,9 +7,8 @@ public enum DoorBinary {
     /// The TCP port the door serves its control protocol on unless told otherwise (`--control`).
     public static let defaultControlPort = 47012
 
-    /// The environment variable carrying the control token: when set, every control connection
-    /// must begin with `AUTH <token>`.
-    public static let tokenVariable = "WBUILD_DOOR_TOKEN"
+    /// The door's name in its greeting (`OK wbuild-door 2`).
+    static let program = "wbuild-door"
 
     /// Overrides where the binary is found (for an installed wbuild whose resources moved).
     public static let pathVariable = "WBUILD_DOOR"

@@ -6,7 +6,8 @@ import WBuildDocker
 /// replica; published where the spec says (host port given or engine-chosen, 127.0.0.1 unless
 /// told otherwise) and known on the project network by the workload's name. Its control port
 /// is not published: wbuild dials the door's address on the project network (reachable from
-/// the engine's host), and a token keeps other containers on the network out.
+/// the engine's host), and the secret wbuild writes to its `/.wbuild/secret` before it starts
+/// (`ControlSecrets`) keeps every other client out.
 struct DoorBlueprint {
     let plan: WorkloadPlan
     /// The door image reference (`DoorImage`).
@@ -24,7 +25,7 @@ struct DoorBlueprint {
         return builder.finish()
     }
 
-    func config(token: String) -> ContainerConfig {
+    func config() -> ContainerConfig {
         var exposed: [String: EmptyObject] = [:]
         var bindings: [String: [PortBinding]] = [:]
         for port in plan.doorPorts {
@@ -35,14 +36,12 @@ struct DoorBlueprint {
         return ContainerConfig(
             image: image,
             cmd: ["--control", String(DoorBinary.defaultControlPort)] + plan.doorPorts.map { String($0.container) },
-            env: ["\(DoorBinary.tokenVariable)=\(token)"],
             labels: [
                 ContainerLabels.project: plan.project,
                 ContainerLabels.workload: plan.workload,
                 ContainerLabels.door: "1",
                 ContainerLabels.fingerprint: fingerprint.hex,
                 ContainerLabels.ports: ContainerLabels.encodePorts(plan.doorPorts, debugPort: nil),
-                ContainerLabels.doorToken: token,
             ],
             exposedPorts: exposed, stopTimeout: 1,
             // Back after an engine restart without wbuild: the door is what peers and the host dial.

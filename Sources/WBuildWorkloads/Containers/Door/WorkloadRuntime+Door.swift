@@ -42,6 +42,8 @@ extension WorkloadRuntime {
         await remove(doors.map(\.id), grace: 0)
         let id = try await createDoor(blueprint)
         do {
+            // Its control secret, before it starts (it reads it once, at start).
+            try await client.putArchive(id, path: "/", tar: try TarWriter.archive(ControlSecrets.fresh(for: id).entries))
             try await client.startContainer(id)
         } catch {
             await remove([id], grace: 0)
@@ -126,7 +128,7 @@ extension WorkloadRuntime {
     }
 
     private func createDoor(_ blueprint: DoorBlueprint) async throws(NodeFailure) -> String {
-        let config = blueprint.config(token: ControlEndpoint.freshToken())
+        let config = blueprint.config()
         do {
             do {
                 return try await client.createContainer(name: blueprint.name, config: config)
@@ -140,13 +142,14 @@ extension WorkloadRuntime {
         }
     }
 
-    /// Reads the door's control port and published ports; false when it is not running.
+    /// Reads the door's control port, secret and published ports; false when it is not running
+    /// or has no secret wbuild wrote (a door of an older wbuild: it is then replaced).
     private func recordDoor(_ id: String, workload: String) async -> Bool {
-        guard let info = try? await client.inspectContainer(id), info.state.running, let address = networkAddress(info)
+        guard let info = try? await client.inspectContainer(id), info.state.running, let address = networkAddress(info),
+              let secret = await ControlSecrets.secret(of: id, alsoKnownAs: info.id, client: client)
         else { return false }
         let door = RuntimeBook.Door(containerID: id,
-                                    control: ControlEndpoint(host: address, port: DoorBinary.defaultControlPort,
-                                                             token: info.labels[ContainerLabels.doorToken]),
+                                    control: ControlEndpoint(host: address, port: DoorBinary.defaultControlPort, secret: secret),
                                     ports: publishedPorts(info, plan: nil))
         book.withLock { $0.doors[workload] = door }
         return true
@@ -159,7 +162,7 @@ extension WorkloadRuntime {
         var lastError = "no answer"
         while ContinuousClock.now < deadline {
             do {
-                _ = try await doorCommand(door, "PING")
+                _ = try await doorCommand(door, "HELLO")
                 return
             } catch {
                 lastError = "\(error)"
@@ -171,19 +174,16 @@ extension WorkloadRuntime {
                           hint: "see `docker logs \(ContainerLabels.doorName(project: project, workload: workload))`")
     }
 
-    /// Sends one control line to the door and returns the text after its `OK`. The door
-    /// acknowledges `AUTH` (unlike the supervisor), so the token goes first on the same write
-    /// and its reply is read before the command's.
+    /// Sends one control line to the door on a fresh authenticated channel and returns the text
+    /// after its `OK`.
     private func doorCommand(_ door: RuntimeBook.Door, _ line: String) async throws -> String {
-        let token = door.control.token
-        var endpoint = door.control
-        endpoint.token = nil
-        return try await BlockingWork.run(name: "wbuild-door-control") { [endpoint] () throws -> String in
-            var channel = try ControlChannel(connectingTo: endpoint, timeoutMs: 1000, replyTimeoutSeconds: 5)
-            let reply: Result<String, any Error>
-            do {
-                try channel.send(Array(((token.map { "AUTH \($0)\n" } ?? "") + line + "\n").utf8))
-                if token != nil { _ = try channel.readReply() }
+        let endpoint = door.control
+        return try await BlockingWork.run(name: "wbuild-door-control") { () throws -> String in
+            var channel = try ControlChannel(connectingTo: endpoint, program: DoorBinary.program, timeoutMs: 1000,
+                                             replyTimeoutSeconds: 5)
+            let reply: Result<String, ControlReplyError>
+            do throws(ControlReplyError) {
+                try channel.send(Array((line + "\n").utf8))
                 reply = .success(try channel.readReply())
             } catch {
                 reply = .failure(error)

@@ -19,8 +19,6 @@ public enum ContainerLabels {
     public static let volumes = "dev.wbuild.volumes"
     /// On a workload's front door (`WorkloadRuntime+Door`): its value is `1`.
     public static let door = "dev.wbuild.door"
-    /// The front door's control token.
-    public static let doorToken = "dev.wbuild.door-token"
 
     /// Whether `labels` are a replica's main container (not a sidecar, not the front door).
     static func isReplica(_ labels: [String: String]) -> Bool { labels[sidecar] == nil && labels[door] == nil }

@@ -3,40 +3,57 @@ import Glibc
 #endif
 import WBuildSystem
 
-/// One TCP connection to a control port wbuild published on loopback, speaking the line
-/// protocol its C programs share: the live-update supervisor (`Supervisor/wbuild-init.c`) and
-/// the workload's front door (`Door/wbuild-door.c`). Sends `AUTH <token>` first when the
-/// endpoint has a token; replies are `OK …` or `ERR …` lines. Every call blocks: use it from
+/// One TCP connection to a helper's control port, speaking the one dialect its C programs share
+/// (`Sources/HelperSupport/wbuild-control.h`): the live-update supervisor `wbuild-init` and the
+/// workload's front door `wbuild-door`. Opening it authenticates: `AUTH <secret>` goes first and
+/// the helper must answer `OK <program> <version>` with the program expected, else the channel
+/// is not made. Replies are `OK …` or `ERR …` lines. Every call blocks: use it from
 /// `BlockingWork.run`. Close it with `close()` exactly once.
 struct ControlChannel: ~Copyable {
     private let socket: Int32
     let endpoint: ControlEndpoint
-    private var pending: [UInt8] = []
+    /// The helper's name and dialect version, from its greeting (`wbuild-init 2`).
+    let greeting: String
+    private var pending: [UInt8]
 
-    /// Connects within `timeoutMs`; replies may take up to `replyTimeoutSeconds` (a restart waits
-    /// for the old process to stop).
-    init(connectingTo endpoint: ControlEndpoint, timeoutMs: Int32 = 1000, replyTimeoutSeconds: Int = 60) throws(SystemError) {
+    /// The dialect version these requests need.
+    static let version = 2
+
+    /// Connects within `timeoutMs` and authenticates; replies may take up to `replyTimeoutSeconds`
+    /// (a restart waits for the old process to stop). `program` is the helper expected there
+    /// (`wbuild-init`, `wbuild-door`).
+    init(connectingTo endpoint: ControlEndpoint, program: String, timeoutMs: Int32 = 1000,
+         replyTimeoutSeconds: Int = 60) throws(ControlReplyError) {
         self.endpoint = endpoint
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SystemError("socket", path: endpoint.description, errno: .current) }
+        guard fd >= 0 else { throw .unreachable(SystemError("socket", path: endpoint.description, errno: .current)) }
         do {
             try Self.connect(fd, to: endpoint, timeoutMs: timeoutMs)
         } catch {
             Glibc.close(fd)
-            throw error
+            throw .unreachable(error)
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var timeout = timeval(tv_sec: replyTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        if let token = endpoint.token {
-            do {
-                try Self.sendAll(Array("AUTH \(token)\n".utf8), on: fd, endpoint: endpoint)
-            } catch {
-                Glibc.close(fd)
-                throw error
+        var pending: [UInt8] = []
+        do throws(ControlReplyError) {
+            guard ControlEndpoint.isWellFormedSecret(endpoint.secret) else {
+                throw ControlReplyError.refused("wbuild holds no well-formed secret for \(endpoint)")
             }
+            try Self.sendAll(Array("AUTH \(endpoint.secret)\n".utf8), on: fd, endpoint: endpoint)
+            let reply = try Self.readReply(from: fd, pending: &pending, endpoint: endpoint)
+            let words = reply.split(separator: " ")
+            guard words.count == 2, words[0] == program, let version = Int(words[1]), version >= Self.version else {
+                throw ControlReplyError.refused("expected \(program) \(Self.version) to answer, got \"OK \(reply)\"")
+            }
+            greeting = reply
+        } catch {
+            Glibc.close(fd)
+            throw error
         }
+        self.pending = pending
         socket = fd
     }
 
@@ -45,11 +62,16 @@ struct ControlChannel: ~Copyable {
     }
 
     /// Sends `bytes` whole.
-    func send(_ bytes: [UInt8]) throws(SystemError) {
+    func send(_ bytes: [UInt8]) throws(ControlReplyError) {
         try Self.sendAll(bytes, on: socket, endpoint: endpoint)
     }
 
-    private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: ControlEndpoint) throws(SystemError) {
+    /// Reads one reply line: the text after `OK` (possibly empty), or throws with the text after `ERR`.
+    mutating func readReply() throws(ControlReplyError) -> String {
+        try Self.readReply(from: socket, pending: &pending, endpoint: endpoint)
+    }
+
+    private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: ControlEndpoint) throws(ControlReplyError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
@@ -57,14 +79,14 @@ struct ControlChannel: ~Copyable {
             }
             if written < 0 {
                 if Errno.current == .interrupted { continue }
-                throw SystemError("send", path: endpoint.description, errno: .current)
+                throw .transport(SystemError("send", path: endpoint.description, errno: .current))
             }
             offset += written
         }
     }
 
-    /// Reads one reply line: the text after `OK` (possibly empty), or throws with the text after `ERR`.
-    mutating func readReply() throws(ControlReplyError) -> String {
+    private static func readReply(from socket: Int32, pending: inout [UInt8],
+                                  endpoint: ControlEndpoint) throws(ControlReplyError) -> String {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
@@ -113,8 +135,17 @@ struct ControlChannel: ~Copyable {
     }
 }
 
-/// A supervisor reply that is not `OK`, or a broken connection.
-enum ControlReplyError: Error {
+/// Why a control channel failed: no connection, a reply that is not `OK` (an `ERR`, a greeting
+/// from another program), or a connection broken halfway.
+enum ControlReplyError: Error, CustomStringConvertible {
+    case unreachable(SystemError)
     case refused(String)
     case transport(SystemError)
+
+    var description: String {
+        switch self {
+        case .unreachable(let error), .transport(let error): "\(error)"
+        case .refused(let message): message
+        }
+    }
 }

@@ -1,32 +1,33 @@
 import WBuildSystem
 
 extension ControlChannel {
-    /// Writes `copies` and removes `deletions` in the container through the supervisor, in one
-    /// pipelined stream (`DEL` lines first, then `PUT` headers and bytes, then `END`), and waits
-    /// for its single reply. A file gone from the host since planning is deleted instead.
-    /// Returns the bytes of file contents sent.
-    mutating func sync(copies: [FileCopy], deletions: [FileDeletion]) throws(LiveUpdateError) -> Int {
+    /// Applies `operations` in the container through the supervisor, in the order given, as one
+    /// pipelined stream (`PUT`, `MKDIR`, `LINK`, `DEL` requests, each with its body, then `END`),
+    /// and waits for END's single reply: `OK`, or the first failure, which is thrown (the
+    /// operations after it were still applied). Paths and link targets the dialect cannot carry
+    /// are refused before anything is sent. Returns the bytes of file contents and link targets sent.
+    mutating func apply(_ operations: [SyncOperation]) throws(LiveUpdateError) -> Int {
+        for operation in operations {
+            try Self.check(operation)
+        }
         var buffer: [UInt8] = []
         var sent = 0
-        for deletion in deletions {
-            try Self.checkPath(deletion.containerPath)
-            buffer += Array("DEL \(deletion.containerPath)\n".utf8)
-        }
-        for copy in copies {
-            try Self.checkPath(copy.containerPath)
-            let file: HostFile?
-            do {
-                file = try HostFile.read(copy.hostPath)
-            } catch {
-                throw LiveUpdateError(.syncFailed, "cannot read \(copy.hostPath)", cause: error)
+        for operation in operations {
+            switch operation {
+            case .writeFile(let path, let bytes, let mode):
+                buffer += Array("PUT \(String(mode & 0o7777, radix: 8)) \(bytes.count) \(path)\n".utf8)
+                buffer += bytes
+                sent += bytes.count
+            case .makeDirectory(let path, let mode):
+                buffer += Array("MKDIR \(String(mode & 0o7777, radix: 8)) \(path)\n".utf8)
+            case .makeSymlink(let path, let target):
+                let bytes = Array(target.utf8)
+                buffer += Array("LINK \(bytes.count) \(path)\n".utf8)
+                buffer += bytes
+                sent += bytes.count
+            case .remove(let path):
+                buffer += Array("DEL \(path)\n".utf8)
             }
-            guard let file else {
-                buffer += Array("DEL \(copy.containerPath)\n".utf8)
-                continue
-            }
-            buffer += Array("PUT \(String(file.mode, radix: 8)) \(file.bytes.count) \(copy.containerPath)\n".utf8)
-            buffer += file.bytes
-            sent += file.bytes.count
             if buffer.count >= 1 << 20 {
                 try sendOrFail(buffer)
                 buffer.removeAll(keepingCapacity: true)
@@ -37,9 +38,30 @@ extension ControlChannel {
         do {
             _ = try readReply()
         } catch {
-            throw Self.failure(error, doing: "sync files", code: .syncFailed, endpoint: endpoint)
+            throw Self.failure(error, doing: "apply \(operations.count) changes", code: .syncFailed, endpoint: endpoint)
         }
         return sent
+    }
+
+    /// Writes `copies` and removes `deletions` (deletions first), as `apply` does; a file gone
+    /// from the host (or no longer a regular file) is removed instead. Kept for callers that have
+    /// not moved to `SyncOperation`s yet.
+    mutating func sync(copies: [FileCopy], deletions: [FileDeletion]) throws(LiveUpdateError) -> Int {
+        var operations = deletions.map { SyncOperation.remove(containerPath: $0.containerPath) }
+        for copy in copies {
+            let file: HostFile?
+            do {
+                file = try HostFile.read(copy.hostPath)
+            } catch {
+                throw LiveUpdateError(.syncFailed, "cannot read \(copy.hostPath)", cause: error)
+            }
+            if let file {
+                operations.append(.writeFile(containerPath: copy.containerPath, bytes: file.bytes, mode: file.mode))
+            } else {
+                operations.append(.remove(containerPath: copy.containerPath))
+            }
+        }
+        return try apply(operations)
     }
 
     /// Asks the supervisor to restart the workload's process; returns the new process id once it
@@ -49,11 +71,8 @@ extension ControlChannel {
             try send(Array("RESTART\n".utf8))
             let reply = try readReply()
             return Int(reply) ?? 0
-        } catch let error as ControlReplyError {
-            throw Self.failure(error, doing: "restart the process", code: .supervisorFailed, endpoint: endpoint)
         } catch {
-            throw LiveUpdateError(.supervisorFailed, "cannot ask the supervisor at \(endpoint) to restart the process",
-                                  cause: error)
+            throw Self.failure(error, doing: "restart the process", code: .supervisorFailed, endpoint: endpoint)
         }
     }
 
@@ -62,27 +81,74 @@ extension ControlChannel {
         do {
             try send(Array("PID\n".utf8))
             return Int(try readReply()) ?? 0
-        } catch let error as ControlReplyError {
-            throw Self.failure(error, doing: "report the process id", code: .supervisorFailed, endpoint: endpoint)
         } catch {
-            throw LiveUpdateError(.supervisorFailed, "cannot reach the supervisor at \(endpoint)", cause: error)
+            throw Self.failure(error, doing: "report the process id", code: .supervisorFailed, endpoint: endpoint)
         }
     }
 
-    private func sendOrFail(_ bytes: [UInt8]) throws(LiveUpdateError) {
+    /// Sends a piece of the stream. When the supervisor closed the connection (it does on a
+    /// request it could not parse), its last line says why.
+    private mutating func sendOrFail(_ bytes: [UInt8]) throws(LiveUpdateError) {
         do {
             try send(bytes)
         } catch {
+            var reason: String?
+            do {
+                _ = try readReply()
+            } catch {
+                if case .refused(let why) = error { reason = why }
+            }
+            if let reason {
+                throw LiveUpdateError(.syncFailed, "the supervisor at \(endpoint) closed the channel: \(reason)")
+            }
             throw LiveUpdateError(.syncFailed, "cannot send files to the supervisor at \(endpoint)", cause: error)
         }
     }
 
-    /// The protocol is line-based: a path with a newline cannot travel over it.
-    private static func checkPath(_ path: String) throws(LiveUpdateError) {
-        guard !path.utf8.contains(UInt8(ascii: "\n")), path.hasPrefix("/") else {
-            throw LiveUpdateError(.syncFailed, "the container path \"\(path)\" is not absolute or contains a newline",
-                                  hint: "sync rules' `to` must be absolute paths")
+    /// Refuses what the dialect cannot carry (`wbuild-control.h`): the supervisor would close the
+    /// channel on it, so it is caught here with a clearer message.
+    static func check(_ operation: SyncOperation) throws(LiveUpdateError) {
+        let path = operation.containerPath
+        if let why = Self.problem(withPath: path) {
+            throw LiveUpdateError(.syncFailed, "the container path \"\(Self.printable(path))\" cannot be synced: \(why)",
+                                  hint: "sync rules' `to` must be absolute paths; file names with a newline or NUL cannot be synced")
         }
+        if case .makeSymlink(_, let target) = operation {
+            let bytes = Array(target.utf8)
+            guard !bytes.isEmpty, bytes.count <= 4095, !bytes.contains(0) else {
+                throw LiveUpdateError(.syncFailed, "the symbolic link \(Self.printable(path)) cannot be synced: its target is empty, longer than 4095 bytes or holds a NUL")
+            }
+        }
+    }
+
+    /// Why `path` is not a path the supervisor accepts, or nil: absolute, at most 4095 bytes, no
+    /// newline or NUL (nor a carriage return at its end), no empty, `.` or `..` component, no
+    /// component over 255 bytes, not `/` itself.
+    static func problem(withPath path: String) -> String? {
+        let bytes = Array(path.utf8)
+        guard bytes.first == UInt8(ascii: "/") else { return "not absolute" }
+        guard bytes.count <= 4095 else { return "longer than 4095 bytes" }
+        guard !bytes.contains(UInt8(ascii: "\n")), !bytes.contains(0) else { return "it contains a newline or NUL" }
+        guard bytes.last != UInt8(ascii: "\r") else { return "it ends in a carriage return" }
+        guard bytes.count > 1 else { return "it is / itself" }
+        for component in bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if component.isEmpty { return "it has an empty component (// or a trailing /)" }
+            if component.count > 255 { return "a component is longer than 255 bytes" }
+            if component.elementsEqual([UInt8(ascii: ".")]) || component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+                return "it has a . or .. component"
+            }
+        }
+        return nil
+    }
+
+    private static func printable(_ path: String) -> String {
+        String(path.unicodeScalars.flatMap { scalar -> [Character] in
+            switch scalar {
+            case "\n": ["\\", "n"]
+            case "\u{0}": ["\\", "0"]
+            default: [Character(scalar)]
+            }
+        })
     }
 
     private static func failure(_ error: ControlReplyError, doing what: String, code: LiveUpdateError.Code,
@@ -90,7 +156,7 @@ extension ControlChannel {
         switch error {
         case .refused(let message):
             return LiveUpdateError(code, "the supervisor could not \(what): \(message)")
-        case .transport(let cause):
+        case .transport(let cause), .unreachable(let cause):
             return LiveUpdateError(.supervisorFailed, "lost the supervisor at \(endpoint) while asking it to \(what)", cause: cause)
         }
     }

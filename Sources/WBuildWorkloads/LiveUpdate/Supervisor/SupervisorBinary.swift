@@ -7,9 +7,6 @@ public enum SupervisorBinary {
     /// The TCP port the supervisor listens on inside the container unless told otherwise.
     public static let defaultPort = 47011
 
-    /// The container label carrying the supervisor's channel token (see `SupervisorLaunch`).
-    public static let tokenLabel = "dev.wbuild.supervisor-token"
-
     /// Overrides where the binary is found (for an installed wbuild whose resources moved).
     public static let pathVariable = "WBUILD_SUPERVISOR"
 

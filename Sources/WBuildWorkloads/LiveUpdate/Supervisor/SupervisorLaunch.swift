@@ -1,23 +1,13 @@
-/// How the container runtime creates a container whose process runs under the supervisor:
-/// the entrypoint `["/.wbuild/init", "--token", T, "--"] + entrypoint + command`, and a label
-/// carrying `T`, from which the executor learns the token (`ControlEndpoint.resolveSupervisor`). The
-/// token keeps other containers on the network from writing files through the supervisor's
-/// channel; only clients that can inspect the container (the Docker socket) know it.
+/// How the container runtime creates a container whose process runs under the supervisor: the
+/// entrypoint `["/.wbuild/init", "--"] + entrypoint + command`. The supervisor reads its channel's
+/// secret from `/.wbuild/secret`, which `SupervisorInjection.install` writes before the start, so
+/// nothing secret is on its command line (which `ps` and `docker inspect` show).
 public struct SupervisorLaunch: Sendable, Equatable {
     /// The container's entrypoint (its `Cmd` stays empty).
     public var entrypoint: [String]
-    /// Labels to add to the container's.
-    public var labels: [String: String]
-    public var token: String
 
-    /// Wraps `command` (the workload's entrypoint followed by its command) with a fresh token.
+    /// Wraps `command` (the workload's entrypoint followed by its command).
     public init(wrapping command: [String]) {
-        self.init(wrapping: command, token: ControlEndpoint.freshToken())
-    }
-
-    public init(wrapping command: [String], token: String) {
-        self.token = token
-        entrypoint = [SupervisorBinary.containerPath, "--token", token, "--"] + command
-        labels = [SupervisorBinary.tokenLabel: token]
+        entrypoint = [SupervisorBinary.containerPath, "--"] + command
     }
 }
