@@ -60,7 +60,8 @@ struct HostSyncReaderTests {
         var times = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, fixture.absolute("www/sub"), &times, 0) == 0)
         let operations = try fixture.sync(["www/sub"])
-        #expect(operations == [.makeDirectory(containerPath: "/www/sub", mode: 0o755)])
+        // The directory's mode, and its parent's on the way: nothing removed.
+        #expect(operations == [.makeDirectory(containerPath: "/www", mode: 0o755), .makeDirectory(containerPath: "/www/sub", mode: 0o755)])
         #expect(fixture.container.nodes["/www/sub/page.html"] == .file(bytes: Array("page".utf8), mode: 0o644))
         #expect(try fixture.differences.isEmpty)
     }
@@ -126,6 +127,17 @@ struct HostSyncReaderTests {
         let operations = try HostSyncReader.changes(for: plan.paths).map(\.operation)
         #expect(operations == [.remove(containerPath: "/www/gone.txt"),
                                .writeFile(containerPath: "/www/kept.txt", bytes: Array("new".utf8), mode: 0o644)])
+    }
+
+    @Test("the directories on the way to a new file are made with the host's modes, also when their events were missed")
+    func parentsComeWithTheHostsModes() throws {
+        var fixture = try Fixture(files: ["www/index.html": "home"])
+        defer { fixture.directory.remove() }
+        _ = try fixture.directory.write("www/new/deeper/file.txt", "x")
+        #expect(chmod(fixture.absolute("www/new"), 0o711) == 0)
+        try fixture.sync(["www/new/deeper/file.txt"])
+        #expect(fixture.container.nodes["/www/new"] == .directory(mode: 0o711))
+        #expect(try fixture.differences.isEmpty)
     }
 
     @Test("rm -rf of a directory and mkdir of it again, seen over two batches, leaves nothing stale")

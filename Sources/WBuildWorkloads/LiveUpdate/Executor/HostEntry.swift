@@ -81,14 +81,15 @@ enum HostEntry: Sendable, Equatable {
 }
 
 extension HostEntry {
-    /// Whether `path` is a directory itself (`lstat`: a link to a directory is not one).
-    static func isDirectory(_ path: String) throws(SystemError) -> Bool {
+    /// The permission bits of `path` when it is a directory itself (`lstat`: a link to a
+    /// directory is not one), else nil.
+    static func directoryMode(_ path: String) throws(SystemError) -> UInt32? {
         var info = stat()
         if lstat(path, &info) != 0 {
             let errno = Errno.current
-            if errno == .noSuchFile || errno == .notDirectory { return false }
+            if errno == .noSuchFile || errno == .notDirectory { return nil }
             throw SystemError("lstat", path: path, errno: errno)
         }
-        return info.st_mode & S_IFMT == S_IFDIR
+        return info.st_mode & S_IFMT == S_IFDIR ? UInt32(info.st_mode & 0o7777) : nil
     }
 }

@@ -20,15 +20,16 @@ import WBuildSystem
 enum HostSyncReader {
     /// Blocking (`lstat`, `open`, `read`): call through `BlockingWork.run`.
     static func changes(for paths: [SyncPath]) throws(LiveUpdateError) -> [SyncChange] {
-        var isDirectory: [String: Bool] = [:]
+        var directories = DirectoryModes()
         var removes: [String: SyncChange] = [:]
         var creates: [String: SyncChange] = [:]
+        var created: [SyncPath] = []
         var seen = Set<String>()
         for reported in paths {
             var path = reported
             let entry: HostEntry
             do {
-                if let levelsUp = try highestNonDirectoryAncestor(of: reported, cache: &isDirectory) {
+                if let levelsUp = try highestNonDirectoryAncestor(of: reported, directories: &directories) {
                     guard let levels = reported.levelsBelowRule else { continue }  // an old ledger's entry: leave it
                     path = reported.ancestor(levelsUp: min(levelsUp, levels))
                     guard seen.insert(path.containerPath).inserted else { continue }
@@ -56,11 +57,28 @@ enum HostSyncReader {
             case .directory(let mode):
                 if path.replacesImage { removes[target] = change(.remove(containerPath: target)) }
                 creates[target] = change(.makeDirectory(containerPath: target, mode: mode))
+                created.append(path)
             case .file(let bytes, let mode):
                 creates[target] = change(.writeFile(containerPath: target, bytes: bytes, mode: mode))
+                created.append(path)
             case .symlink(let linkTarget):
                 removes[target] = change(.remove(containerPath: target))
                 creates[target] = change(.makeSymlink(containerPath: target, target: linkTarget))
+                created.append(path)
+            }
+        }
+        // Every directory on the way to what is made, as the host has it now (its mode too), so
+        // a parent the container lacks, or still holds as a link or a file, is right before its
+        // entries arrive, and a parent's mode is the host's even when its own event was missed.
+        for path in created {
+            guard let levels = path.levelsBelowRule, levels > 0 else { continue }
+            for levelsUp in 1...levels {
+                let ancestor = path.ancestor(levelsUp: levelsUp)
+                guard creates[ancestor.containerPath] == nil else { break }
+                guard let mode = directories.known[ancestor.hostPath] ?? nil else { break }
+                creates[ancestor.containerPath] = SyncChange(projectPath: ancestor.projectPath,
+                                                             operation: .makeDirectory(containerPath: ancestor.containerPath, mode: mode),
+                                                             levelsBelowRule: ancestor.levelsBelowRule)
             }
         }
         return ordered(removes: removes, creates: creates)
@@ -80,22 +98,28 @@ enum HostSyncReader {
     /// How many levels up the highest ancestor of `path` (inside the project) is that is not a
     /// directory on the host now; nil when all of them are directories.
     private static func highestNonDirectoryAncestor(of path: SyncPath,
-                                                    cache: inout [String: Bool]) throws(SystemError) -> Int? {
+                                                    directories: inout DirectoryModes) throws(SystemError) -> Int? {
         let components = path.projectPath.split(separator: "/")
         guard components.count > 1, path.hostPath.hasSuffix("/" + path.projectPath) else { return nil }
         var ancestor = String(path.hostPath.dropLast(path.projectPath.utf8.count + 1))
         for (index, component) in components.dropLast().enumerated() {
             ancestor += "/" + component
-            let known: Bool
-            if let cached = cache[ancestor] {
-                known = cached
-            } else {
-                known = try HostEntry.isDirectory(ancestor)
-                cache[ancestor] = known
-            }
-            if !known { return components.count - 1 - index }
+            if try directories.mode(of: ancestor) == nil { return components.count - 1 - index }
         }
         return nil
+    }
+}
+
+/// The host directories a batch has looked at, by host path: their mode, or nil when the path
+/// is not a directory (`lstat`: a link to one is not).
+struct DirectoryModes {
+    private(set) var known: [String: UInt32?] = [:]
+
+    mutating func mode(of path: String) throws(SystemError) -> UInt32? {
+        if let cached = known[path] { return cached }
+        let mode = try HostEntry.directoryMode(path)
+        known[path] = .some(mode)
+        return mode
     }
 }
 
