@@ -49,6 +49,10 @@ actor LiveUpdateCoordinator {
                                           dockerfile: build.dockerfile ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile"),
                                           contextIgnores: ignores)
             }
+            if let problem = Self.linkedSyncSource(rules, root: layout.root) {
+                engine.events.emit(.warning("workloads.\(spec.name).liveUpdate.\(problem); changes to it rebuild the image"))
+                continue
+            }
             do {
                 let planner = try LiveUpdatePlanner(rules: rules, target: target)
                 let ledger = try await SyncLedger.load(workload: spec.name, layout: layout)
@@ -59,6 +63,25 @@ actor LiveUpdateCoordinator {
         }
         guard !workloads.isEmpty else { return nil }
         return LiveUpdateCoordinator(workloads: workloads, runtime: runtime, client: client, events: engine.events, fallBack: fallBack)
+    }
+
+    /// A sync rule whose `from` is, or passes through, a symbolic link: what it names is not
+    /// what the watcher sees (it never follows links), and it may lead out of the project. The
+    /// spec already refuses a `from` that leaves the project by `..`; this is the check that
+    /// needs the file system. Nil when every rule's `from` is a real directory path (or absent).
+    static func linkedSyncSource(_ rules: LiveUpdateSpec, root: String) -> String? {
+        for (index, rule) in rules.sync.enumerated() {
+            var path = root
+            for component in clean(rule.from).split(separator: "/") {
+                path += "/" + component
+                var info = stat()
+                guard lstat(path, &info) == 0 else { break }  // not there (yet): nothing to follow
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    return "sync[\(index)].from: \"\(rule.from)\" goes through the symbolic link \(path.dropFirst(root.count + 1)); sync from the directory it points to, inside the project"
+                }
+            }
+        }
+        return nil
     }
 
     /// `./api/` → `api`, `.` → ``.
