@@ -22,8 +22,10 @@ enum LiveUpdateTestEngine {
     private static let scratchBuild = OnceBuild()
 
     /// Creates a container running `command` (under the supervisor when `supervised`), starts it,
-    /// waits until it runs (and its supervisor answers), runs `body`, then removes it.
+    /// waits until it runs (and, unless not `channelAnswers`, its supervisor answers wbuild), runs
+    /// `body`, then removes it.
     static func withContainer<T>(_ client: DockerClient, image: String, command: [String], supervised: Bool,
+                                 channelAnswers: Bool = true,
                                  configure: (inout ContainerConfig) -> Void = { _ in },
                                  _ body: (String) async throws -> T) async throws -> T {
         let name = "wbuild-lu-\(UUID().uuidString.prefix(8).lowercased())"
@@ -35,7 +37,7 @@ enum LiveUpdateTestEngine {
         do {
             if supervised { try await SupervisorInjection.install(into: id, client: client) }
             try await client.startContainer(id)
-            try await waitUntilRunning(id, client: client, supervised: supervised)
+            try await waitUntilRunning(id, client: client, supervised: supervised && channelAnswers)
             let result = try await body(id)
             try? await client.removeContainer(id, force: true)
             return result

@@ -110,4 +110,33 @@ struct SupervisorAccessTests {
             #expect(try await signals(of: restarted) == clean, "after a restart")
         }
     }
+
+    @Test("under an image whose USER is not root the supervisor cannot read the secret, says so, and files go through the engine")
+    func aNonRootSupervisorFallsBackToTheEngine() async throws {
+        let client = try DockerClient()
+        let dockerfile = "FROM \(LiveUpdateTestEngine.shellImage)\nUSER 65534:65534\n"
+        let tag = "wbuild-test/liveupdate-nonroot:1"
+        try await client.build(contextTar: try TarWriter.archive([.file("Dockerfile", contents: Array(dockerfile.utf8))]),
+                               options: BuildOptions(tags: [tag]))
+        let project = try LiveUpdateProject()
+        defer { project.directory.remove() }
+        try project.directory.write("app/page.txt", "through the engine")
+        try await LiveUpdateTestEngine.withContainer(client, image: tag, command: ["sleep", "3600"], supervised: true,
+                                                     channelAnswers: false) { id in
+            let logged = await eventually(within: .seconds(10)) {
+                let lines = (try? await client.logs(id)) ?? AsyncThrowingStream { $0.finish() }
+                var text = ""
+                do {
+                    for try await line in lines { text += line.text + "\n" }
+                } catch {}
+                return text.contains("cannot read the secret file /.wbuild/secret") && text.contains("every control connection is refused")
+            }
+            #expect(logged, "the supervisor's log says why it refuses")
+            let timeline = try await LiveUpdateExecutor(client: client).apply(
+                try project.plan([ChangedFile(path: "app/page.txt", exists: true)], rules: project.rules()),
+                to: [LiveUpdateReplica(containerID: id, supervised: true)])
+            #expect(timeline.replicas.first?.transport == .engineArchive)
+            #expect(try await LiveUpdateTestEngine.read("/srv/app/page.txt", in: id, client: client) == "through the engine")
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct SupervisorControlTests {
                     }
                 }
             } throws: { error in
-                (error as? LiveUpdateError)?.message.contains("not authenticated") == true
+                (error as? LiveUpdateError)?.message.contains("refused wbuild's secret") == true
             }
             #expect(try await LiveUpdateTestEngine.exists("/srv/app/evil.txt", in: id, client: client) == false)
         }

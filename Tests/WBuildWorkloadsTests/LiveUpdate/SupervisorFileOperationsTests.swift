@@ -106,6 +106,12 @@ struct SupervisorFileOperationsTests {
             let again = try await Self.failure(of: [.remove(containerPath: "/www/uploads")], in: id, client: client)
             #expect(again?.contains("/www/uploads is a mount point; left in place") == true)
             #expect(try host.read("photo.jpg") == "jpeg bytes")
+            // So is `wbuild-init rm`, which the engine path runs through `docker exec`.
+            let removed = try await client.exec(id, command: [SupervisorBinary.containerPath, "rm", "/www"])
+            #expect(removed.exitCode == 1)
+            #expect(removed.stderrText.contains("/www/uploads is a mount point; left in place"), "\(removed.stderrText)")
+            #expect(try host.read("photo.jpg") == "jpeg bytes")
+            #expect(try host.read("nested/thumb.jpg") == "thumb")
         }
     }
 

@@ -3,7 +3,8 @@ import WBuildDocker
 /// How a container's PID 1 is chosen so signals are forwarded and zombies reaped: wbuild's own
 /// supervisor for live-updated workloads (it restarts the process), otherwise the engine's init
 /// (`HostConfig.Init`: tini, which the engine provides, so it works on any engine and whatever
-/// the image is).
+/// the image is). The supervisor's command line carries nothing secret: it reads its channel's
+/// secret from `/.wbuild/secret`, which `SupervisorInjection` writes before the start.
 enum ProcessWrapping {
     /// The full argv the container would run, when it can be known: the entrypoint given (the
     /// engine then ignores the image's command) plus the command; or the image's entrypoint

@@ -1,11 +1,13 @@
 extension ControlChannel {
     /// The supervisor's name in its greeting.
     static let supervisorProgram = "wbuild-init"
+    /// What a helper answers a connection that did not prove it holds the secret.
+    static let notAuthenticated = "not authenticated"
 
     /// Connects to the supervisor at `endpoint` and authenticates, runs `body` with the channel,
     /// and closes it whatever happens. Throws `.supervisorUnreachable` when no connection can be
-    /// made (or it breaks before the greeting), `.supervisorFailed` when the supervisor refuses
-    /// the secret or something else answers.
+    /// made, it breaks before the greeting or the supervisor refuses the secret (callers then use
+    /// the engine), `.supervisorFailed` when something else answers.
     static func withConnection<T>(to endpoint: ControlEndpoint,
                                   _ body: (inout ControlChannel) throws(LiveUpdateError) -> T) throws(LiveUpdateError) -> T {
         var channel: ControlChannel
@@ -15,9 +17,14 @@ extension ControlChannel {
             switch error {
             case .unreachable(let cause), .transport(let cause):
                 throw LiveUpdateError(.supervisorUnreachable, "cannot connect to the supervisor at \(endpoint)", cause: cause)
+            case .refused(let message) where message == notAuthenticated:
+                // Unusable like an unreachable one: the engine carries the sync instead.
+                throw LiveUpdateError(.supervisorUnreachable, "the supervisor at \(endpoint) refused wbuild's secret",
+                                      hint: "the supervisor could not read /.wbuild/secret (it needs to start as root: "
+                                          + "is the image's USER another user?) or holds another one; see the container's log")
             case .refused(let message):
                 throw LiveUpdateError(.supervisorFailed, "the supervisor at \(endpoint) refused wbuild: \(message)",
-                                      hint: "the container's /.wbuild/secret is not the one wbuild wrote: recreate the container")
+                                      hint: "something other than wbuild's supervisor answers on that port")
             }
         }
         let result: Result<T, LiveUpdateError>
