@@ -165,3 +165,16 @@ struct HostSyncReaderTests {
         #expect(try fixture.differences.isEmpty)
     }
 }
+
+@Suite("LiveUpdatePlanner refuses a sync into the container's root")
+struct PlannerRootTargetTests {
+    @Test("to: \"/\" (however spelled) is refused before anything is planned")
+    func theRootIsRefused() {
+        for to in ["/", "//", "/./"] {
+            #expect(throws: LiveUpdateError.self) {
+                _ = try LiveUpdatePlanner(rules: LiveUpdateSpec(sync: [SyncRule(from: "www", to: to)]),
+                                          target: LiveUpdateTarget(projectRoot: "/p"))
+            }
+        }
+    }
+}

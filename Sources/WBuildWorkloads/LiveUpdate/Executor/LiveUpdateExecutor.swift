@@ -14,7 +14,7 @@ public struct LiveUpdateExecutor: Sendable {
     public let client: DockerClient
     /// The preferred transport for supervised containers (unsupervised ones always use the engine).
     public let transport: SyncTransport
-    /// Batches of more files than this go through the engine even when `transport` is
+    /// Batches of more operations (files, directories, links, removes) than this go through the engine even when `transport` is
     /// `.supervisor`: the supervisor writes each file atomically (a new file renamed over), which
     /// on overlayfs costs more per file than the engine's extraction (see SyncTransport). nil: never.
     public let largeBatchFiles: Int?

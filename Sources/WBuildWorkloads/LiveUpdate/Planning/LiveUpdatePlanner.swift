@@ -31,6 +31,12 @@ public struct LiveUpdatePlanner: Sendable {
             triggers.append(try Self.compile(step.trigger, key: "run[\(index)].trigger"))
         }
         self.triggers = triggers
+        // The spec refuses these; a planner made from other input refuses them too, since a
+        // removed sync root there would be the container's whole file system.
+        for (index, rule) in rules.sync.enumerated() where ProjectPath.clean(rule.to).isEmpty {
+            throw LiveUpdateError(.invalidRules, "liveUpdate.sync[\(index)].to is the container's root \"\(rule.to)\"",
+                                  hint: "sync into a directory of its own, e.g. \"/app\"")
+        }
         syncRules = rules.sync
             .map { SyncRule(from: ProjectPath.clean($0.from), to: $0.to) }
             .sorted { $0.from.count > $1.from.count }
