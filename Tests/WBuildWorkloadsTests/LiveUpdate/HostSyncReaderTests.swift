@@ -166,6 +166,27 @@ struct HostSyncReaderTests {
     }
 }
 
+@Suite("HostSyncReader with nested sync rules")
+struct NestedRuleTests {
+    @Test("rm -rf of the outer directory removes each rule's target once, and nothing above it")
+    func removingTheOuterDirectory() throws {
+        let directory = try TemporaryDirectory(prefix: "wbuild-nested-rules")
+        defer { directory.remove() }
+        _ = try directory.write("web/app.js", "app")
+        _ = try directory.write("web/static/logo.svg", "logo")
+        let planner = try LiveUpdatePlanner(rules: LiveUpdateSpec(sync: [SyncRule(from: "web", to: "/srv/app"),
+                                                                        SyncRule(from: "web/static", to: "/www")]),
+                                            target: LiveUpdateTarget(projectRoot: directory.path))
+        try FileManager.default.removeItem(atPath: directory.url("web"))
+        // The watcher reports the children first here, the directories in a later batch.
+        guard case .apply(let plan) = planner.plan(changedFiles: [ChangedFile(path: "web/app.js"),
+                                                                  ChangedFile(path: "web/static/logo.svg")],
+                                                   containerRunning: true) else { throw ScriptError("expected a plan") }
+        let operations = try HostSyncReader.changes(for: plan.paths).map(\.operation)
+        #expect(operations == [.remove(containerPath: "/www"), .remove(containerPath: "/srv/app")])
+    }
+}
+
 @Suite("LiveUpdatePlanner refuses a sync into the container's root")
 struct PlannerRootTargetTests {
     @Test("to: \"/\" (however spelled) is refused before anything is planned")
