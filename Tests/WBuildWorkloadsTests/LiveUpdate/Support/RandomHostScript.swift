@@ -29,7 +29,7 @@ struct RandomHostScript {
             guard let directory = random.pick(directories), let name = random.pick(names) else { return nil }
             return join(directory, name)
         }
-        switch Int.random(in: 0..<20, using: &random) {
+        switch Int.random(in: 0..<21, using: &random) {
         case 0..<5:  // create or write a file
             guard let path = fresh() else { return nil }
             if let node = tree[path], case .file = node {} else if tree[path] != nil { return nil }
@@ -68,6 +68,15 @@ struct RandomHostScript {
             guard let path = fresh(), tree[path] == nil, let target = random.pick(linkTargets) else { return nil }
             guard symlink(target, absolute(app(path))) == 0 else { throw ScriptError("symlink \(path)") }
             return ("ln -s \(target) \(path)", [app(path)])
+        case 19:  // a tree made elsewhere and moved in (as a download or a build output is)
+            guard let path = fresh(), tree[path] == nil else { return nil }
+            let outside = root + "-outside-\(UInt32.random(in: 0...UInt32.max, using: &random))"
+            try FileManager.default.createDirectory(atPath: outside + "/x/y", withIntermediateDirectories: true)
+            try Array("moved in".utf8).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: outside + "/x/y/f")) }
+            try FileManager.default.createDirectory(atPath: outside + "/empty", withIntermediateDirectories: true)
+            guard rename(outside, absolute(app(path))) == 0 else { throw ScriptError("mv in \(path): errno \(errno)") }
+            let after = try HostTreeSnapshot.read(root + "/" + syncDirectory)
+            return ("mv <outside tree> \(path)", Set(Self.subtree(path, in: after).map(app)))
         default:  // change type: a file becomes a directory holding a file, or a directory a file
             guard let path = random.pick(entries.filter { !$0.isEmpty }), let node = tree[path] else { return nil }
             var reported = Set(Self.subtree(path, in: tree).map(app))
