@@ -3,6 +3,7 @@ import WBuildCore
 import WBuildDocker
 import WBuildFiles
 import WBuildSpec
+import WBuildSystem
 import WBuildWatcher
 import WBuildWorkloads
 
@@ -49,7 +50,8 @@ actor LiveUpdateCoordinator {
                                           dockerfile: build.dockerfile ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile"),
                                           contextIgnores: ignores)
             }
-            if let problem = Self.linkedSyncSource(rules, root: layout.root) {
+            let root = layout.root
+            if let problem = await BlockingWork.run(name: "wbuild-sync-sources", { Self.linkedSyncSource(rules, root: root) }) {
                 engine.events.emit(.warning("workloads.\(spec.name).liveUpdate.\(problem); changes to it rebuild the image"))
                 continue
             }
