@@ -170,6 +170,19 @@ struct ValidationRuleTests {
                        at: "workloads.a.liveUpdate.sync[0].from", #"expected a path relative to the project, got "/src""#),
         ValidationCase("relative sync destination", workloads("{ a: { build: { context: '.' }, liveUpdate: { sync: [{ from: 'src', to: 'app' }] } } }"),
                        at: "workloads.a.liveUpdate.sync[0].to", "expected an absolute path"),
+        ValidationCase("sync into the container's root", workloads("{ a: { build: { context: '.' }, liveUpdate: { sync: [{ from: 'www', to: '/' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[0].to", "a sync cannot target the container's root", hint: "a directory of its own"),
+        ValidationCase("sync into the root spelled otherwise", workloads("{ a: { build: { context: '.' }, liveUpdate: { sync: [{ from: 'www', to: '/srv/..//' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[0].to", "a sync cannot target the container's root"),
+        ValidationCase("sync target holding a bind mount", workloads("{ a: { build: { context: '.' }, volumes: [{ source: './uploads', target: '/www/uploads' }], liveUpdate: { sync: [{ from: 'www', to: '/www' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[0].to", #"the sync target "/www" contains volumes[0].target "/www/uploads""#,
+                       hint: "mount the volume outside /www"),
+        ValidationCase("sync target that is a named volume's mount point", workloads("{ a: { build: { context: '.' }, volumes: [{ name: 'v', target: '/data' }, { name: 'w', target: '/app/' }], liveUpdate: { sync: [{ from: 'src', to: '/srv' }, { from: 'app', to: '/app' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[1].to", "contains volumes[1].target"),
+        ValidationCase("sync source leaving the project", workloads("{ a: { build: { context: '.' }, liveUpdate: { sync: [{ from: '../outside', to: '/app' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[0].from", #""../outside" leaves the project directory"#),
+        ValidationCase("sync source leaving the project further down", workloads("{ a: { build: { context: '.' }, liveUpdate: { sync: [{ from: 'web/../../x', to: '/app' }] } } }"),
+                       at: "workloads.a.liveUpdate.sync[0].from", "leaves the project directory"),
         ValidationCase("live update on a pulled image", workloads("{ a: { image: 'x', liveUpdate: {} } }"),
                        at: "workloads.a.liveUpdate", "live update needs a workload built from the project"),
         ValidationCase("empty command string", project(tasks: "{ t: { cmd: '  ' } }"),
@@ -255,5 +268,23 @@ struct ValidationReportingTests {
     @Test("a valid file produces no diagnostics")
     func validFile() {
         #expect(diagnostics(designExample).isEmpty)
+    }
+
+    @Test("a sync target beside a mount, or inside one, and a source that climbs back in, are accepted")
+    func syncRulesThatKeepOutOfMounts() {
+        let spec = project(workloads: """
+        { a: { build: { context: '.' }, volumes: [{ source: './uploads', target: '/www-uploads' }, { name: 'v', target: '/srv' }],
+               liveUpdate: { sync: [{ from: 'www', to: '/www' }, { from: 'web/../site', to: '/srv/site' }] } } }
+        """)
+        #expect(diagnostics(spec).isEmpty)
+    }
+
+    @Test("a sync error gives the file, line and column of the key")
+    func syncErrorPosition() {
+        let found = diagnostics("{\n  name: 'p',\n  workloads: { a: { build: { context: '.' },\n    liveUpdate: { sync: [{ from: 'www',\n      to: '/' }] } } },\n}")
+        #expect(found.map(\.keyPath) == ["workloads.a.liveUpdate.sync[0].to"])
+        #expect(found.first?.file == "wbuild.json")
+        #expect(found.first?.line == 5)
+        #expect(found.first?.column == 11)
     }
 }

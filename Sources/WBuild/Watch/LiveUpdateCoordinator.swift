@@ -3,6 +3,7 @@ import WBuildCore
 import WBuildDocker
 import WBuildFiles
 import WBuildSpec
+import WBuildSystem
 import WBuildWatcher
 import WBuildWorkloads
 
@@ -49,6 +50,11 @@ actor LiveUpdateCoordinator {
                                           dockerfile: build.dockerfile ?? (context.isEmpty ? "Dockerfile" : context + "/Dockerfile"),
                                           contextIgnores: ignores)
             }
+            let root = layout.root
+            if let problem = await BlockingWork.run(name: "wbuild-sync-sources", { Self.linkedSyncSource(rules, root: root) }) {
+                engine.events.emit(.warning("workloads.\(spec.name).liveUpdate.\(problem); changes to it rebuild the image"))
+                continue
+            }
             do {
                 let planner = try LiveUpdatePlanner(rules: rules, target: target)
                 let ledger = try await SyncLedger.load(workload: spec.name, layout: layout)
@@ -61,6 +67,25 @@ actor LiveUpdateCoordinator {
         return LiveUpdateCoordinator(workloads: workloads, runtime: runtime, client: client, events: engine.events, fallBack: fallBack)
     }
 
+    /// A sync rule whose `from` is, or passes through, a symbolic link: what it names is not
+    /// what the watcher sees (it never follows links), and it may lead out of the project. The
+    /// spec already refuses a `from` that leaves the project by `..`; this is the check that
+    /// needs the file system. Nil when every rule's `from` is a real directory path (or absent).
+    static func linkedSyncSource(_ rules: LiveUpdateSpec, root: String) -> String? {
+        for (index, rule) in rules.sync.enumerated() {
+            var path = root
+            for component in clean(rule.from).split(separator: "/") {
+                path += "/" + component
+                var info = stat()
+                guard lstat(path, &info) == 0 else { break }  // not there (yet): nothing to follow
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    return "sync[\(index)].from: \"\(rule.from)\" goes through the symbolic link \(path.dropFirst(root.count + 1)); sync from the directory it points to, inside the project"
+                }
+            }
+        }
+        return nil
+    }
+
     /// `./api/` → `api`, `.` → ``.
     static func clean(_ path: String) -> String {
         path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
@@ -70,9 +95,8 @@ actor LiveUpdateCoordinator {
     /// rebuild. A workload whose containers do not run yet, or whose rules say so, is rebuilt.
     func intercept(_ batch: ChangeBatch, root: String) async -> Set<String> {
         guard batch.rescanNeeded.isEmpty else { return [] }  // an overflow: rebuild what is stale
-        let changed = batch.paths.sorted().map { path in
-            ChangedFile(path: path, exists: access(root + "/" + path, F_OK) == 0)
-        }
+        // Whether each path still exists is decided when the update is applied, not here.
+        let changed = batch.paths.sorted().map { ChangedFile(path: $0) }
         let states = (try? await runtime.status()) ?? []
         var handled = Set<String>()
         for (name, workload) in workloads {

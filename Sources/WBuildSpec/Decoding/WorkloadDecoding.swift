@@ -70,7 +70,7 @@ extension SpecDecoder {
             workload.stopGraceMs = grace
         }
         if let liveUpdateNode = object.member("liveUpdate") {
-            workload.liveUpdate = decodeLiveUpdate(liveUpdateNode)
+            workload.liveUpdate = decodeLiveUpdate(liveUpdateNode, volumes: object.member("volumes"))
             if case .image = source {
                 report("live update needs a workload built from the project (`build`), not a pulled `image`",
                        at: liveUpdateNode, hint: "remove `liveUpdate`, or build the image with `build: { context: … }`")

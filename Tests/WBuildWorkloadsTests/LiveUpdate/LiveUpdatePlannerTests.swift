@@ -28,31 +28,29 @@ struct LiveUpdatePlannerTests {
         return plan
     }
 
-    @Test func copiesAChangedFileUnderASyncRuleToItsContainerPath() throws {
+    @Test func mapsAChangedPathUnderASyncRuleToItsContainerPath() throws {
         let plan = try plan([ChangedFile(path: "api/src/main.js", exists: true)])
-        #expect(plan.filesToCopy == [FileCopy(projectPath: "api/src/main.js", hostPath: "/p/api/src/main.js",
-                                              containerPath: "/app/src/main.js")])
-        #expect(plan.pathsToDelete.isEmpty)
+        #expect(plan.paths == [SyncPath(projectPath: "api/src/main.js", hostPath: "/p/api/src/main.js",
+                                        containerPath: "/app/src/main.js", levelsBelowRule: 1)])
         #expect(plan.restart == .process)
     }
 
-    @Test func deletesARemovedFileAndARemovedDirectory() throws {
+    @Test func aPathTheEventCalledDeletedIsStillOnlyAPathToCheckAtApplyTime() throws {
         let plan = try plan([ChangedFile(path: "api/src/old.js", exists: false),
                              ChangedFile(path: "api/src/lib", exists: false)])
-        #expect(plan.filesToCopy.isEmpty)
-        #expect(plan.pathsToDelete.map(\.containerPath) == ["/app/src/old.js", "/app/src/lib"])
+        #expect(plan.paths.map(\.containerPath) == ["/app/src/old.js", "/app/src/lib"])
     }
 
-    @Test func aDeletedSyncRootIsDeletedAtItsTarget() throws {
+    @Test func theSyncRootItselfMapsToItsTarget() throws {
         let plan = try plan([ChangedFile(path: "api/src", exists: false)])
-        #expect(plan.pathsToDelete.map(\.containerPath) == ["/app/src"])
+        #expect(plan.paths.map(\.containerPath) == ["/app/src"])
     }
 
     @Test func theLongestMatchingFromWins() throws {
         let rules = LiveUpdateSpec(sync: [SyncRule(from: "api", to: "/app"), SyncRule(from: "api/static", to: "/srv/www")])
         let plan = try plan([ChangedFile(path: "api/static/index.html", exists: true),
                              ChangedFile(path: "api/server.js", exists: true)], rules: rules)
-        #expect(plan.filesToCopy.map(\.containerPath) == ["/srv/www/index.html", "/app/server.js"])
+        #expect(plan.paths.map(\.containerPath) == ["/srv/www/index.html", "/app/server.js"])
     }
 
     @Test func aSiblingWithTheSamePrefixIsNotUnderTheRule() throws {
@@ -63,7 +61,7 @@ struct LiveUpdatePlannerTests {
     @Test func pathsAreCleanedBeforeMatching() throws {
         let rules = LiveUpdateSpec(sync: [SyncRule(from: "./api/src/", to: "/app/src/")])
         let plan = try plan([ChangedFile(path: "api//src/./a.js", exists: true)], rules: rules)
-        #expect(plan.filesToCopy.map(\.containerPath) == ["/app/src/a.js"])
+        #expect(plan.paths.map(\.containerPath) == ["/app/src/a.js"])
     }
 
     @Test func rebuildsWhenAFileMatchesFallBackOnEvenIfSynced() throws {
@@ -111,7 +109,7 @@ struct LiveUpdatePlannerTests {
         let target = LiveUpdateTarget(projectRoot: "/p")
         let plan = try plan([ChangedFile(path: "api/package.json", exists: true),
                              ChangedFile(path: "api/src/a.js", exists: true)], target: target)
-        #expect(plan.filesToCopy.map(\.projectPath) == ["api/src/a.js"])
+        #expect(plan.paths.map(\.projectPath) == ["api/src/a.js"])
     }
 
     @Test func untriggeredStepsRunWhenFilesSyncAndTriggeredOnlyOnAMatch() throws {
@@ -132,7 +130,7 @@ struct LiveUpdatePlannerTests {
 
     @Test func aFileChangedTwiceInABatchIsCopiedOnce() throws {
         let plan = try plan([ChangedFile(path: "api/src/a.js", exists: true), ChangedFile(path: "api/src/a.js", exists: true)])
-        #expect(plan.filesToCopy.count == 1)
+        #expect(plan.paths.count == 1)
     }
 
     @Test func theRestartOfTheRulesIsKept() throws {

@@ -129,6 +129,11 @@ struct LiveUpdateProject {
         return plan
     }
 
+    /// The operations `changes` make now, read from the host as an applied batch reads them.
+    func changes(_ changes: [ChangedFile], rules: LiveUpdateSpec) throws -> [SyncChange] {
+        try HostSyncReader.changes(for: try plan(changes, rules: rules).paths)
+    }
+
     func remove(_ relativePath: String) throws {
         try FileManager.default.removeItem(atPath: directory.url(relativePath))
     }

@@ -16,14 +16,15 @@ struct SyncLedgerTests {
         try project.directory.write("app/a.txt", "a")
         let ledger = try await SyncLedger.load(workload: "api", layout: layout)
         #expect(ledger.isEmpty)
-        try await ledger.record(try project.plan([ChangedFile(path: "app/a.txt", exists: true),
-                                                  ChangedFile(path: "app/gone", exists: false)], rules: project.rules()))
+        try await ledger.record(try project.changes([ChangedFile(path: "app/a.txt", exists: true),
+                                                     ChangedFile(path: "app/gone", exists: false)], rules: project.rules()))
         #expect(!ledger.isEmpty)
 
         let reloaded = try await SyncLedger.load(workload: "api", layout: layout)
         #expect(reloaded.entries == [
-            SyncLedgerEntry(projectPath: "app/a.txt", containerPath: "/srv/app/a.txt", digest: SHA256Hex.of("a")),
-            SyncLedgerEntry(projectPath: "app/gone", containerPath: "/srv/app/gone", digest: nil),
+            SyncLedgerEntry(projectPath: "app", containerPath: "/srv/app", digest: nil, kind: .directory, levelsBelowRule: 0),
+            SyncLedgerEntry(projectPath: "app/a.txt", containerPath: "/srv/app/a.txt", digest: SHA256Hex.of("a"), levelsBelowRule: 1),
+            SyncLedgerEntry(projectPath: "app/gone", containerPath: "/srv/app/gone", digest: nil, levelsBelowRule: 1),
         ])
         try await reloaded.reset()
         #expect(reloaded.isEmpty)
@@ -35,18 +36,19 @@ struct SyncLedgerTests {
         let project = try LiveUpdateProject()
         defer { project.directory.remove() }
         try project.directory.write("app/lib/x.js", "x")
-        try project.directory.write("app/y.js", "y")
         let ledger = try await SyncLedger.load(workload: "web", layout: ProjectLayout(root: project.directory.path))
         let rules = project.rules()
-        try await ledger.record(try project.plan([ChangedFile(path: "app/lib/x.js", exists: true),
-                                                  ChangedFile(path: "app/y.js", exists: false)], rules: rules))
-        try await ledger.record(try project.plan([ChangedFile(path: "app/lib", exists: false),
-                                                  ChangedFile(path: "app/y.js", exists: true)], rules: rules))
-        #expect(ledger.entries.map(\.containerPath) == ["/srv/app/lib", "/srv/app/y.js"])
-        #expect(ledger.entries.map(\.isTombstone) == [true, false])
+        try await ledger.record(try project.changes([ChangedFile(path: "app/lib/x.js"), ChangedFile(path: "app/y.js")],
+                                                    rules: rules))
+        try project.remove("app/lib")
+        try project.directory.write("app/y.js", "y")
+        try await ledger.record(try project.changes([ChangedFile(path: "app/lib"), ChangedFile(path: "app/y.js")],
+                                                    rules: rules))
+        #expect(ledger.entries.map(\.containerPath) == ["/srv/app", "/srv/app/lib", "/srv/app/y.js"])
+        #expect(ledger.entries.map(\.effectiveKind) == [.directory, .removed, .file])
         let replay = ledger.replayPlan(restart: .process)
-        #expect(replay.pathsToDelete.map(\.containerPath) == ["/srv/app/lib"])
-        #expect(replay.filesToCopy.map(\.hostPath) == [project.directory.path + "/app/y.js"])
+        #expect(replay.paths.map(\.containerPath) == ["/srv/app", "/srv/app/lib", "/srv/app/y.js"])
+        #expect(replay.paths.map(\.hostPath) == ["/app", "/app/lib", "/app/y.js"].map { project.directory.path + $0 })
         #expect(replay.restart == .process)
     }
 
@@ -60,7 +62,7 @@ struct SyncLedgerTests {
         let executor = LiveUpdateExecutor(client: client)
         try project.directory.write("app/page.html", "synced")
         // The image ships /busybox; the live update deletes a file the image has.
-        let rules = LiveUpdateSpec(sync: [SyncRule(from: "app", to: "/srv/app"), SyncRule(from: "tools", to: "/")],
+        let rules = LiveUpdateSpec(sync: [SyncRule(from: "app", to: "/srv/app"), SyncRule(from: "tools", to: "/opt/tools")],
                                    restart: .process)
         let target = LiveUpdateTarget(projectRoot: project.directory.path)
         let planner = try LiveUpdatePlanner(rules: rules, target: target)
@@ -72,20 +74,22 @@ struct SyncLedgerTests {
         }
         let command = ["/busybox", "sleep", "3600"]
         try await LiveUpdateTestEngine.withContainer(client, image: image, command: command, supervised: true) { first in
-            _ = try await client.exec(first, command: ["/busybox", "touch", "/old-tool"])
+            _ = try await client.exec(first, command: ["/busybox", "mkdir", "-p", "/opt/tools"])
+            _ = try await client.exec(first, command: ["/busybox", "touch", "/opt/tools/old-tool"])
             _ = try await executor.apply(plan, to: [LiveUpdateReplica(containerID: first, supervised: true)], recordingIn: ledger)
             #expect(!ledger.isEmpty)
         }
         try await LiveUpdateTestEngine.withContainer(client, image: image, command: command,
                                                      supervised: true) { replacement in
-            _ = try await client.exec(replacement, command: ["/busybox", "touch", "/old-tool"])
+            _ = try await client.exec(replacement, command: ["/busybox", "mkdir", "-p", "/opt/tools"])
+            _ = try await client.exec(replacement, command: ["/busybox", "touch", "/opt/tools/old-tool"])
             #expect(try await LiveUpdateTestEngine.exists("/srv/app/page.html", in: replacement, client: client, busybox: "/busybox") == false)
             let timeline = try await executor.replay(ledger, to: [LiveUpdateReplica(containerID: replacement, supervised: true)],
                                                      restart: .process)
-            #expect(timeline.files == 2)
+            #expect(timeline.files == 3)  // /srv/app (made on the way to the page), the page, the tool's tombstone
             #expect(try await LiveUpdateTestEngine.read("/srv/app/page.html", in: replacement, client: client,
                                                         busybox: "/busybox") == "synced")
-            #expect(try await LiveUpdateTestEngine.exists("/old-tool", in: replacement, client: client, busybox: "/busybox") == false)
+            #expect(try await LiveUpdateTestEngine.exists("/opt/tools/old-tool", in: replacement, client: client, busybox: "/busybox") == false)
         }
     }
 
@@ -96,7 +100,7 @@ struct SyncLedgerTests {
         defer { project.directory.remove() }
         let ledger = try await SyncLedger.load(workload: "api", layout: ProjectLayout(root: project.directory.path))
         try project.directory.write("app/page.html", "current")
-        try await ledger.record(try project.plan([ChangedFile(path: "app/page.html", exists: true)], rules: project.rules()))
+        try await ledger.record(try project.changes([ChangedFile(path: "app/page.html")], rules: project.rules()))
         // The app resets its directory when it boots (as on a tmpfs): an engine restart loses what was synced.
         let command = ["sh", "-c", "rm -rf /srv/app; trap 'exit 0' TERM; sleep 3600 & wait"]
         try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: command,

@@ -14,7 +14,7 @@ public struct LiveUpdateExecutor: Sendable {
     public let client: DockerClient
     /// The preferred transport for supervised containers (unsupervised ones always use the engine).
     public let transport: SyncTransport
-    /// Batches of more files than this go through the engine even when `transport` is
+    /// Batches of more operations (files, directories, links, removes) than this go through the engine even when `transport` is
     /// `.supervisor`: the supervisor writes each file atomically (a new file renamed over), which
     /// on overlayfs costs more per file than the engine's extraction (see SyncTransport). nil: never.
     public let largeBatchFiles: Int?
@@ -27,13 +27,17 @@ public struct LiveUpdateExecutor: Sendable {
 
     /// Applies `plan` to every replica at once and waits for all of them.
     ///
+    /// The plan's paths are read from the host first, once for all replicas (`HostSyncReader`):
+    /// what is there now decides each operation, so a delete happens only for a path that is
+    /// gone at this moment, whatever the watcher's event said.
+    ///
     /// - Parameters:
     ///   - changeSeen: when the first change of the batch was seen (the timeline's zero).
     ///   - batchSettled: when the settle window closed.
     ///   - readiness: run per replica at the end (after the restart, if any).
-    ///   - ledger: the workload's sync ledger, which records the plan's files before they are sent
-    ///     (a failure part-way leaves it listing files that may not have arrived: replaying those
-    ///     sends the host's content again, which is harmless).
+    ///   - ledger: the workload's sync ledger, which records the operations before they are sent
+    ///     (a failure part-way leaves it listing paths that may not have arrived: replaying those
+    ///     reads the host again, which is harmless).
     /// - Throws: the first replica's failure after all replicas finished (`.stepFailed` with the
     ///   step's output and exit code, `.noShell`, `.syncFailed`, `.supervisorFailed`,
     ///   `.restartFailed`, `.notReady`).
@@ -41,12 +45,14 @@ public struct LiveUpdateExecutor: Sendable {
                       changeSeen: ContinuousClock.Instant = .now, batchSettled: ContinuousClock.Instant? = nil,
                       readiness: ReadinessCheck? = nil,
                       recordingIn ledger: SyncLedger? = nil) async throws(LiveUpdateError) -> LiveUpdateTimeline {
-        if let ledger { try await ledger.record(plan) }
+        let changes = try await Self.readHost(plan.paths)
+        if let ledger { try await ledger.record(changes) }
+        let operations = changes.map(\.operation)
         let results = await withTaskGroup(of: Result<ReplicaRun, LiveUpdateError>.self) { group in
             for replica in replicas {
                 group.addTask {
                     do throws(LiveUpdateError) {
-                        return .success(try await update(replica, with: plan, readiness: readiness))
+                        return .success(try await update(replica, with: plan, operations: operations, readiness: readiness))
                     } catch {
                         return .failure(error)
                     }
@@ -73,20 +79,34 @@ public struct LiveUpdateExecutor: Sendable {
         return LiveUpdateTimeline(
             batchSettledMs: batchSettled.map { ($0 - changeSeen).wholeMilliseconds },
             filesSentMs: latest(\.filesSent), stepsRunMs: latest(\.stepsRun), processBackMs: latest(\.processBack),
-            readyMs: latest(\.ready), files: plan.filesToCopy.count + plan.pathsToDelete.count,
+            readyMs: latest(\.ready), files: plan.paths.count,
             replicas: runs.map(\.outcome))
     }
 
+    /// The operations for `paths`, read from the host now, off the cooperative pool.
+    static func readHost(_ paths: [SyncPath]) async throws(LiveUpdateError) -> [SyncChange] {
+        guard !paths.isEmpty else { return [] }
+        do {
+            return try await BlockingWork.run(name: "wbuild-live-update-read") { () throws -> [SyncChange] in
+                try HostSyncReader.changes(for: paths)
+            }
+        } catch let error as LiveUpdateError {
+            throw error
+        } catch {
+            throw LiveUpdateError(.syncFailed, "cannot read the changed files", cause: error)
+        }
+    }
+
     /// One replica, in order: files, steps, restart, readiness.
-    private func update(_ replica: LiveUpdateReplica, with plan: LiveUpdatePlan,
+    private func update(_ replica: LiveUpdateReplica, with plan: LiveUpdatePlan, operations: [SyncOperation],
                         readiness: ReadinessCheck?) async throws(LiveUpdateError) -> ReplicaRun {
         var run = ReplicaRun(outcome: ReplicaOutcome(containerID: replica.containerID, transport: nil, processID: nil, bytesSent: 0))
         var endpoint: ControlEndpoint?
         if replica.supervised {
             endpoint = try await supervisorEndpoint(of: replica)
         }
-        if !plan.filesToCopy.isEmpty || !plan.pathsToDelete.isEmpty {
-            try await sync(plan, into: replica, endpoint: &endpoint, run: &run)
+        if !operations.isEmpty {
+            try await sync(operations, into: replica, endpoint: &endpoint, run: &run)
             run.filesSent = .now
         }
         if !plan.steps.isEmpty {
@@ -126,17 +146,14 @@ public struct LiveUpdateExecutor: Sendable {
         return run
     }
 
-    /// The replica's files through the supervisor when preferred and reachable, else the engine.
-    private func sync(_ plan: LiveUpdatePlan, into replica: LiveUpdateReplica, endpoint: inout ControlEndpoint?,
+    /// The replica's operations through the supervisor when preferred and reachable, else the engine.
+    private func sync(_ operations: [SyncOperation], into replica: LiveUpdateReplica, endpoint: inout ControlEndpoint?,
                       run: inout ReplicaRun) async throws(LiveUpdateError) {
-        let fileCount = plan.filesToCopy.count + plan.pathsToDelete.count
-        if transport == .supervisor, let reachable = endpoint, fileCount <= largeBatchFiles ?? Int.max {
-            let copies = plan.filesToCopy
-            let deletions = plan.pathsToDelete
+        if transport == .supervisor, let reachable = endpoint, operations.count <= largeBatchFiles ?? Int.max {
             do {
                 run.outcome.bytesSent = try await BlockingWork.run(name: "wbuild-live-update-sync") {
                     try ControlChannel.withConnection(to: reachable) { channel throws(LiveUpdateError) in
-                        try channel.sync(copies: copies, deletions: deletions)
+                        try channel.apply(operations)
                     }
                 }
                 run.outcome.transport = .supervisor
@@ -150,8 +167,7 @@ public struct LiveUpdateExecutor: Sendable {
                 throw LiveUpdateError(.syncFailed, "sync failed", container: replica.containerID, cause: error)
             }
         }
-        run.outcome.bytesSent = try await EngineArchiveSync(client: client)
-            .sync(copies: plan.filesToCopy, deletions: plan.pathsToDelete, containerID: replica.containerID)
+        run.outcome.bytesSent = try await EngineArchiveSync(client: client).apply(operations, containerID: replica.containerID)
         run.outcome.transport = .engineArchive
     }
 

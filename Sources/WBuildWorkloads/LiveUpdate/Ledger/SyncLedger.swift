@@ -4,8 +4,8 @@ import WBuildCore
 import WBuildSpec
 import WBuildSystem
 
-/// Per workload, every file synced into its containers since its image was built (path →
-/// content digest, deletes as tombstones), kept in `.wbuild/live-update/<workload>.json`
+/// Per workload, every path synced into its containers since its image was built (files with
+/// their content digest, directories, links, and tombstones for paths gone when applied), kept in `.wbuild/live-update/<workload>.json`
 /// (written atomically after each change). A container that is restarted or replaced gets the
 /// ledger replayed (`LiveUpdateExecutor.replay`) before it is marked ready, so host and container
 /// never drift. `isEmpty` false means the image no longer matches the source: `once` must
@@ -49,30 +49,38 @@ public final class SyncLedger: Sendable {
         entriesByPath.withLock { $0.values.sorted { $0.containerPath < $1.containerPath } }
     }
 
-    /// Records an applied plan: a digest per copied file (of its content now), a tombstone per
-    /// deletion (replacing whatever was recorded beneath it), then saves.
-    public func record(_ plan: LiveUpdatePlan) async throws(LiveUpdateError) {
-        guard !plan.filesToCopy.isEmpty || !plan.pathsToDelete.isEmpty else { return }
+    /// Records a batch's operations as they are applied: a digest per written file, the
+    /// directories and links made, a tombstone per path that was gone from the host then
+    /// (replacing whatever was recorded beneath it); then saves. A directory's entry keeps what
+    /// is recorded beneath it: making a directory or setting its mode deletes nothing.
+    public func record(_ changes: [SyncChange]) async throws(LiveUpdateError) {
+        guard !changes.isEmpty else { return }
         do {
             try await BlockingWork.run(name: "wbuild-ledger-record") { [self] () throws in
-                var digests: [(FileCopy, String?)] = []
-                for copy in plan.filesToCopy {
-                    digests.append((copy, try HostFile.read(copy.hostPath).map { SHA256.hash($0.bytes).hexString }))
-                }
+                let recorded = changes.map(Self.entry)
                 try entriesByPath.withLock { entries in
-                    for deletion in plan.pathsToDelete {
-                        Self.replace(&entries, with: SyncLedgerEntry(projectPath: deletion.projectPath,
-                                                                      containerPath: deletion.containerPath, digest: nil))
-                    }
-                    for (copy, digest) in digests {
-                        Self.replace(&entries, with: SyncLedgerEntry(projectPath: copy.projectPath,
-                                                                      containerPath: copy.containerPath, digest: digest))
-                    }
+                    for entry in recorded { Self.replace(&entries, with: entry) }
                     try save(entries)
                 }
             }
         } catch {
             throw LiveUpdateError(.ledgerFailed, "cannot record the live update in \(path)", cause: error)
+        }
+    }
+
+    private static func entry(_ change: SyncChange) -> SyncLedgerEntry {
+        let path = change.projectPath
+        let levels = change.levelsBelowRule
+        switch change.operation {
+        case .writeFile(let target, let bytes, _):
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: SHA256.hash(bytes).hexString, kind: .file,
+                                   levelsBelowRule: levels)
+        case .makeDirectory(let target, _):
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .directory, levelsBelowRule: levels)
+        case .makeSymlink(let target, _):
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .symlink, levelsBelowRule: levels)
+        case .remove(let target):
+            return SyncLedgerEntry(projectPath: path, containerPath: target, digest: nil, kind: .removed, levelsBelowRule: levels)
         }
     }
 
@@ -91,22 +99,30 @@ public final class SyncLedger: Sendable {
     }
 
     /// The plan that brings a container made from the image up to date with the host: every
-    /// tombstone deleted, every synced path copied again from its current host content (a file
-    /// deleted on the host since is deleted, by the sync), then `restart`.
+    /// recorded path, read from the host again when it is applied (so a tombstone removes only
+    /// what is still gone, and a path recreated since is synced as it is now), then `restart`.
     public func replayPlan(restart: RestartPolicy) -> LiveUpdatePlan {
-        let entries = self.entries
-        let deletions = entries.filter(\.isTombstone).map { FileDeletion(projectPath: $0.projectPath, containerPath: $0.containerPath) }
-        let copies = entries.filter { !$0.isTombstone }.map {
-            FileCopy(projectPath: $0.projectPath, hostPath: ProjectPath.join(projectRoot, $0.projectPath), containerPath: $0.containerPath)
+        let paths = entries.map {
+            SyncPath(projectPath: $0.projectPath, hostPath: ProjectPath.join(projectRoot, $0.projectPath), containerPath: $0.containerPath,
+                     levelsBelowRule: $0.levelsBelowRule, replacesImage: $0.replacesImage == true)
         }
-        return LiveUpdatePlan(filesToCopy: copies, pathsToDelete: deletions, steps: [],
-                              restart: copies.isEmpty && deletions.isEmpty ? .none : restart)
+        return LiveUpdatePlan(paths: paths, steps: [], restart: paths.isEmpty ? .none : restart)
     }
 
-    /// Puts `entry` in, dropping every entry beneath its path (a deleted or replaced directory).
+    /// Puts `entry` in. A tombstone, file or link replaces the whole subtree at its path, so the
+    /// entries beneath it go; a directory keeps them. A directory recorded where a tombstone,
+    /// file or link was (or one that already replaced the image's content) is marked
+    /// `replacesImage`, so a replay clears what the image has there first.
     private static func replace(_ entries: inout [String: SyncLedgerEntry], with entry: SyncLedgerEntry) {
-        let prefix = entry.containerPath.hasSuffix("/") ? entry.containerPath : entry.containerPath + "/"
-        for key in entries.keys where key.hasPrefix(prefix) { entries[key] = nil }
+        var entry = entry
+        if entry.effectiveKind == .directory, let previous = entries[entry.containerPath],
+           previous.effectiveKind != .directory || previous.replacesImage == true {
+            entry.replacesImage = true
+        }
+        if entry.effectiveKind != .directory {
+            let prefix = entry.containerPath.hasSuffix("/") ? entry.containerPath : entry.containerPath + "/"
+            for key in entries.keys where key.hasPrefix(prefix) { entries[key] = nil }
+        }
         entries[entry.containerPath] = entry
     }
 

@@ -9,8 +9,9 @@ import WBuildSpec
 /// - matches a `fallBackOn` glob,
 /// - is the image's Dockerfile,
 /// - is inside the build context (and not `.dockerignore`d) but under no `sync` rule,
-/// or when the container is not running. Otherwise each changed file under a `sync` rule (the
-/// rule with the longest `from` wins) is copied, or deleted when it no longer exists; steps run
+/// or when the container is not running. Otherwise each changed path under a `sync` rule (the
+/// rule with the longest `from` wins) is to be brought up to date (what that means — write,
+/// directory, link or remove — is decided from the host when the plan is applied); steps run
 /// when they have no trigger or a changed file matches one; and the rules' restart applies.
 public struct LiveUpdatePlanner: Sendable {
     public let rules: LiveUpdateSpec
@@ -30,6 +31,12 @@ public struct LiveUpdatePlanner: Sendable {
             triggers.append(try Self.compile(step.trigger, key: "run[\(index)].trigger"))
         }
         self.triggers = triggers
+        // The spec refuses these; a planner made from other input refuses them too, since a
+        // removed sync root there would be the container's whole file system.
+        for (index, rule) in rules.sync.enumerated() where ProjectPath.clean(rule.to).isEmpty {
+            throw LiveUpdateError(.invalidRules, "liveUpdate.sync[\(index)].to is the container's root \"\(rule.to)\"",
+                                  hint: "sync into a directory of its own, e.g. \"/app\"")
+        }
         syncRules = rules.sync
             .map { SyncRule(from: ProjectPath.clean($0.from), to: $0.to) }
             .sorted { $0.from.count > $1.from.count }
@@ -52,20 +59,16 @@ public struct LiveUpdatePlanner: Sendable {
             if let dockerfile = target.dockerfile, file.path == dockerfile {
                 return .rebuild(reason: "\(file.path) is the image's Dockerfile")
             }
-            guard let containerPath = destination(of: file.path) else {
+            guard let (containerPath, levels) = destination(of: file.path) else {
                 if target.isInBuildContext(file.path) {
                     return .rebuild(reason: "\(file.path) is in the build context but no sync rule covers it")
                 }
                 continue
             }
-            if file.exists {
-                plan.filesToCopy.append(FileCopy(projectPath: file.path, hostPath: target.hostPath(file.path),
-                                                 containerPath: containerPath))
-            } else {
-                plan.pathsToDelete.append(FileDeletion(projectPath: file.path, containerPath: containerPath))
-            }
+            plan.paths.append(SyncPath(projectPath: file.path, hostPath: target.hostPath(file.path),
+                                       containerPath: containerPath, levelsBelowRule: levels))
         }
-        let synced = !plan.filesToCopy.isEmpty || !plan.pathsToDelete.isEmpty
+        let synced = !plan.paths.isEmpty
         for (step, globs) in zip(rules.run, triggers) {
             let triggered = globs.isEmpty
                 ? synced
@@ -80,11 +83,12 @@ public struct LiveUpdatePlanner: Sendable {
         return .apply(plan)
     }
 
-    /// Where `path` goes in the container, by the sync rule covering it (longest `from` first).
-    private func destination(of path: String) -> String? {
+    /// Where `path` goes in the container, by the sync rule covering it (longest `from` first),
+    /// and how many components it is below the rule's `from`.
+    private func destination(of path: String) -> (String, Int)? {
         for rule in syncRules {
             if let inside = ProjectPath.relative(path, below: rule.from) {
-                return ProjectPath.join(rule.to, inside)
+                return (ProjectPath.join(rule.to, inside), inside.split(separator: "/").count)
             }
         }
         return nil
