@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "WBuildWorkloadsTests", dependencies: ["WBuildWorkloads", "WBuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),
         // The command line's argument parsing and option conversions (the executable, @testable).
-        .testTarget(name: "WBuildCLITests", dependencies: ["wbuild"], swiftSettings: strict),
+        .testTarget(name: "WBuildCLITests", dependencies: ["wbuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
     ]
 )

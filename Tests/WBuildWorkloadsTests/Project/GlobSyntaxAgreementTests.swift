@@ -1,5 +1,6 @@
 import Testing
 import WBuildFiles
+import WBuildTestSupport
 @testable import WBuildSpec
 
 /// The loader's pattern check (`GlobSyntax`, WBuildSpec) mirrors the compiler (`Glob`,
@@ -9,7 +10,7 @@ import WBuildFiles
     static let alphabet: [String] = ["[", "]", "!", "^", "-", "\\", "*", "**", "?", "/", "a", "z", ".", "..", " ", "é", "\t"]
 
     static func patterns(seed: UInt64, count: Int) -> [String] {
-        var random = PatternRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 0...9, using: &random)).map { _ in
                 alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
@@ -50,18 +51,5 @@ import WBuildFiles
                         "\(pattern.debugDescription)")
             }
         }
-    }
-}
-
-/// SplitMix64, so a disagreement can be reproduced from the seed.
-private struct PatternRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
