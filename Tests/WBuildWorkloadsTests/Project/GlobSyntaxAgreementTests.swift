@@ -3,9 +3,11 @@ import WBuildFiles
 import WBuildTestSupport
 @testable import WBuildSpec
 
-/// The loader's pattern check (`GlobSyntax`, WBuildSpec) mirrors the compiler (`Glob`,
-/// `IgnoreRule`, WBuildFiles): for the same random patterns both must accept or both reject,
-/// so nothing the loader lets through fails later without a line and column.
+/// The loader's pattern check (`GlobSyntax`, WBuildSpec) and the compiler's callers (`Glob`,
+/// `IgnoreRule`, WBuildFiles) share one compiler (`WBuildPatterns.GlobCompiler`); what each adds
+/// around it (the dialect, an ignore line's trimming, cleaning and `!`) must still agree: for the
+/// same random patterns both accept or both reject, with the same reason at the same place, so
+/// nothing the loader lets through fails later without a line and column.
 @Suite struct GlobSyntaxAgreementTests {
     static let alphabet: [String] = ["[", "]", "!", "^", "-", "\\", "*", "**", "?", "/", "a", "z", ".", "..", " ", "é", "\t"]
 
@@ -47,8 +49,9 @@ import WBuildTestSupport
             do {
                 _ = try Glob(pattern)
             } catch {
-                #expect(GlobSyntax.fault(in: pattern, dialect: .standard)?.offset == error.position,
-                        "\(pattern.debugDescription)")
+                let fault = GlobSyntax.fault(in: pattern, dialect: .standard)
+                #expect(fault?.offset == error.position, "\(pattern.debugDescription)")
+                #expect(fault.map { "malformed pattern: \($0.reason)" } == error.message, "\(pattern.debugDescription)")
             }
         }
     }
