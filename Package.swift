@@ -21,12 +21,14 @@ let package = Package(
         .target(name: "WBuildSystem", dependencies: ["CWBuildSystem"], swiftSettings: strict),
         // Graph, fingerprints, scheduler, state store, events. Knows no other module but WBuildSystem.
         .target(name: "WBuildCore", dependencies: ["WBuildSystem"], swiftSettings: strict),
+        // The glob and ignore-line syntax (compiler, tokens, dialects, path cleaning). Knows no other module.
+        .target(name: "WBuildPatterns", swiftSettings: strict),
         // Globs, ignore rules, tree hashing with a stat cache.
-        .target(name: "WBuildFiles", dependencies: ["WBuildCore", "WBuildSystem"], swiftSettings: strict),
+        .target(name: "WBuildFiles", dependencies: ["WBuildCore", "WBuildPatterns", "WBuildSystem"], swiftSettings: strict),
         // The inotify watcher and the settle window.
         .target(name: "WBuildWatcher", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // wbuild.json: JSON5 reader, typed model, validation, bindings.
-        .target(name: "WBuildSpec", swiftSettings: strict),
+        .target(name: "WBuildSpec", dependencies: ["WBuildPatterns"], swiftSettings: strict),
         // HTTP/1.1 over the engine socket, tar, Engine API calls.
         .target(name: "WBuildDocker", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // Node kinds (task, image, …) and spec → graph.
@@ -73,7 +75,7 @@ let package = Package(
         .testTarget(name: "WBuildWorkloadsTests", dependencies: ["WBuildWorkloads", "WBuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),
         // The command line's argument parsing and option conversions (the executable, @testable).
-        .testTarget(name: "WBuildCLITests", dependencies: ["wbuild"], swiftSettings: strict),
+        .testTarget(name: "WBuildCLITests", dependencies: ["wbuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
     ]
 )

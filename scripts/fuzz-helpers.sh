@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the helpers' control-request parsers with libFuzzer on the host; not run in CI.
 #   scripts/fuzz-helpers.sh [SECONDS_PER_TARGET]   (default 120)
-# Targets (scripts/fuzz/*.c, each compiled with -fsanitize=fuzzer,address,undefined):
+# Targets (scripts/fuzz/*.c, each compiled with -fsanitize=fuzzer,address,undefined; CHECK and the
+# -DWBC_REPLAY main they share are in scripts/fuzz/fuzz-harness.h):
 #   fuzz-control  the dialect's parser alone (Sources/HelperSupport/wbuild-control.h): invariants
 #                 of every request it accepts, and the same events whatever the read boundaries
 #   fuzz-door     wbuild-door's request handling in whole (SET/GET/CONNS/HELLO and its replies)

@@ -140,23 +140,11 @@ struct RescanTests {
 
 @Suite("Incremental rescan against full scans")
 struct RescanPropertyTests {
-    /// A small deterministic generator (SplitMix64), so a failure replays the same way.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomEditsGiveWhatAFullScanGives(seed: UInt64) throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-rescan-prop")
         defer { directory.remove() }
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         let names = ["a", "b", "a-b", "a.b", "c"]
         func randomPath(depth: Int) -> String {
             (0..<depth).map { _ in names.randomElement(using: &random) ?? "a" }.joined(separator: "/")

@@ -1,4 +1,5 @@
 import Testing
+import WBuildTestSupport
 @testable import WBuildFiles
 
 @Suite("Chunked snapshot entries")
@@ -16,7 +17,7 @@ struct TreeEntriesTests {
     /// a plain array, and a copy taken before must not change.
     @Test(arguments: [7, 8, 9] as [UInt64])
     func editsMatchAPlainArray(seed: UInt64) {
-        var random = RescanPropertyTests.SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         var model = (0..<5000).map { entry($0 * 100) }
         var entries = TreeEntries(sorted: model)
         for round in 0..<200 {

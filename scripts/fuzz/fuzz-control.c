@@ -24,13 +24,8 @@
 
 static const char *secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-#define CHECK(condition) \
-    do { \
-        if (!(condition)) { \
-            fprintf(stderr, "fuzz-control: check failed: %s (line %d)\n", #condition, __LINE__); \
-            abort(); \
-        } \
-    } while (0)
+#define FUZZ_TARGET "fuzz-control"
+#include "fuzz-harness.h"
 
 /* The events of one run, serialised, for comparing two runs. */
 struct trace {
@@ -156,21 +151,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(stream);
     return 0;
 }
-
-#ifdef WBC_REPLAY
-int main(int argc, char **argv) {
-    for (int index = 1; index < argc; index++) {
-        FILE *file = fopen(argv[index], "rb");
-        if (file == NULL) {
-            perror(argv[index]);
-            return 2;
-        }
-        static uint8_t bytes[1 << 20];
-        size_t size = fread(bytes, 1, sizeof bytes, file);
-        fclose(file);
-        LLVMFuzzerTestOneInput(bytes, size);
-    }
-    printf("replayed %d inputs\n", argc - 1);
-    return 0;
-}
-#endif

@@ -17,13 +17,8 @@
 #include "../../Sources/Door/wbuild-door.c"
 #undef main
 
-#define CHECK(condition) \
-    do { \
-        if (!(condition)) { \
-            fprintf(stderr, "fuzz-door: check failed: %s (line %d)\n", #condition, __LINE__); \
-            abort(); \
-        } \
-    } while (0)
+#define FUZZ_TARGET "fuzz-door"
+#include "fuzz-harness.h"
 
 static const char *fuzz_secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -105,21 +100,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     close(sockets[1]);
     return 0;
 }
-
-#ifdef WBC_REPLAY
-int main(int argc, char **argv) {
-    for (int index = 1; index < argc; index++) {
-        FILE *file = fopen(argv[index], "rb");
-        if (file == NULL) {
-            perror(argv[index]);
-            return 2;
-        }
-        static uint8_t bytes[1 << 20];
-        size_t size = fread(bytes, 1, sizeof bytes, file);
-        fclose(file);
-        LLVMFuzzerTestOneInput(bytes, size);
-    }
-    printf("replayed %d inputs\n", argc - 1);
-    return 0;
-}
-#endif

@@ -1,3 +1,5 @@
+import WBuildPatterns
+
 /// A compiled glob over `/`-separated relative paths: `*` (within one name), `**`
 /// (any number of directories, including none: `a/**/b`, `**/*.js`, `src/**`), `?`,
 /// `[abc]`, `[a-z]`, `[!x]`/`[^x]`, and `\` escapes. Compile once, match many paths.
@@ -19,7 +21,12 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     public init(_ pattern: String, dialect: GlobDialect = .standard) throws(FilesError) {
         self.pattern = pattern
         self.dialect = dialect
-        tokens = try GlobCompiler(pattern: pattern, dialect: dialect).compile()
+        do throws(PatternError) {
+            tokens = try GlobCompiler(pattern: pattern, dialect: dialect).compile()
+        } catch {
+            throw FilesError(.malformedPattern, "malformed pattern: \(error.reason)", pattern: pattern, position: error.position,
+                             hint: "escape special characters with '\\' or close the bracket")
+        }
         matcher = GlobMatcher(tokens: tokens)
         if tokens.isEmpty {
             literalBytes = []

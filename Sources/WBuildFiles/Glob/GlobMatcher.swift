@@ -1,3 +1,5 @@
+import WBuildPatterns
+
 /// Matches compiled `GlobToken`s against a path given as UTF-8 bytes.
 ///
 /// Backtracking over `*` and `**`, with a memo of failed (token, offset) pairs when the

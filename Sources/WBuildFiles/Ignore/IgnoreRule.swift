@@ -1,3 +1,5 @@
+import WBuildPatterns
+
 /// One line of a `.dockerignore`: a cleaned pattern, and whether it re-includes (`!`).
 public struct IgnoreRule: Sendable, Equatable, CustomStringConvertible {
     /// The cleaned pattern without its `!`.

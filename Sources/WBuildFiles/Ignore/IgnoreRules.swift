@@ -1,3 +1,4 @@
+import WBuildPatterns
 import WBuildSystem
 
 /// A `.dockerignore`-style rule list with Docker's semantics (moby `patternmatcher`):

@@ -1,3 +1,5 @@
+import WBuildPatterns
+
 /// Runs `body` over the UTF-8 bytes of `string` without copying when it is native.
 @inline(__always)
 func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -8,9 +10,5 @@ func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -
 
 extension String {
     /// The string without leading and trailing spaces, tabs, CR and LF (Go's `TrimSpace` for ASCII).
-    var trimmingWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
-    }
+    var trimmingWhitespace: String { PathCleaning.trimmingWhitespace(self) }
 }

@@ -46,16 +46,7 @@ struct DoorAccessTests {
     /// One request over wbuild's client; the text after `OK`.
     static func command(_ line: String, _ endpoint: ControlEndpoint) async throws -> String {
         try await BlockingWork.run(name: "test-door") { () throws -> String in
-            var channel = try ControlChannel(connectingTo: endpoint, program: DoorBinary.program, replyTimeoutSeconds: 5)
-            let reply: Result<String, ControlReplyError>
-            do throws(ControlReplyError) {
-                try channel.send(Array((line + "\n").utf8))
-                reply = .success(try channel.readReply())
-            } catch {
-                reply = .failure(error)
-            }
-            channel.close()
-            return try reply.get()
+            try ControlChannel.command(line, to: endpoint, program: DoorBinary.program, replyTimeoutSeconds: 5)
         }
     }
 

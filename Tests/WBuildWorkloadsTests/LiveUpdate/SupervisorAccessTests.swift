@@ -15,20 +15,13 @@ struct SupervisorAccessTests {
     /// A supervised container with its channel published on 127.0.0.1 (as the runtime does) and a
     /// file wbuild synced: what strangers try to delete.
     static func withPublishedContainer(_ client: DockerClient, _ body: (String) async throws -> Void) async throws {
-        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
-                                                     supervised: true, configure: { config in
+        try await SupervisorTest.withContainer(client, configure: { config in
             config.exposedPorts = [port: EmptyObject()]
             config.hostConfig = HostConfig(portBindings: [port: [PortBinding(hostIp: "127.0.0.1", hostPort: "")]])
         }) { id in
-            _ = try await SupervisorFileOperationsTests.apply(
-                [.writeFile(containerPath: "/srv/app/keep", bytes: Array("kept".utf8), mode: 0o644)], to: id, client: client)
+            try await SupervisorTest.apply([.writeFile(containerPath: "/srv/app/keep", bytes: Array("kept".utf8), mode: 0o644)],
+                                           to: id, client: client)
             try await body(id)
-        }
-    }
-
-    static func processID(_ endpoint: ControlEndpoint) async throws -> Int {
-        try await BlockingWork.run(name: "test-pid") {
-            try ControlChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in try channel.processID() }
         }
     }
 
@@ -42,7 +35,7 @@ struct SupervisorAccessTests {
             let address = try #require(info.networks.values.compactMap(\.ipAddress).first { !$0.isEmpty })
             let secret = try #require(await ControlSecrets.secret(of: id, client: client))
             let wbuild = ControlEndpoint(host: "127.0.0.1", port: published, secret: secret)
-            let pidBefore = try await Self.processID(wbuild)
+            let pidBefore = try await SupervisorTest.processID(wbuild)
             for (host, port) in [("127.0.0.1", published), (address, SupervisorBinary.defaultPort)] {
                 for request in StrangerClient.supervisorAttempts(secret: secret) {
                     let reply = try await StrangerClient.attempt(request, host: host, port: port, as: who)
@@ -50,9 +43,9 @@ struct SupervisorAccessTests {
                 }
             }
             // Nothing they sent was done: no file written, none deleted, no restart.
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/keep", in: id, client: client) == "kept")
-            #expect(try await SupervisorFileOperationsTests.shell("ls -A /srv/app", in: id, client: client) == "keep\n")
-            #expect(try await Self.processID(wbuild) == pidBefore)
+            #expect(try await SupervisorTest.shell("cat /srv/app/keep", in: id, client: client) == "kept")
+            #expect(try await SupervisorTest.shell("ls -A /srv/app", in: id, client: client) == "keep\n")
+            #expect(try await SupervisorTest.processID(wbuild) == pidBefore)
         }
     }
 
@@ -73,7 +66,7 @@ struct SupervisorAccessTests {
             let byNobody = try await StrangerClient.asNobody(["/bin/cat", file])
             #expect(byNobody.exitCode != 0 && !byNobody.output.contains(secret))
             // In the container it is root's alone.
-            #expect(try await SupervisorFileOperationsTests.shell("stat -c '%a %u' /.wbuild/secret", in: id, client: client)
+            #expect(try await SupervisorTest.shell("stat -c '%a %u' /.wbuild/secret", in: id, client: client)
                     == "400 0\n")
         }
     }
@@ -84,26 +77,25 @@ struct SupervisorAccessTests {
         try await Self.withPublishedContainer(client) { id in
             let secret = try #require(await ControlSecrets.secret(of: id, client: client))
             ControlSecrets.forget(id)  // as a new wbuild process, which knows nothing yet
-            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
+            let endpoint = try await SupervisorTest.endpoint(of: id, client: client)
             #expect(endpoint.secret == secret)
-            _ = try await SupervisorFileOperationsTests.apply(
-                [.writeFile(containerPath: "/srv/app/adopted", bytes: Array("yes".utf8), mode: 0o644)], to: id, client: client)
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/adopted", in: id, client: client) == "yes")
+            try await SupervisorTest.apply([.writeFile(containerPath: "/srv/app/adopted", bytes: Array("yes".utf8), mode: 0o644)],
+                                           to: id, client: client)
+            #expect(try await SupervisorTest.shell("cat /srv/app/adopted", in: id, client: client) == "yes")
         }
     }
 
     @Test("the workload's process starts with default signal dispositions and nothing blocked, also after a restart")
     func signalDispositionsAreReset() async throws {
         let client = try DockerClient()
-        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
-                                                     supervised: true) { id in
-            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
+        try await SupervisorTest.withContainer(client) { id in
+            let endpoint = try await SupervisorTest.endpoint(of: id, client: client)
             func signals(of pid: Int) async throws -> String? {
-                try await SupervisorFileOperationsTests.shell("grep -E '^Sig(Blk|Ign)' /proc/\(pid)/status", in: id, client: client)
+                try await SupervisorTest.shell("grep -E '^Sig(Blk|Ign)' /proc/\(pid)/status", in: id, client: client)
             }
             // The supervisor ignores SIGPIPE (bit 13 of SigIgn); exec would pass that on.
             let clean = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
-            #expect(try await signals(of: try await Self.processID(endpoint)) == clean)
+            #expect(try await signals(of: try await SupervisorTest.processID(endpoint)) == clean)
             let restarted = try await BlockingWork.run(name: "test-restart") {
                 try ControlChannel.withConnection(to: endpoint) { channel throws(LiveUpdateError) in try channel.restartProcess() }
             }

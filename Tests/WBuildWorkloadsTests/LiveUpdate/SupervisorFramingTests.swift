@@ -21,28 +21,16 @@ struct SupervisorFramingTests {
         String(repeating: "P", count: 5000),
     ]
 
-    /// A raw connection to the container's supervisor, with the secret when `authenticate`.
-    static func connect(_ endpoint: ControlEndpoint, authenticate: Bool = true) throws -> TestSocket {
-        let socket = try TestSocket.connect(port: endpoint.port, host: endpoint.host)
-        if authenticate {
-            try socket.send("AUTH \(endpoint.secret)\n")
-            let greeting = try socket.readLine()
-            guard greeting == "OK wbuild-init 2" else { throw DoorTestError("AUTH: \(greeting)", errno: 0) }
-        }
-        return socket
-    }
-
     @Test("a malformed request closes the connection with one ERR line and the DEL after it is never run")
     func malformedRequestsClose() async throws {
         let client = try DockerClient()
-        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
-                                                     supervised: true) { id in
-            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
-            _ = try await SupervisorFileOperationsTests.apply(
-                [.writeFile(containerPath: "/srv/app/keep/file", bytes: Array("kept".utf8), mode: 0o644)], to: id, client: client)
+        try await SupervisorTest.withContainer(client) { id in
+            let endpoint = try await SupervisorTest.endpoint(of: id, client: client)
+            try await SupervisorTest.apply([.writeFile(containerPath: "/srv/app/keep/file", bytes: Array("kept".utf8), mode: 0o644)],
+                                           to: id, client: client)
             let outcomes = try await BlockingWork.run(name: "test-framing") { () throws -> [String] in
                 try Self.malformed.map { header in
-                    let socket = try Self.connect(endpoint)
+                    let socket = try SupervisorTest.connect(endpoint)
                     defer { socket.close() }
                     try socket.send(Array((header + "\n").utf8) + Array("DEL /srv/app/keep\nEND\n".utf8))
                     let answer = try socket.readLine()
@@ -53,22 +41,19 @@ struct SupervisorFramingTests {
             for (header, outcome) in zip(Self.malformed, outcomes) {
                 #expect(outcome == "ERR closed", "\(header.prefix(40)): \(outcome)")
             }
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/keep/file", in: id, client: client) == "kept")
+            #expect(try await SupervisorTest.shell("cat /srv/app/keep/file", in: id, client: client) == "kept")
         }
     }
 
     @Test("a file whose content holds request lines is written whole, and none of them runs")
     func bodiesAreNeverRequests() async throws {
         let client = try DockerClient()
-        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
-                                                     supervised: true) { id in
-            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
-            _ = try await SupervisorFileOperationsTests.apply(
-                [.writeFile(containerPath: "/srv/app/keep/file", bytes: Array("kept".utf8), mode: 0o644)], to: id, client: client)
+        try await SupervisorTest.withContainer(client) { id in
+            let endpoint = try await SupervisorTest.endpoint(of: id, client: client)
+            try await SupervisorTest.apply([.writeFile(containerPath: "/srv/app/keep/file", bytes: Array("kept".utf8), mode: 0o644)],
+                                           to: id, client: client)
             let body = "DEL /srv/app/keep\nRESTART\nEND\n"
-            let replies = try await BlockingWork.run(name: "test-framing") { () throws -> [String] in
-                let socket = try Self.connect(endpoint)
-                defer { socket.close() }
+            let replies = try await SupervisorTest.overRawSocket(endpoint) { socket in
                 // Sent a byte at a time: the split points must not matter either.
                 for byte in Array("PUT 644 \(body.utf8.count) /srv/app/script.txt\n\(body)LINK 9 /srv/app/l\nDEL /keepEND\n".utf8) {
                     try socket.send([byte])
@@ -76,21 +61,18 @@ struct SupervisorFramingTests {
                 return [try socket.readLine()]
             }
             #expect(replies == ["OK"])
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/script.txt", in: id, client: client) == body)
-            #expect(try await SupervisorFileOperationsTests.shell("readlink /srv/app/l", in: id, client: client) == "DEL /keep\n")
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/keep/file", in: id, client: client) == "kept")
+            #expect(try await SupervisorTest.shell("cat /srv/app/script.txt", in: id, client: client) == body)
+            #expect(try await SupervisorTest.shell("readlink /srv/app/l", in: id, client: client) == "DEL /keep\n")
+            #expect(try await SupervisorTest.shell("cat /srv/app/keep/file", in: id, client: client) == "kept")
         }
     }
 
     @Test("an unknown verb is answered and the connection kept; a failed operation is reported at END in step")
     func unknownVerbsAndFailuresKeepTheStream() async throws {
         let client = try DockerClient()
-        try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage, command: ["sleep", "3600"],
-                                                     supervised: true) { id in
-            let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
-            let replies = try await BlockingWork.run(name: "test-framing") { () throws -> [String] in
-                let socket = try Self.connect(endpoint)
-                defer { socket.close() }
+        try await SupervisorTest.withContainer(client) { id in
+            let endpoint = try await SupervisorTest.endpoint(of: id, client: client)
+            let replies = try await SupervisorTest.overRawSocket(endpoint) { socket in
                 try socket.send("del /srv\r\nHELLO\r\nMKDIR 755 /proc/1/nope/dir\nPUT 644 2 /srv/app/after\nokEND\nEND\n")
                 return try (0..<4).map { _ in try socket.readLine() }
             }
@@ -98,7 +80,7 @@ struct SupervisorFramingTests {
             #expect(replies[1] == "OK wbuild-init 2")
             #expect(replies[2].hasPrefix("ERR mkdir /proc/1/nope/dir"), "\(replies[2])")
             #expect(replies[3] == "OK", "a failure is reported once, at the END after it")
-            #expect(try await SupervisorFileOperationsTests.shell("cat /srv/app/after", in: id, client: client) == "ok")
+            #expect(try await SupervisorTest.shell("cat /srv/app/after", in: id, client: client) == "ok")
         }
     }
 }

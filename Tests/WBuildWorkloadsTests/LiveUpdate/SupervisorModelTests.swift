@@ -17,7 +17,7 @@ struct SupervisorModelTests {
         var failures = 0, links = 0, nested = 0
         try await HostSupervisor.with { supervisor in
             for sequence in 0..<150 {
-                var random = SplitMix(seed: 0x5EED_0000 + UInt64(sequence))
+                var random = SeededGenerator(seed: 0x5EED_0000 + UInt64(sequence))
                 let root = supervisor.directory.url("tree-\(sequence)")
                 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
                 var model = TreeModel()
@@ -197,11 +197,11 @@ struct TreeModel {
 
     static let names = ["a", "b", "c d", "é", "x.txt"]
 
-    static func randomPath(_ random: inout SplitMix) -> String {
+    static func randomPath(_ random: inout SeededGenerator) -> String {
         (0...random.next(below: 3)).map { _ in names[random.next(below: names.count)] }.joined(separator: "/")
     }
 
-    static func randomOperation(_ random: inout SplitMix) -> SyncOperation {
+    static func randomOperation(_ random: inout SeededGenerator) -> SyncOperation {
         let path = randomPath(&random)
         let modes: [UInt32] = [0o644, 0o600, 0o755, 0o700, 0o4755, 0o640]
         switch random.next(below: 20) {
@@ -229,26 +229,5 @@ extension SyncOperation {
         case .makeSymlink(let path, let target): .makeSymlink(containerPath: "\(root)/\(path)", target: target)
         case .remove(let path): .remove(containerPath: "\(root)/\(path)")
         }
-    }
-}
-
-/// A small seeded generator, so a failing sequence can be replayed by its number.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int {
-        Int(next() % UInt64(bound))
     }
 }

@@ -1,15 +1,18 @@
 import Testing
 import WBuildFiles
+import WBuildTestSupport
 @testable import WBuildSpec
 
-/// The loader's pattern check (`GlobSyntax`, WBuildSpec) mirrors the compiler (`Glob`,
-/// `IgnoreRule`, WBuildFiles): for the same random patterns both must accept or both reject,
-/// so nothing the loader lets through fails later without a line and column.
+/// The loader's pattern check (`GlobSyntax`, WBuildSpec) and the compiler's callers (`Glob`,
+/// `IgnoreRule`, WBuildFiles) share one compiler (`WBuildPatterns.GlobCompiler`); what each adds
+/// around it (the dialect, an ignore line's trimming, cleaning and `!`) must still agree: for the
+/// same random patterns both accept or both reject, with the same reason at the same place, so
+/// nothing the loader lets through fails later without a line and column.
 @Suite struct GlobSyntaxAgreementTests {
     static let alphabet: [String] = ["[", "]", "!", "^", "-", "\\", "*", "**", "?", "/", "a", "z", ".", "..", " ", "é", "\t"]
 
     static func patterns(seed: UInt64, count: Int) -> [String] {
-        var random = PatternRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 0...9, using: &random)).map { _ in
                 alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
@@ -46,22 +49,10 @@ import WBuildFiles
             do {
                 _ = try Glob(pattern)
             } catch {
-                #expect(GlobSyntax.fault(in: pattern, dialect: .standard)?.offset == error.position,
-                        "\(pattern.debugDescription)")
+                let fault = GlobSyntax.fault(in: pattern, dialect: .standard)
+                #expect(fault?.offset == error.position, "\(pattern.debugDescription)")
+                #expect(fault.map { "malformed pattern: \($0.reason)" } == error.message, "\(pattern.debugDescription)")
             }
         }
-    }
-}
-
-/// SplitMix64, so a disagreement can be reproduced from the seed.
-private struct PatternRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -179,17 +179,7 @@ extension WorkloadRuntime {
     private func doorCommand(_ door: RuntimeBook.Door, _ line: String) async throws -> String {
         let endpoint = door.control
         return try await BlockingWork.run(name: "wbuild-door-control") { () throws -> String in
-            var channel = try ControlChannel(connectingTo: endpoint, program: DoorBinary.program, timeoutMs: 1000,
-                                             replyTimeoutSeconds: 5)
-            let reply: Result<String, ControlReplyError>
-            do throws(ControlReplyError) {
-                try channel.send(Array((line + "\n").utf8))
-                reply = .success(try channel.readReply())
-            } catch {
-                reply = .failure(error)
-            }
-            channel.close()
-            return try reply.get()
+            try ControlChannel.command(line, to: endpoint, program: DoorBinary.program, timeoutMs: 1000, replyTimeoutSeconds: 5)
         }
     }
 }

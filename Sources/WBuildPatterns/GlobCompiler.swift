@@ -2,11 +2,18 @@
 ///
 /// `**` follows moby's `patternmatcher`: `**/` (or `**` followed by anything) stands for
 /// zero or more leading directories, and a trailing `**` for anything at all.
-struct GlobCompiler {
-    let pattern: String
-    let dialect: GlobDialect
+public struct GlobCompiler: Sendable {
+    public let pattern: String
+    public let dialect: GlobDialect
 
-    func compile() throws(FilesError) -> [GlobToken] {
+    public init(pattern: String, dialect: GlobDialect) {
+        self.pattern = pattern
+        self.dialect = dialect
+    }
+
+    /// The tokens of `pattern`; throws the first fault (unclosed or empty `[`, an unescaped `-`
+    /// or `]` in a class, a trailing `\`) with its position.
+    public func compile() throws(PatternError) -> [GlobToken] {
         let scalars = Array(pattern.unicodeScalars)
         var tokens: [GlobToken] = []
         var literal: [UInt8] = []
@@ -40,7 +47,7 @@ struct GlobCompiler {
                 continue
             case "\\":
                 guard index + 1 < scalars.count else {
-                    throw malformed("trailing backslash escapes nothing", at: index)
+                    throw PatternError(reason: "trailing backslash escapes nothing", position: index)
                 }
                 index += 1
                 literal.append(contentsOf: String(scalars[index]).utf8)
@@ -54,32 +61,33 @@ struct GlobCompiler {
     }
 
     /// Parses `[...]` starting at `start` (the `[`); returns the class and the index after `]`.
-    private func parseClass(_ scalars: [Unicode.Scalar], openingAt start: Int) throws(FilesError) -> (ScalarClass, Int) {
+    private func parseClass(_ scalars: [Unicode.Scalar], openingAt start: Int) throws(PatternError) -> (ScalarClass, Int) {
         var index = start + 1
         var negated = false
         if index < scalars.count, scalars[index] == "^" || (dialect == .standard && scalars[index] == "!") {
             negated = true
             index += 1
         }
+        let unclosed = PatternError(reason: "unclosed '['", position: start)
         var ranges: [ClosedRange<UInt32>] = []
         var memberCount = 0
-        func readMember() throws(FilesError) -> UInt32 {
-            guard index < scalars.count else { throw malformed("unclosed '['", at: start) }
+        func readMember() throws(PatternError) -> UInt32 {
+            guard index < scalars.count else { throw unclosed }
             var scalar = scalars[index]
             if scalar == "\\" {
                 index += 1
-                guard index < scalars.count else { throw malformed("unclosed '['", at: start) }
+                guard index < scalars.count else { throw unclosed }
                 scalar = scalars[index]
             } else if scalar == "-" || scalar == "]" {
-                throw malformed("'\(scalar)' must be escaped here in a character class", at: index)
+                throw PatternError(reason: "'\(scalar)' must be escaped here in a character class", position: index)
             }
             index += 1
             return scalar.value
         }
         while true {
-            guard index < scalars.count else { throw malformed("unclosed '['", at: start) }
+            guard index < scalars.count else { throw unclosed }
             if scalars[index] == "]" {
-                guard memberCount > 0 else { throw malformed("empty character class", at: start) }
+                guard memberCount > 0 else { throw PatternError(reason: "empty character class", position: start) }
                 index += 1
                 break
             }
@@ -95,10 +103,5 @@ struct GlobCompiler {
         }
         let scalarClass = ScalarClass(ranges: ranges, negated: negated, negationMatchesSlash: dialect == .docker)
         return (scalarClass, index)
-    }
-
-    private func malformed(_ reason: String, at position: Int) -> FilesError {
-        FilesError(.malformedPattern, "malformed pattern: \(reason)", pattern: pattern, position: position,
-                   hint: "escape special characters with '\\' or close the bracket")
     }
 }

@@ -1,8 +1,9 @@
 /// Lexical path cleaning as Go's `filepath.Clean` does it, which is how Docker normalises
 /// `.dockerignore` patterns: drop empty and `.` components, resolve `..` lexically,
 /// `""` becomes `"."`.
-enum PathCleaning {
-    static func clean(_ path: String) -> String {
+public enum PathCleaning {
+    /// `path` cleaned.
+    public static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
         let rooted = path.hasPrefix("/")
         var components: [Substring] = []
@@ -21,5 +22,17 @@ enum PathCleaning {
         let joined = components.joined(separator: "/")
         if rooted { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// `text` without leading and trailing spaces, tabs, CR, LF, VT and FF (as `Character`s),
+    /// as moby trims an ignore line (Go's `TrimSpace` for ASCII).
+    public static func trimmingWhitespace(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = {
+            $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}"
+        }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(text[first...last])
     }
 }

@@ -1,5 +1,5 @@
 /// One compiled piece of a glob pattern. Paths are matched as UTF-8 bytes.
-enum GlobToken: Sendable, Equatable {
+public enum GlobToken: Sendable, Equatable {
     /// These exact bytes.
     case literal([UInt8])
     /// `?`: one Unicode scalar other than `/`.
@@ -15,13 +15,20 @@ enum GlobToken: Sendable, Equatable {
 }
 
 /// The set a `[...]` bracket expression accepts.
-struct ScalarClass: Sendable, Equatable {
-    var ranges: [ClosedRange<UInt32>]
-    var negated: Bool
+public struct ScalarClass: Sendable, Equatable {
+    public var ranges: [ClosedRange<UInt32>]
+    public var negated: Bool
     /// Whether a negated class may match `/` (Docker's regexp translation lets it; globs do not).
-    var negationMatchesSlash: Bool
+    public var negationMatchesSlash: Bool
 
-    func accepts(_ scalar: UInt32) -> Bool {
+    public init(ranges: [ClosedRange<UInt32>], negated: Bool, negationMatchesSlash: Bool) {
+        self.ranges = ranges
+        self.negated = negated
+        self.negationMatchesSlash = negationMatchesSlash
+    }
+
+    /// Whether the scalar `scalar` (its value) is in the set.
+    public func accepts(_ scalar: UInt32) -> Bool {
         if scalar == 0x2F, !(negated && negationMatchesSlash) { return false }
         var inside = false
         for range in ranges where range.contains(scalar) {
