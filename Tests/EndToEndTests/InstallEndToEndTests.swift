@@ -37,8 +37,13 @@ import WBuildTestSupport
         #expect(run.exitCode == 0)
         let version = try String(contentsOfFile: WBuildBinary.packageRoot + "/VERSION", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let head = try shell("git rev-parse --short=12 HEAD").output.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(run.stdout.hasPrefix("wbuild \(version) (commit \(head)"), "\(run.stdout)")
+        #expect(run.stdout.hasPrefix("wbuild \(version) (commit "), "\(run.stdout)")
+        // The commit is this checkout's HEAD, or one before it (a commit made since the build).
+        let commit = run.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ")\n")) }
+            .map { $0.replacingOccurrences(of: "-dirty", with: "") } ?? ""
+        #expect(commit.count == 12 && commit.allSatisfy(\.isHexDigit), "\(run.stdout)")
+        let ancestor = try shell("git merge-base --is-ancestor \(commit) HEAD")
+        #expect(ancestor.code == 0, "\(commit) is not HEAD or one of its ancestors: \(ancestor.output)")
         let help = try WBuildBinary.run(["--help"], in: WBuildBinary.packageRoot)
         #expect(help.stdout.contains("--version"), "\(help.stdout)")
     }
