@@ -210,3 +210,27 @@ extension ImageEndToEndTests {
         #expect(read("/app/secret.txt", in: image) == "secret")
     }
 }
+
+extension ImageEndToEndTests {
+    /// `docker build` sends editor temporaries in a context; under watch they trigger nothing on
+    /// their own, but the next build has them, so the image equals what docker would make.
+    @Test func underWatchAnEditorTemporaryTriggersNothingButTheNextBuildHasIt() throws {
+        let project = "wbt-img-temp-\(UUID().uuidString.prefix(6).lowercased())"
+        let dir = try makeProject(project)
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        defer { watch.stop() }
+        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 1 })
+        try dir.write("api/src/notes~", "a backup\n")
+        try dir.write("api/src/index.html", "edited while watching\n")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 2 }, "\(watch.stdoutLines.suffix(10))")
+        watch.waitUntilQuiet()
+        #expect(watch.doneCount("image:api") == 2, "the backup file started a build of its own")
+        #expect(watch.startReasons("image:api").allSatisfy { !$0.hasSuffix("notes~") || $0.contains("index.html") },
+                "\(watch.startReasons("image:api"))")
+        let images = watch.events.filter { $0["type"] as? String == "node.done" && $0["id"] as? String == "image:api" }
+        let image = try #require(images.last?["image"] as? String)
+        #expect(read("/app/notes~", in: image) == "a backup")
+    }
+}

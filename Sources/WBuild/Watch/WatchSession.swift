@@ -92,7 +92,7 @@ actor WatchSession {
         return WBuildWatcher.WatchOptions(
             root: project.layout.root,
             isIgnored: { path, isDirectory in
-                DefaultIgnores.isIgnored(relativePath: path, isDirectory: isDirectory)
+                DefaultIgnores.isInUnwatchedDirectory(relativePath: path, isDirectory: isDirectory)
                     || (isDirectory ? ignore.canPruneDirectory(path) : ignore.isIgnored(path, isDirectory: false))
             },
             settle: .milliseconds(project.spec.watch.settleMs),
@@ -103,7 +103,8 @@ actor WatchSession {
         String(projectFile.dropFirst(engine.project.layout.root.count + 1))
     }
 
-    func handle(_ batch: ChangeBatch) async {
+    func handle(_ fullBatch: ChangeBatch) async {
+        let (temporaries, batch) = fullBatch.splittingEditorTemporaries()
         let paths = batch.paths.sorted()
         // The project file, a build context's .dockerignore (it decides what the context is), or
         // a secret file (no source covers it; a reload re-reads it and replaces what uses it).
@@ -118,6 +119,10 @@ actor WatchSession {
             }
         }
         let project = engine.project
+        for source in project.sources.values where !temporaries.isEmpty {
+            let hits = temporaries.filter { source.covers($0) }
+            if !hits.isEmpty { source.noteChanges(hits) }
+        }
         let liveUpdated = await liveUpdates?.intercept(batch.withoutSecretFiles(of: project), root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {

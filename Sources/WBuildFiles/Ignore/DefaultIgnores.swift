@@ -26,6 +26,17 @@ public enum DefaultIgnores {
         return false
     }
 
+    /// Whether `relativePath` is in (or is) a `.git` or `.wbuild` directory: what the watcher never
+    /// watches. Editor temporaries are watched: build contexts include them (see
+    /// `ChangeBatch.splittingEditorTemporaries` in WBuild).
+    public static func isInUnwatchedDirectory(relativePath: String, isDirectory: Bool) -> Bool {
+        let components = relativePath.split(separator: "/")
+        for (index, component) in components.enumerated() where component == ".git" || component == ".wbuild" {
+            if index < components.count - 1 || isDirectory { return true }
+        }
+        return false
+    }
+
     /// Whether a path component (file or directory name) is always ignored.
     public static func isIgnored(name: String, isDirectory: Bool) -> Bool {
         // Compared directly: cheaper than hashing into `directoryNames` for every file.
