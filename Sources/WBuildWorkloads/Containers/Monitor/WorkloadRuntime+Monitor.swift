@@ -18,7 +18,9 @@ extension WorkloadRuntime {
             book.monitor = Task { [weak self, client] in
                 var since = Int64(Date().timeIntervalSince1970)
                 var lastNano: Int64 = 0
+                var outage = 0  // failed asks since the engine went away; 0 while it answers
                 while !Task.isCancelled {
+                    var failure: (any Error)?
                     do {
                         for try await event in try await client.events(filters: filters, since: since) {
                             let nano = event.timeNano ?? event.time * 1_000_000_000
@@ -30,9 +32,26 @@ extension WorkloadRuntime {
                         }
                     } catch {
                         if Task.isCancelled { return }
+                        failure = error
                     }
-                    guard self != nil else { return }
-                    try? await Task.sleep(for: .milliseconds(500))
+                    guard let self else { return }
+                    // The stream ended or broke: the first sign of an engine going away.
+                    if await self.engineAnswers() {
+                        if outage > 0 {
+                            outage = 0
+                            // What happened while it was away is reconciled, not replayed.
+                            since = Int64(Date().timeIntervalSince1970)
+                            // In the background, so the stream keeps reporting crashes meanwhile.
+                            let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage() }
+                            self.attach(reconcile, to: Self.reconcileTaskKey)
+                        } else {
+                            try? await Task.sleep(for: .milliseconds(500))
+                        }
+                        continue
+                    }
+                    if outage == 0 { self.reportEngineUnreachable(failure) }
+                    outage += 1
+                    try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
                 }
             }
         }
@@ -92,10 +111,13 @@ extension WorkloadRuntime {
         attach(task, to: id)
     }
 
-    private func restartAfterCrash(_ id: String, plan: WorkloadPlan, isSidecar: Bool) async {
+    /// Starts a crashed container again. A start that fails (the engine is away, say) is tried
+    /// again after a growing wait, never dropped; a container the engine no longer has is left
+    /// to the reconciliation that recreates it.
+    func restartAfterCrash(_ id: String, plan: WorkloadPlan, isSidecar: Bool, attempt: Int = 1) async {
         let stillOurs = book.withLock { book -> Bool in
             guard book.tracked[id] != nil, !book.retired.contains(id), !book.shuttingDown else { return false }
-            book.tracked[id]?.restarts += 1
+            if attempt == 1 { book.tracked[id]?.restarts += 1 }
             book.tracked[id]?.phase = .starting
             book.tracked[id]?.lastStart = .now
             return true
@@ -104,7 +126,20 @@ extension WorkloadRuntime {
         do {
             try await client.startContainer(id)
         } catch {
-            events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(error)"))
+            if let docker = error as? DockerError, docker.status == 404 {
+                events.emit(.warning("workload:\(plan.workload): \(id.prefix(12)) is gone from the engine; it is recreated from the spec"))
+                book.withLock { $0.tracked[id]?.phase = .stopped }
+                return
+            }
+            let delay = Self.backoff(afterCrashes: attempt)
+            book.withLock { $0.tracked[id]?.phase = .crashLooping }
+            events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(error); trying again in \(delay.formattedSeconds)"))
+            let retry = Task { [weak self] in
+                try? await Task.sleep(for: delay)
+                guard let self, !Task.isCancelled else { return }
+                await self.restartAfterCrash(id, plan: plan, isSidecar: isSidecar, attempt: attempt + 1)
+            }
+            attach(retry, to: id)
             return
         }
         let ports = await refreshPorts(id, plan: plan)
@@ -115,6 +150,8 @@ extension WorkloadRuntime {
         await runRestartHook(plan, id)
         await restartSidecars(of: id)
         if plan.readiness == nil {
+            // Ready again once it has run for a moment without exiting (a crash meanwhile says otherwise).
+            try? await Task.sleep(for: Self.stableRun)
             if (try? await client.inspectContainer(id))?.state.running == true, book.withLock({ $0.tracked[id]?.phase }) == .starting {
                 markReady(id, plan: plan)
             }
