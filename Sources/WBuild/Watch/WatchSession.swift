@@ -60,7 +60,7 @@ actor WatchSession {
             throw WBuildError(.failed, "cannot watch \(root): \(error)", hint: error.hint)
         }
         for source in engine.project.sources.values { source.trustsWatcher = true }
-        liveUpdates = await makeLiveUpdates(for: engine)
+        await prepareLiveUpdates()
         // Container output belongs in the watch terminal; the stream follows replacements.
         let logForwarding = engine.runtime?.forwardLogs()
         defer { logForwarding?.cancel() }
@@ -117,7 +117,7 @@ actor WatchSession {
             }
         }
         let project = engine.project
-        let liveUpdated = await liveUpdates?.intercept(batch, root: project.layout.root) ?? []
+        let liveUpdated = await liveUpdates?.intercept(await Self.recovered(batch, in: project), root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {
             var hits = paths.filter { source.covers($0) }
@@ -144,6 +144,28 @@ actor WatchSession {
         dirty.formUnion(affected)
         engine.scheduler.cancel(affected.intersection(engine.scheduler.runningNodes))
         startPasses()
+    }
+
+    /// A batch after a watcher overflow names no files for what was lost: find them by scanning
+    /// the sources (against their last evaluation), so the live-update decision sees the real
+    /// changes — a batch whose files sync rules cover still syncs instead of rebuilding.
+    /// Without an overflow, the batch as it is.
+    static func recovered(_ batch: ChangeBatch, in project: ProjectGraph) async -> ChangeBatch {
+        guard !batch.rescanNeeded.isEmpty else { return batch }
+        var paths = batch.paths
+        for source in project.sources.values {
+            let subtrees = batch.rescanNeeded.filter { $0.isEmpty || source.covers($0) }
+            guard !subtrees.isEmpty else { continue }
+            // A source that cannot say leaves the batch to the rebuild path, as before.
+            guard let changed = await source.changesSinceLastEvaluation() else { return batch }
+            paths.formUnion(changed)
+        }
+        return ChangeBatch(paths: paths, rescanNeeded: [], firstEventAt: batch.firstEventAt, settledAt: batch.settledAt)
+    }
+
+    /// Planners and ledgers for the workloads with live-update rules (before the first batch).
+    func prepareLiveUpdates() async {
+        liveUpdates = await makeLiveUpdates(for: engine)
     }
 
     private func makeLiveUpdates(for engine: Engine) async -> LiveUpdateCoordinator? {
