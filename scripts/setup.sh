@@ -10,7 +10,7 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || die "no Swift toolchain on PATH; install Swift 6 (https://www.swift.org/install/linux/) first"
 
 # --- Debian packages -------------------------------------------------------
-packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap)
+packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap iproute2 util-linux curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

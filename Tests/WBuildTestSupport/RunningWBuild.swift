@@ -8,14 +8,18 @@ public final class RunningWBuild {
     private let lines = LineBuffer()
     private let errors = LineBuffer()
 
-    /// Starts `wbuild ARGS` in `directory`.
-    public init(_ arguments: [String], in directory: String) throws {
+    /// Starts `wbuild ARGS` in `directory`, through `launcher` when given (e.g. `nsenter
+    /// --net=…`, which then execs wbuild: its pid stays the one signals go to), with
+    /// `environment` added to this process's.
+    public init(_ arguments: [String], in directory: String, launcher: [String] = [],
+                environment: [String: String] = [:]) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: WBuildBinary.path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? WBuildBinary.path)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [WBuildBinary.path] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
