@@ -9,12 +9,12 @@ import WBuildTestSupport
 @Suite(.serialized) struct EngineOutageEndToEndTests {
     static let spec = """
     { name: "outage", workloads: { web: {
-        image: "wbuild-samples/busybox:1",
-        entrypoint: ["sh", "-c"],
-        command: ["mkdir -p /w && echo served-by-web > /w/index.html && exec httpd -f -p 8080 -h /w"],
+        build: { context: "." },
+        entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/www"],
         ports: [{ name: "http", container: 8080, protocol: "http" }],
         readiness: { http: { path: "/", port: 8080 }, intervalMs: 100 },
         stopGraceMs: 500,
+        liveUpdate: { sync: [{ from: "site", to: "/www" }], restart: "none" },
     } } }
     """
 
@@ -27,13 +27,13 @@ import WBuildTestSupport
     }
 
     /// The workload's URLs as `status` reports them, once it says ready and every URL answers.
-    func readyURLs(_ engine: PrivateEngine, _ dir: String) async -> [String]? {
+    func readyURLs(_ engine: PrivateEngine, _ dir: String, serving page: String = "served-by-web") async -> [String]? {
         var found: [String]?
         let ready = await eventually(within: .seconds(90), every: .milliseconds(250)) {
             guard let seen = status(engine, dir), seen["state"] as? String == "ready",
                   let urls = seen["urls"] as? [String], !urls.isEmpty else { return false }
             found = urls
-            return urls.allSatisfy { engine.fetch($0)?.contains("served-by-web") == true }
+            return urls.allSatisfy { engine.fetch($0)?.contains(page) == true }
         }
         return ready ? found : nil
     }
@@ -49,6 +49,8 @@ import WBuildTestSupport
         let dir = try TemporaryDirectory(prefix: "wbuild-outage")
         defer { dir.remove() }
         try dir.write("wbuild.json", Self.spec)
+        try dir.write("Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY site /www\n")
+        try dir.write("site/index.html", "served-by-web")
 
         let watch = try RunningWBuild(["watch", "--json"], in: dir.path, launcher: engine.inNamespace([]),
                                       environment: ["DOCKER_HOST": engine.dockerHost])
@@ -56,9 +58,12 @@ import WBuildTestSupport
         #expect(watch.waitUntilWatching(timeout: .seconds(60)), "\(watch.stderrText)")
         let first = await readyURLs(engine, dir.path)
         #expect(first != nil, "never ready: \(status(engine, dir.path) ?? [:])\n\(watch.stdoutLines.suffix(20))")
+        // A live update: after any outage the containers must still serve it (the ledger is replayed).
+        try dir.write("site/index.html", "served-by-web, edited")
+        #expect(await readyURLs(engine, dir.path, serving: "edited") != nil, "\(watch.stdoutLines.suffix(10))")
 
         for (round, signal) in [SIGTERM, SIGKILL].enumerated() {
-            let before = await readyURLs(engine, dir.path)
+            let before = await readyURLs(engine, dir.path, serving: "edited")
             engine.stop(signal: signal)
             // Said as soon as calls fail: the event stream breaking is the first sign.
             #expect(await eventually(within: .seconds(30)) { warnings(watch, containing: "engine unreachable") == round + 1 },
@@ -67,8 +72,8 @@ import WBuildTestSupport
             try engine.start()
             #expect(await eventually(within: .seconds(60)) { warnings(watch, containing: "the engine answers again") == round + 1 },
                     "round \(round): \(watch.stdoutLines.suffix(10))")
-            // Back to the spec: ready, and every URL status reports answers.
-            let after = await readyURLs(engine, dir.path)
+            // Back to the spec: ready, every URL status reports answers, with what was synced.
+            let after = await readyURLs(engine, dir.path, serving: "edited")
             let note = "round \(round) (signal \(signal)): not reconciled: \(status(engine, dir.path) ?? [:])\n"
                 + watch.stdoutLines.suffix(20).joined(separator: "\n") + "\n" + engine.logTail()
             #expect(after != nil, "\(note)")
