@@ -20,6 +20,21 @@ extension WorkloadRuntime {
                 var lastNano: Int64 = 0
                 var outage = 0  // failed asks since the engine went away; 0 while it answers
                 while !Task.isCancelled {
+                    if outage > 0 {
+                        // Away: ask again with a growing wait; once it answers, reconcile, then listen again.
+                        guard let self else { return }
+                        guard await self.engineAnswers() else {
+                            outage += 1
+                            try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
+                            continue
+                        }
+                        outage = 0
+                        // What happened while it was away is reconciled, not replayed. In the
+                        // background, so the stream reports crashes meanwhile.
+                        since = Int64(Date().timeIntervalSince1970)
+                        let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage() }
+                        self.attach(reconcile, to: Self.reconcileTaskKey)
+                    }
                     var failure: (any Error)?
                     do {
                         for try await event in try await client.events(filters: filters, since: since) {
@@ -37,20 +52,11 @@ extension WorkloadRuntime {
                     guard let self else { return }
                     // The stream ended or broke: the first sign of an engine going away.
                     if await self.engineAnswers() {
-                        if outage > 0 {
-                            outage = 0
-                            // What happened while it was away is reconciled, not replayed.
-                            since = Int64(Date().timeIntervalSince1970)
-                            // In the background, so the stream keeps reporting crashes meanwhile.
-                            let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage() }
-                            self.attach(reconcile, to: Self.reconcileTaskKey)
-                        } else {
-                            try? await Task.sleep(for: .milliseconds(500))
-                        }
+                        try? await Task.sleep(for: .milliseconds(500))
                         continue
                     }
-                    if outage == 0 { self.reportEngineUnreachable(failure) }
-                    outage += 1
+                    self.reportEngineUnreachable(failure)
+                    outage = 1
                     try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
                 }
             }
