@@ -52,6 +52,23 @@ struct StatusTests {
         }
     }
 
+    @Test func aWorkloadWhoseFrontDoorIsDownIsNotReadyAndShowsNoURL() async throws {
+        try await RuntimeHarness.with { harness in
+            let web = webWorkload("web", page: "behind-the-door")
+            let state = try await harness.up("web", in: [web])
+            let replicaPorts = state.replicas.flatMap(\.ports).map(\.hostPort)
+            let door = try #require(try await harness.labelledContainers().first { ContainerLabels.isDoor($0.labels) })
+            harness.runtime.shutdown()  // nobody brings it back: what does status say meanwhile?
+            try await harness.client.stopContainer(door.id, timeout: 1)
+            let observer = WorkloadRuntime(project: harness.project, client: harness.client)
+            let seen = try #require(try await observer.status().first)
+            // Its URL is the door's: a replica's own port is not where users reach it.
+            #expect(seen.urls.allSatisfy { url in !replicaPorts.contains { url.hasSuffix(":\($0)") } }, "\(seen.urls)")
+            #expect(seen.urls.isEmpty, "\(seen.urls)")
+            #expect(seen.phase != .ready)
+        }
+    }
+
     @Test func anEmptyProjectHasNoWorkloads() async throws {
         try await RuntimeHarness.with { harness in
             let states = try await harness.runtime.status()
