@@ -139,7 +139,10 @@ extension WorkloadRuntime {
             }
             let delay = Self.backoff(afterCrashes: attempt)
             book.withLock { $0.tracked[id]?.phase = .crashLooping }
-            events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(error); trying again in \(delay.formattedSeconds)"))
+            if attempt == 1 {  // once: during an outage every try fails the same way
+                let why = (error as? DockerError)?.message ?? "\(error)"
+                events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(why); trying again with backoff"))
+            }
             let retry = Task { [weak self] in
                 try? await Task.sleep(for: delay)
                 guard let self, !Task.isCancelled else { return }
