@@ -29,13 +29,16 @@ extension WorkloadRuntime {
 
     /// Replays the engine's `start` and `die` events of container `id` over the last
     /// `historyWindowSeconds` (the engine keeps a bounded backlog, so a count can fall short on
-    /// a busy engine; the last exit is always among the newest). Nil when the engine does not answer.
+    /// a busy engine; the last exit is always among the newest). `until` is this second, not
+    /// later: the engine holds a replay open until its `until` has passed, and a status must not
+    /// wait. (Events of the current second then show at the next look.) Nil when the engine does
+    /// not answer.
     func startHistory(_ id: String) async -> StartHistory? {
         let now = Int64(Date().timeIntervalSince1970)
         var history = StartHistory()
         do {
             let stream = try await client.events(filters: ["type": ["container"], "container": [id], "event": ["start", "die"]],
-                                                 since: now - Self.historyWindowSeconds, until: now + 1)
+                                                 since: now - Self.historyWindowSeconds, until: now)
             for try await event in stream where event.actorID == id {
                 switch event.action {
                 case "start":
