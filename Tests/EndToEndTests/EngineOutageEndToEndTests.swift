@@ -69,6 +69,12 @@ import WBuildTestSupport
             #expect(await eventually(within: .seconds(30)) { warnings(watch, containing: "engine unreachable") == round + 1 },
                     "round \(round): \(watch.stdoutLines.suffix(10))")
             #expect(status(engine, dir.path)?["urls"] == nil || status(engine, dir.path) == nil)  // nothing to claim meanwhile
+            if signal == SIGTERM {
+                // A change while the engine is away: its build fails now and runs again once it is back.
+                try dir.write("Dockerfile", "FROM wbuild-samples/busybox:1\nCOPY site /www\nLABEL changed=during-outage\n")
+                #expect(await eventually(within: .seconds(30)) { watch.doneCount("image:web", status: "failed") >= 1 },
+                        "\(watch.stdoutLines.suffix(10))")
+            }
             try engine.start()
             #expect(await eventually(within: .seconds(60)) { warnings(watch, containing: "the engine answers again") == round + 1 },
                     "round \(round): \(watch.stdoutLines.suffix(10))")
@@ -77,6 +83,10 @@ import WBuildTestSupport
             let note = "round \(round) (signal \(signal)): not reconciled: \(status(engine, dir.path) ?? [:])\n"
                 + watch.stdoutLines.suffix(20).joined(separator: "\n") + "\n" + engine.logTail()
             #expect(after != nil, "\(note)")
+            if signal == SIGTERM {
+                #expect(await eventually(within: .seconds(60)) { watch.doneCount("image:web") == 2 },
+                        "the build that failed during the outage did not run again: \(watch.stdoutLines.suffix(10))")
+            }
             if let before, let after, before != after {
                 // A changed URL is said, with the old and the new one.
                 let said = watch.events.contains { ($0["detail"] as? String)?.contains("URL changed: \(before.joined(separator: " "))") == true }

@@ -62,6 +62,8 @@ actor WatchSession {
         for source in engine.project.sources.values { source.trustsWatcher = true }
         await prepareLiveUpdates()
         // Container output belongs in the watch terminal; the stream follows replacements.
+        // Nodes that failed while the engine was away run again once it is back.
+        engine.runtime?.onEngineBack { [weak self] in await self?.engineCameBack() }
         let logForwarding = engine.runtime?.forwardLogs()
         defer { logForwarding?.cancel() }
         dirty = scope
@@ -172,6 +174,15 @@ actor WatchSession {
         await LiveUpdateCoordinator.make(engine: engine) { [weak self] workload in
             await self?.rebuildInstead(workload)
         }
+    }
+
+    /// The engine answers again and the runtime has reconciled the workloads: what failed
+    /// meanwhile (a build, an `up`) runs again.
+    func engineCameBack() {
+        let again = failing.intersection(scope)
+        guard !again.isEmpty else { return }
+        dirty.formUnion(again)
+        startPasses()
     }
 
     /// A live update that could not be applied: rebuild and replace the workload instead.

@@ -72,5 +72,6 @@ extension WorkloadRuntime {
                      + "(the engine restarted and gave it new ports)")
             }
         }
+        if let hook = engineBackHook.withLock({ $0 }) { await hook() }
     }
 }
