@@ -107,7 +107,13 @@ extension WorkloadRuntime {
             $0.labels[ContainerLabels.sidecar] != nil && $0.labels[ContainerLabels.fingerprint] != fingerprint.hex
         }
         await remove(strays.map(\.id), grace: 0)
-        let state = try await workloadState(plan.workload)
+        var state = try await workloadState(plan.workload)
+        // A replica that exited after it counted as ready (on a slow machine its first second
+        // can pass before its process even ran): wait again; a crash loop fails it there.
+        while !kept.isEmpty, state.phase == .crashLooping || state.phase == .stopped {
+            try await awaitReady(Array(kept.values), plan: plan, deadline: deadline)
+            state = try await workloadState(plan.workload)
+        }
         book.withLock { $0.endpoints[plan.workload] = state.endpoints }
         emit(plan.workload, .ready, describe(state.endpoints))
         return state
