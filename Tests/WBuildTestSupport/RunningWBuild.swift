@@ -8,13 +8,16 @@ public final class RunningWBuild {
     private let lines = LineBuffer()
     private let errors = LineBuffer()
 
-    /// Starts `wbuild ARGS` in `directory`, with `environment` added to the test's own;
-    /// `executable` is another wbuild binary (an installed one) instead of the built one.
-    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:],
-                executable: String? = nil) throws {
+    /// Starts `wbuild ARGS` in `directory`, through `launcher` when given (e.g. `nsenter
+    /// --net=…`, which then execs wbuild: its pid stays the one signals go to), with
+    /// `environment` added to this process's; `executable` is another wbuild binary (an
+    /// installed one) instead of the built one.
+    public init(_ arguments: [String], in directory: String, launcher: [String] = [],
+                environment: [String: String] = [:], executable: String? = nil) throws {
+        let binary = executable ?? WBuildBinary.path
         process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? WBuildBinary.path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

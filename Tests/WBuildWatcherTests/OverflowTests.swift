@@ -22,6 +22,22 @@ import WBuildWatcher
         #expect(await tree.collector.waitForPaths(["made/after/f.txt", "src/a.txt"]))
     }
 
+    @Test func anOverflowIsSaidWithTheSysctlToRaise() async throws {
+        let tree = try await WatchedTree.start { try $0.write("src/a.txt", "a") }
+        defer { tree.stop() }
+        let warnings = Mutex<[WatchWarning]>([])
+        let stream = tree.watcher.warnings
+        let reader = Task { for await warning in stream { warnings.withLock { $0.append(warning) } } }
+        defer { reader.cancel() }
+
+        tree.watcher.injectOverflow()
+        #expect(await tree.collector.waitForRescan(""))
+        #expect(await eventually { warnings.withLock { $0.contains { $0.kind == .eventsLost } } })
+        let message = warnings.withLock { $0.first { $0.kind == .eventsLost }?.message } ?? ""
+        #expect(message.contains("fs.inotify.max_queued_events"), "\(message)")
+        #expect(message.contains("rescanning"), "\(message)")
+    }
+
     @Test func realOverflowFromATinyKernelQueueIsRecovered() async throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-watcher-overflow")
         defer { directory.remove() }

@@ -60,8 +60,10 @@ actor WatchSession {
             throw WBuildError(.failed, "cannot watch \(root): \(error)", hint: error.hint)
         }
         for source in engine.project.sources.values { source.trustsWatcher = true }
-        liveUpdates = await makeLiveUpdates(for: engine)
+        await prepareLiveUpdates()
         // Container output belongs in the watch terminal; the stream follows replacements.
+        // Nodes that failed while the engine was away run again once it is back.
+        engine.runtime?.onEngineBack { [weak self] in await self?.engineCameBack() }
         let logForwarding = engine.runtime?.forwardLogs()
         defer { logForwarding?.cancel() }
         dirty = scope
@@ -123,7 +125,9 @@ actor WatchSession {
             let hits = temporaries.filter { source.covers($0) }
             if !hits.isEmpty { source.noteChanges(hits) }
         }
-        let liveUpdated = await liveUpdates?.intercept(batch.withoutSecretFiles(of: project), root: project.layout.root) ?? []
+        // Files an overflow lost are found again first; secret files and editor temporaries never sync.
+        let recovered = await Self.recovered(batch, in: project).withoutSecretFiles(of: project).splittingEditorTemporaries().rest
+        let liveUpdated = await liveUpdates?.intercept(recovered, root: project.layout.root) ?? []
         var touched = Set<NodeID>()
         for (id, source) in project.sources {
             var hits = paths.filter { source.covers($0) }
@@ -152,10 +156,41 @@ actor WatchSession {
         startPasses()
     }
 
+    /// A batch after a watcher overflow names no files for what was lost: find them by scanning
+    /// the sources (against their last evaluation), so the live-update decision sees the real
+    /// changes — a batch whose files sync rules cover still syncs instead of rebuilding.
+    /// Without an overflow, the batch as it is.
+    static func recovered(_ batch: ChangeBatch, in project: ProjectGraph) async -> ChangeBatch {
+        guard !batch.rescanNeeded.isEmpty else { return batch }
+        var paths = batch.paths
+        for source in project.sources.values {
+            let subtrees = batch.rescanNeeded.filter { $0.isEmpty || source.covers($0) }
+            guard !subtrees.isEmpty else { continue }
+            // A source that cannot say leaves the batch to the rebuild path, as before.
+            guard let changed = await source.changesSinceLastEvaluation() else { return batch }
+            paths.formUnion(changed)
+        }
+        return ChangeBatch(paths: paths, rescanNeeded: [], firstEventAt: batch.firstEventAt, settledAt: batch.settledAt)
+    }
+
+    /// Planners and ledgers for the workloads with live-update rules (before the first batch).
+    func prepareLiveUpdates() async {
+        liveUpdates = await makeLiveUpdates(for: engine)
+    }
+
     private func makeLiveUpdates(for engine: Engine) async -> LiveUpdateCoordinator? {
         await LiveUpdateCoordinator.make(engine: engine) { [weak self] workload in
             await self?.rebuildInstead(workload)
         }
+    }
+
+    /// The engine answers again and the runtime has reconciled the workloads: what failed
+    /// meanwhile (a build, an `up`) runs again.
+    func engineCameBack() {
+        let again = failing.intersection(scope)
+        guard !again.isEmpty else { return }
+        dirty.formUnion(again)
+        startPasses()
     }
 
     /// A live update that could not be applied: rebuild and replace the workload instead.

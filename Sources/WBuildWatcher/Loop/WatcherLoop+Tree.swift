@@ -80,6 +80,7 @@ extension WatcherLoop {
     /// and watches on directories that are gone are dropped.
     func recoverFromOverflow(now: ContinuousClock.Instant) {
         window.recordRescan("", at: now)
+        warningSink.yield(.eventsLost())
         pendingMoves = [:]
         pendingMovesExpireAt = nil
         guard inotify != nil else { return }

@@ -13,6 +13,8 @@ public struct WatchWarning: Sendable, Equatable, CustomStringConvertible {
         case directoryNotWatched
         /// The root itself was deleted or moved away; nothing more will be reported.
         case rootRemoved
+        /// The kernel's event queue overflowed (`IN_Q_OVERFLOW`): events were lost, the tree is rescanned.
+        case eventsLost
     }
 
     public var kind: Kind
@@ -53,6 +55,13 @@ public struct WatchWarning: Sendable, Equatable, CustomStringConvertible {
     static func rootRemoved(root: String) -> WatchWarning {
         WatchWarning(kind: .rootRemoved, subtree: "",
                      message: "the watched root \(root) was deleted or moved away; restart the watcher once it is back")
+    }
+
+    static func eventsLost() -> WatchWarning {
+        WatchWarning(kind: .eventsLost, subtree: "",
+                     message: "inotify: the kernel's event queue overflowed and changes were lost (fs.inotify.max_queued_events is "
+                        + "\(currentLimit("max_queued_events"))); rescanning the whole tree, so nothing is missed. "
+                        + "If this happens often, raise the limit with: sysctl fs.inotify.max_queued_events=65536")
     }
 
     private static func displayed(_ subtree: String) -> String { subtree.isEmpty ? "the root" : subtree }

@@ -173,6 +173,18 @@ public final class SourceRule: NodeRule {
                           fields: ["files": String(snapshot?.entries.count ?? 0)])
     }
 
+    /// After a watcher overflow: the files (project-relative) that differ now from the last
+    /// evaluation, found by a scan through a copy of the stat cache; the source's own state is
+    /// left as it is (its next evaluation still rescans). Nil before a first evaluation or when
+    /// the tree cannot be read.
+    public func changesSinceLastEvaluation() async -> [String]? {
+        let (snapshot, cached) = live.withLock { ($0.snapshot, $0.cache) }
+        guard let snapshot else { return nil }
+        var cache = cached ?? StatCache()
+        guard let result = try? await TreeScanner(sourceSet: sourceSet).scanInBackground(cache: &cache) else { return nil }
+        return result.snapshot.diff(from: snapshot).allPaths.map { projectPrefix + $0 }
+    }
+
     /// The snapshot from the last evaluation, if any (image contexts read their file list from it).
     public var currentSnapshot: TreeSnapshot? { live.withLock { $0.snapshot } }
 }

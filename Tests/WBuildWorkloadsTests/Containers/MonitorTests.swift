@@ -10,7 +10,7 @@ import WBuildSpec
 struct MonitorTests {
     @Test func aCrashLoopBacksOffAndReportsItsExitCode() async throws {
         try await RuntimeHarness.with { harness in
-            let crasher = shellWorkload("crasher", "echo starting; sleep 1; exit 3")
+            let crasher = shellWorkload("crasher", "echo starting; sleep 2; exit 3")
             try await harness.up("crasher", in: [crasher])
             #expect(await eventually { harness.details("crash-looping").count >= 3 })
             let details = harness.details("crash-looping")

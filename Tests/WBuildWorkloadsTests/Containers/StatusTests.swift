@@ -1,3 +1,4 @@
+import WBuildTestSupport
 import Foundation
 import Testing
 import WBuildCore
@@ -28,6 +29,43 @@ struct StatusTests {
             let failing = try #require(try await observer.status().first)
             #expect(failing.phase == .unhealthy)
             #expect(failing.replicas.first?.health == "failing")
+        }
+    }
+
+    @Test func anotherProcessSeesACrashLoopWithItsRestartsAndLastExitCode() async throws {
+        try await RuntimeHarness.with { harness in
+            // Up once it has run for a second; then it exits 4 every two seconds and is restarted.
+            let crasher = shellWorkload("crasher", "echo starting; sleep 2; exit 4")
+            try await harness.up("crasher", in: [crasher])
+            #expect(await eventually(within: .seconds(30)) { harness.details("crash-looping").count >= 2 })
+            // `wbuild status` in another terminal, between two restarts.
+            let observer = WorkloadRuntime(project: harness.project, client: harness.client)
+            var seen: WorkloadState?
+            let sawLoop = try await eventually(within: .seconds(30), every: .milliseconds(100)) {
+                seen = try await observer.status().first
+                return seen?.phase == .crashLooping
+            }
+            #expect(sawLoop, "status said \(seen?.phase.rawValue ?? "nothing")")
+            let replica = try #require(seen?.replicas.first)
+            #expect(replica.restarts >= 1)
+            #expect(replica.lastExitCode == 4)
+        }
+    }
+
+    @Test func aWorkloadWhoseFrontDoorIsDownIsNotReadyAndShowsNoURL() async throws {
+        try await RuntimeHarness.with { harness in
+            let web = webWorkload("web", page: "behind-the-door")
+            let state = try await harness.up("web", in: [web])
+            let replicaPorts = state.replicas.flatMap(\.ports).map(\.hostPort)
+            let door = try #require(try await harness.labelledContainers().first { ContainerLabels.isDoor($0.labels) })
+            harness.runtime.shutdown()  // nobody brings it back: what does status say meanwhile?
+            try await harness.client.stopContainer(door.id, timeout: 1)
+            let observer = WorkloadRuntime(project: harness.project, client: harness.client)
+            let seen = try #require(try await observer.status().first)
+            // Its URL is the door's: a replica's own port is not where users reach it.
+            #expect(seen.urls.allSatisfy { url in !replicaPorts.contains { url.hasSuffix(":\($0)") } }, "\(seen.urls)")
+            #expect(seen.urls.isEmpty, "\(seen.urls)")
+            #expect(seen.phase != .ready)
         }
     }
 

@@ -18,7 +18,24 @@ extension WorkloadRuntime {
             book.monitor = Task { [weak self, client] in
                 var since = Int64(Date().timeIntervalSince1970)
                 var lastNano: Int64 = 0
+                var outage = 0  // failed asks since the engine went away; 0 while it answers
                 while !Task.isCancelled {
+                    if outage > 0 {
+                        // Away: ask again with a growing wait; once it answers, reconcile, then listen again.
+                        guard let self else { return }
+                        guard await self.engineAnswers() else {
+                            outage += 1
+                            try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
+                            continue
+                        }
+                        outage = 0
+                        // What happened while it was away is reconciled, not replayed. In the
+                        // background, so the stream reports crashes meanwhile.
+                        since = Int64(Date().timeIntervalSince1970)
+                        let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage() }
+                        self.attach(reconcile, to: Self.reconcileTaskKey)
+                    }
+                    var failure: (any Error)?
                     do {
                         for try await event in try await client.events(filters: filters, since: since) {
                             let nano = event.timeNano ?? event.time * 1_000_000_000
@@ -30,9 +47,17 @@ extension WorkloadRuntime {
                         }
                     } catch {
                         if Task.isCancelled { return }
+                        failure = error
                     }
-                    guard self != nil else { return }
-                    try? await Task.sleep(for: .milliseconds(500))
+                    guard let self else { return }
+                    // The stream ended or broke: the first sign of an engine going away.
+                    if await self.engineAnswers() {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        continue
+                    }
+                    self.reportEngineUnreachable(failure)
+                    outage = 1
+                    try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
                 }
             }
         }
@@ -95,10 +120,13 @@ extension WorkloadRuntime {
         attach(task, to: id)
     }
 
-    private func restartAfterCrash(_ id: String, plan: WorkloadPlan, isSidecar: Bool) async {
+    /// Starts a crashed container again. A start that fails (the engine is away, say) is tried
+    /// again after a growing wait, never dropped; a container the engine no longer has is left
+    /// to the reconciliation that recreates it.
+    func restartAfterCrash(_ id: String, plan: WorkloadPlan, isSidecar: Bool, attempt: Int = 1) async {
         let stillOurs = book.withLock { book -> Bool in
             guard book.tracked[id] != nil, !book.retired.contains(id), !book.shuttingDown else { return false }
-            book.tracked[id]?.restarts += 1
+            if attempt == 1 { book.tracked[id]?.restarts += 1 }
             book.tracked[id]?.phase = .starting
             book.tracked[id]?.lastStart = .now
             return true
@@ -107,7 +135,23 @@ extension WorkloadRuntime {
         do {
             try await client.startContainer(id)
         } catch {
-            events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(error)"))
+            if let docker = error as? DockerError, docker.status == 404 {
+                events.emit(.warning("workload:\(plan.workload): \(id.prefix(12)) is gone from the engine; it is recreated from the spec"))
+                book.withLock { $0.tracked[id]?.phase = .stopped }
+                return
+            }
+            let delay = Self.backoff(afterCrashes: attempt)
+            book.withLock { $0.tracked[id]?.phase = .crashLooping }
+            if attempt == 1 {  // once: during an outage every try fails the same way
+                let why = (error as? DockerError)?.message ?? "\(error)"
+                events.emit(.warning("workload:\(plan.workload): restarting \(id.prefix(12)) failed: \(why); trying again with backoff"))
+            }
+            let retry = Task { [weak self] in
+                try? await Task.sleep(for: delay)
+                guard let self, !Task.isCancelled else { return }
+                await self.restartAfterCrash(id, plan: plan, isSidecar: isSidecar, attempt: attempt + 1)
+            }
+            attach(retry, to: id)
             return
         }
         let ports = await refreshPorts(id, plan: plan)
@@ -118,6 +162,8 @@ extension WorkloadRuntime {
         await runRestartHook(plan, id)
         await restartSidecars(of: id)
         if plan.readiness == nil {
+            // Ready again once it has run for a moment without exiting (a crash meanwhile says otherwise).
+            try? await Task.sleep(for: Self.stableRun)
             if (try? await client.inspectContainer(id))?.state.running == true, book.withLock({ $0.tracked[id]?.phase }) == .starting {
                 markReady(id, plan: plan)
             }

@@ -2,7 +2,16 @@ import WBuildCore
 import WBuildDocker
 
 extension WorkloadRuntime {
-    /// Polls each replica's readiness until all pass or the deadline passes.
+    /// Crashes in a row after which `up` gives up on a workload instead of waiting out its timeout.
+    static let crashLoopLimit = 3
+    /// How long a replica without a readiness probe must have run, uninterrupted, to count as
+    /// ready: a process that exits at once is never "ready" for the moment it ran.
+    static let stableRun: Duration = .seconds(1)
+
+    /// Polls each replica's readiness until all pass or the deadline passes. A replica is ready
+    /// only while it runs: with a probe once the probe passed, without one once it has run for
+    /// `stableRun`. A replica that crashed `crashLoopLimit` times in a row fails at once, with
+    /// its exit code and last log lines, instead of waiting for the deadline.
     func awaitReady(_ ids: [String], plan: WorkloadPlan, deadline: ContinuousClock.Instant) async throws(NodeFailure) {
         let probes = ProbeRunner(client: client)
         let meter = ProgressMeter(id: nodeID(plan.workload), events: events)
@@ -13,13 +22,27 @@ extension WorkloadRuntime {
             var lastFailure = "it never ran"
             while true {
                 let tracked = book.withLock { $0.tracked[id] }
-                if tracked?.phase == .ready { break }
+                if let tracked, tracked.crashes >= Self.crashLoopLimit {
+                    throw await crashLoopFailure(id, tracked: tracked, plan: plan)
+                }
                 let info = try? await client.inspectContainer(id)
+                if tracked?.phase == .ready, info?.state.running == true { break }
                 if let info, info.state.running {
                     let ports = tracked?.ports ?? publishedPorts(info, plan: plan)
                     guard let readiness = plan.readiness else {
-                        markReady(id, plan: plan)
-                        break
+                        let since = tracked?.lastStart ?? .now
+                        if tracked?.phase != .crashLooping, ContinuousClock.now - since >= Self.stableRun {
+                            markReady(id, plan: plan)
+                            break
+                        }
+                        lastFailure = "it has not yet run for \(Self.stableRun.formattedSeconds) without exiting"
+                        if ContinuousClock.now >= deadline {
+                            throw NodeFailure("workload `\(plan.workload)` replica \(tracked?.replica ?? 0) was not ready in time: \(lastFailure)",
+                                              tail: await lastLogLines(id),
+                                              hint: "see `wbuild logs \(plan.workload)`; the timeout is --timeout")
+                        }
+                        try? await Task.sleep(for: .milliseconds(100))
+                        continue
                     }
                     switch await probes.check(readiness, containerID: id, ports: ports) {
                     case .success:
@@ -48,6 +71,15 @@ extension WorkloadRuntime {
                 try? await Task.sleep(for: .milliseconds(max(50, min(plan.readiness?.intervalMs ?? 200, 1000))))
             }
         }
+    }
+
+    /// The failure of a replica that keeps crashing: how often, its last exit code, its last lines.
+    func crashLoopFailure(_ id: String, tracked: RuntimeBook.Tracked, plan: WorkloadPlan) async -> NodeFailure {
+        let code = tracked.lastExitCode.map { "code \($0)" } ?? "an unknown code"
+        return NodeFailure("workload `\(plan.workload)` is crash-looping: replica \(tracked.replica) exited \(tracked.crashes) times in a row, "
+                            + "last with \(code)" + (tracked.oomKilled ? " (OOM killed)" : ""),
+                           tail: await lastLogLines(id),
+                           hint: "see `wbuild logs \(plan.workload)`; fix the process (its command, env or image) and run again")
     }
 
     func markReady(_ id: String, plan: WorkloadPlan) {

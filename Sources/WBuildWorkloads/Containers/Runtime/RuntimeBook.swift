@@ -41,6 +41,10 @@ struct RuntimeBook: Sendable {
     var livenessWatched: Set<String> = []
     /// The plan each workload runs now.
     var plans: [String: WorkloadPlan] = [:]
+    /// What each workload's last `up` asked for (replayed by a reconciliation after an outage).
+    var upRequests: [String: WorkloadRuntime.UpRequest] = [:]
+    /// Where each workload was last reached (its URLs before an outage, to tell when they change).
+    var endpoints: [String: [PublishedPort]] = [:]
     var networkID: String?
     /// Workload → its front door, for workloads that have one.
     var doors: [String: Door] = [:]

@@ -1,3 +1,4 @@
+import Foundation
 import WBuildCore
 import WBuildDocker
 
@@ -34,7 +35,9 @@ extension WorkloadRuntime {
             let sidecars = containers.filter { isSidecar($0, of: main) }
             let phase: WorkloadPhase
             var health = tracked?.health
-            let ports = publishedPorts(info, plan: nil)
+            // Another process's restarts and crashes are known only from the engine's events.
+            let history = tracked == nil ? await startHistory(main.id) : nil
+            let ports = await answering(publishedPorts(info, plan: nil))
             if let tracked {
                 phase = tracked.phase
             } else if info.state.running {
@@ -48,6 +51,8 @@ extension WorkloadRuntime {
                 }
             } else if info.state.status == "created" {
                 phase = .starting
+            } else if history?.isCrashLooping(now: Int64(Date().timeIntervalSince1970)) == true {
+                phase = .crashLooping
             } else {
                 phase = .stopped
             }
@@ -56,19 +61,23 @@ extension WorkloadRuntime {
                 replica: Int(main.labels[ContainerLabels.replica] ?? "") ?? 0, containerID: main.id,
                 containerName: String(info.name.drop { $0 == "/" }), phase: phase, engineState: info.state.status,
                 health: health, ports: ports, image: info.image,
-                lastExitCode: tracked?.lastExitCode ?? (exited ? info.state.exitCode : nil),
-                oomKilled: (tracked?.oomKilled ?? false) || info.state.oomKilled, restarts: tracked?.restarts ?? 0,
+                lastExitCode: tracked?.lastExitCode ?? (exited ? info.state.exitCode : history?.lastExitCode),
+                oomKilled: (tracked?.oomKilled ?? false) || info.state.oomKilled, restarts: tracked?.restarts ?? history?.restarts ?? 0,
                 sidecars: Dictionary(sidecars.map { ($0.labels[ContainerLabels.sidecar] ?? "", $0.state) },
                                      uniquingKeysWith: { first, _ in first })))
         }
         replicas.sort { ($0.replica, $0.containerName) < ($1.replica, $1.containerName) }
-        let phase = replicas.map(\.phase).max() ?? .stopped
+        var phase = replicas.map(\.phase).max() ?? .stopped
         let fingerprint = mains.first { $0.state == "running" }?.labels[ContainerLabels.fingerprint]
         var frontDoor: [PublishedPort] = []
+        let hasDoor = containers.contains { ContainerLabels.isDoor($0.labels) }
         if let door = containers.first(where: { ContainerLabels.isDoor($0.labels) && $0.state == "running" }),
            let info = try? await client.inspectContainer(door.id) {
-            frontDoor = publishedPorts(info, plan: nil)
+            frontDoor = await answering(publishedPorts(info, plan: nil))
         }
-        return WorkloadState(workload: workload, phase: phase, fingerprint: fingerprint, replicas: replicas, frontDoor: frontDoor)
+        // A workload behind a door that does not answer cannot be reached, whatever its replicas do.
+        if hasDoor, frontDoor.isEmpty, phase < .unhealthy { phase = .unhealthy }
+        return WorkloadState(workload: workload, phase: phase, fingerprint: fingerprint, replicas: replicas, frontDoor: frontDoor,
+                             hasFrontDoor: hasDoor)
     }
 }

@@ -46,7 +46,10 @@ extension WorkloadRuntime {
         try await ensureVolumes(plan)
         try await checkGPUs(plan)
         startMonitoring()
-        book.withLock { $0.plans[plan.workload] = plan }
+        book.withLock {
+            $0.plans[plan.workload] = plan
+            $0.upRequests[plan.workload] = UpRequest(fingerprint: fingerprint, beforeStart: beforeStart)
+        }
         let blueprint = ContainerBlueprint(plan: plan, fingerprint: fingerprint, engineInit: engineInit)
 
         var existing = try await containers(of: plan.workload)
@@ -109,7 +112,14 @@ extension WorkloadRuntime {
             $0.labels[ContainerLabels.sidecar] != nil && $0.labels[ContainerLabels.fingerprint] != fingerprint.hex
         }
         await remove(strays.map(\.id), grace: 0)
-        let state = try await workloadState(plan.workload)
+        var state = try await workloadState(plan.workload)
+        // A replica that exited after it counted as ready (on a slow machine its first second
+        // can pass before its process even ran): wait again; a crash loop fails it there.
+        while !kept.isEmpty, state.phase == .crashLooping || state.phase == .stopped {
+            try await awaitReady(Array(kept.values), plan: plan, deadline: deadline)
+            state = try await workloadState(plan.workload)
+        }
+        book.withLock { $0.endpoints[plan.workload] = state.endpoints }
         emit(plan.workload, .ready, describe(state.endpoints))
         return state
     }
@@ -180,8 +190,9 @@ extension WorkloadRuntime {
         let address = info.flatMap(networkAddress)
         book.withLock { book in
             if book.tracked[id] == nil {
-                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting, ports: ports,
-                                                       address: address)
+                // It already runs: it counts as having run long enough (readiness needs no wait for it).
+                book.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting,
+                                                       lastStart: .now - Self.stableRun, ports: ports, address: address)
             } else {
                 book.tracked[id]?.ports = ports
                 book.tracked[id]?.address = address

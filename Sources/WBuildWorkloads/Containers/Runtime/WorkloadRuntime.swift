@@ -35,6 +35,15 @@ public final class WorkloadRuntime: Sendable {
         self.engineInit = useEngineInit
     }
 
+    /// Called once a reconciliation after an engine outage has finished (`watch` re-runs what
+    /// failed while the engine was away).
+    let engineBackHook = Mutex<(@Sendable () async -> Void)?>(nil)
+
+    /// Sets what runs when the engine answers again after an outage and the workloads are back.
+    public func onEngineBack(_ hook: @escaping @Sendable () async -> Void) {
+        engineBackHook.withLock { $0 = hook }
+    }
+
     /// Sets what runs after the runtime restarts a container on its own (see `restartHook`).
     public func onRestart(_ hook: @escaping @Sendable (WorkloadPlan, String) async -> Void) {
         restartHook.withLock { $0 = hook }

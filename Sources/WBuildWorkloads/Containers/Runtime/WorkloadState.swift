@@ -9,20 +9,24 @@ public struct WorkloadState: Sendable, Equatable {
     /// The ports of the workload's front door: where the host reaches the workload, whichever
     /// replicas serve. Empty for a workload without ports (or whose door is gone).
     public var frontDoor: [PublishedPort]
+    /// Whether the workload has a front door (running or not): then its replicas' own ports are
+    /// never where users reach it, even while the door is down.
+    public var hasFrontDoor: Bool
 
     public init(workload: String, phase: WorkloadPhase, fingerprint: String?, replicas: [ReplicaState],
-                frontDoor: [PublishedPort] = []) {
+                frontDoor: [PublishedPort] = [], hasFrontDoor: Bool? = nil) {
         self.workload = workload
         self.phase = phase
         self.fingerprint = fingerprint
         self.replicas = replicas
         self.frontDoor = frontDoor
+        self.hasFrontDoor = hasFrontDoor ?? !frontDoor.isEmpty
     }
 
     /// Where the host reaches the workload: the front door's ports and each replica's debugger,
     /// or, without a door, every replica's ports.
     public var endpoints: [PublishedPort] {
-        guard !frontDoor.isEmpty else { return replicas.flatMap(\.ports) }
+        guard !frontDoor.isEmpty || hasFrontDoor else { return replicas.flatMap(\.ports) }
         return frontDoor + replicas.flatMap { $0.ports.filter(\.isDebug) }
     }
 
@@ -67,7 +71,8 @@ public struct ReplicaState: Sendable, Equatable {
     public var image: String
     public var lastExitCode: Int?
     public var oomKilled: Bool
-    /// Restarts made by this runtime (crash or liveness); 0 when read by another process.
+    /// Restarts made by this runtime (crash or liveness); read by another process, the restarts the
+    /// engine's recent events show (its backlog is bounded, so possibly fewer).
     public var restarts: Int
     /// Names of the sidecars beside this replica, with their engine state.
     public var sidecars: [String: String]
