@@ -8,8 +8,9 @@ passed=0
 failed=0
 for output in "$@"; do
   total=$(sed -n 's/^.*Test run with \([0-9][0-9]*\) tests\{0,1\} .*$/\1/p' "$output" | tail -n 1)
-  # Failed tests (not suites, not the run, not single argument cases of a parameterized test).
-  failures=$(grep -E '^✘ Test ' "$output" | grep -vcE '^✘ Test (run with|case )' || true)
+  # Failed tests: their closing line (not an issue line, not a suite, not the run, not a
+  # single argument case of a parameterized test).
+  failures=$(grep -E '^✘ Test .* failed after ' "$output" | grep -vcE '^✘ Test (run with|case )' || true)
   if [ -z "$total" ]; then
     echo "[test] $output has no closing line: the test process ended early (crashed?); see that file" >&2
     failed=$((failed + failures + 1))

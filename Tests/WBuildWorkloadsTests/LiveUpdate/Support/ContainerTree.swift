@@ -16,7 +16,12 @@ enum ContainerTree {
         find . -type f -exec sha256sum {} +
         find . -type l -exec stat -c 'l %N' {} +
         """
-        let result = try await client.exec(id, command: ["sh", "-c", script])
+        // A sync still running renames its temporary files (`.wbuild-tmp-…`) while `find` walks:
+        // a name that vanished between readdir and stat is no fault of the tree; list again.
+        var result = try await client.exec(id, command: ["sh", "-c", script])
+        for _ in 0..<10 where result.exitCode != 0 && result.stderrText.contains(".wbuild-tmp-") {
+            result = try await client.exec(id, command: ["sh", "-c", script])
+        }
         guard result.exitCode == 0 else {
             if result.exitCode == 3 { return [:] }
             throw ScriptError("listing \(root) failed (\(result.exitCode)): \(result.stderrText)")
