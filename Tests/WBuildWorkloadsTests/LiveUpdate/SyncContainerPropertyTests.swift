@@ -26,7 +26,7 @@ struct SyncContainerPropertyTests {
     static func run(seed: UInt64, transport: SyncTransport, in id: String, client: DockerClient) async throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-sync-container-property")
         defer { directory.remove() }
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let script = RandomHostScript(root: directory.path)
         let target = "/srv/seq\(seed)"
         let planner = try LiveUpdatePlanner(rules: LiveUpdateSpec(sync: [SyncRule(from: "app", to: target)]),
@@ -46,20 +46,9 @@ struct SyncContainerPropertyTests {
             if let (what, reported) = try script.step(&random) { log.append(what); initial.formUnion(reported) }
         }
         try await apply(initial)
-        var open = Set<String>()
-        var closed: Set<String>?
-        for _ in 0..<Int.random(in: 10...30, using: &random) {
-            guard let (what, reported) = try script.step(&random) else { continue }
-            log.append(what)
-            open.formUnion(reported)
-            if random.oneIn(4) {
-                if let closed { try await apply(closed) }
-                closed = open
-                open = []
-            }
-        }
-        if let closed { try await apply(closed) }
-        try await apply(open)
+        try await script.runBatchedOneLate(steps: Int.random(in: 10...30, using: &random), random: &random,
+                                           edited: { log.append($0) },
+                                           apply: apply)
         let host = ContainerTree.describe(try HostTreeSnapshot.read(directory.url("app")))
         let container = try await ContainerTree.read(target, in: id, client: client)
         let differences = ContainerTree.differences(host: host, container: container)

@@ -19,7 +19,7 @@ struct SyncPropertyTests {
     func randomSequence(seed: UInt64) async throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-sync-property")
         defer { directory.remove() }
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let script = RandomHostScript(root: directory.path)
         var log: [String] = []
         // The image: a few edits, then a container that holds the same tree.
@@ -45,20 +45,9 @@ struct SyncPropertyTests {
             try container.apply(changes.map(\.operation))
         }
 
-        var open = Set<String>()
-        var closed: Set<String>?
-        for _ in 0..<Int.random(in: 10...40, using: &random) {
-            guard let (what, reported) = try script.step(&random) else { continue }
-            log.append(what)
-            open.formUnion(reported)
-            if random.oneIn(4) {
-                if let closed { try await apply(closed) }
-                closed = open
-                open = []
-            }
-        }
-        if let closed { try await apply(closed) }
-        try await apply(open)
+        try await script.runBatchedOneLate(steps: Int.random(in: 10...40, using: &random), random: &random,
+                                           edited: { log.append($0) },
+                                           apply: apply)
 
         let host = try HostTreeSnapshot.read(directory.url("app"))
         let synced = container.tree(at: "/srv/app")

@@ -25,7 +25,7 @@ struct SyncWatcherPropertyTests {
     func randomSequence(seed: UInt64) async throws {
         let directory = try TemporaryDirectory(prefix: "wbuild-sync-watcher-property")
         defer { directory.remove() }
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let script = RandomHostScript(root: directory.path)
         var log: [String] = []
         try FileManager.default.createDirectory(atPath: directory.url("app"), withIntermediateDirectories: true)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import WBuildTestSupport
 
 /// Random edits of a real directory tree (`<root>/app`), as a user and their tools make them:
 /// create, write, chmod (also to the same mode: a `touch`), mkdir, rmdir and `rm -rf`, rename
@@ -16,8 +17,29 @@ struct RandomHostScript {
 
     init(root: String) { self.root = root }
 
+    /// `steps` random edits grouped into batches (one closes after about one edit in four), each
+    /// batch applied one batch late — while the next is being made, as a slow sync meets a copy
+    /// still running — then the last two; `edited` is told each edit.
+    func runBatchedOneLate(steps: Int, random: inout SeededGenerator, edited: (String) -> Void,
+                           apply: (Set<String>) async throws -> Void) async throws {
+        var open = Set<String>()
+        var closed: Set<String>?
+        for _ in 0..<steps {
+            guard let (what, reported) = try step(&random) else { continue }
+            edited(what)
+            open.formUnion(reported)
+            if random.oneIn(4) {
+                if let closed { try await apply(closed) }
+                closed = open
+                open = []
+            }
+        }
+        if let closed { try await apply(closed) }
+        try await apply(open)
+    }
+
     /// One random edit: what it did and the paths it reports; nil when the drawn edit did not apply.
-    func step(_ random: inout SeededRandom) throws -> (String, Set<String>)? {
+    func step(_ random: inout SeededGenerator) throws -> (String, Set<String>)? {
         let tree = try HostTreeSnapshot.read(root + "/" + syncDirectory)
         guard !tree.isEmpty else {
             try mkdir(syncDirectory)
