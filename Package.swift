@@ -40,6 +40,8 @@ let package = Package(
         .plugin(name: "SupervisorBuilder", capability: .buildTool(), path: "Sources/SupervisorBuilder"),
         // Writes BuildInfo.swift (the VERSION file and the git commit) for `wbuild --version`.
         .plugin(name: "BuildInfoGenerator", capability: .buildTool(), path: "Sources/BuildInfoGenerator"),
+        // Routes: the one matcher (host, element-wise prefix, exact, precedence) every rendering follows.
+        .target(name: "WBuildRouter", swiftSettings: strict),
         // Public library facade.
         .target(name: "WBuild",
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),
         // The command line's argument parsing and option conversions (the executable, @testable).
         .testTarget(name: "WBuildCLITests", dependencies: ["wbuild", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildRouterTests", dependencies: ["WBuildRouter"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
     ]
 )
