@@ -48,6 +48,9 @@ public struct ContainerInfo: Sendable, Equatable, Decodable {
     /// `NetworkSettings.Ports`: `8080/tcp` → bindings (host ports change on every start).
     public var ports: [String: [PortBinding]]
     public var networks: [String: Network]
+    /// `Config.User`: the user the process runs as (`name`, `uid`, `uid:gid`, …; the image's
+    /// `USER` unless the container set one); empty for root.
+    public var user: String
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", name = "Name", image = "Image", state = "State", config = "Config", networkSettings = "NetworkSettings"
@@ -55,6 +58,7 @@ public struct ContainerInfo: Sendable, Equatable, Decodable {
 
     private struct Config: Decodable {
         var Labels: [String: String]?
+        var User: String?
     }
 
     private struct NetworkSettings: Decodable {
@@ -68,7 +72,9 @@ public struct ContainerInfo: Sendable, Equatable, Decodable {
         name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
         image = try container.decodeIfPresent(String.self, forKey: .image) ?? ""
         state = try container.decode(State.self, forKey: .state)
-        labels = try container.decodeIfPresent(Config.self, forKey: .config)?.Labels ?? [:]
+        let config = try container.decodeIfPresent(Config.self, forKey: .config)
+        labels = config?.Labels ?? [:]
+        user = config?.User ?? ""
         let settings = try container.decodeIfPresent(NetworkSettings.self, forKey: .networkSettings)
         ports = (settings?.Ports ?? [:]).compactMapValues { $0 }
         networks = settings?.Networks ?? [:]

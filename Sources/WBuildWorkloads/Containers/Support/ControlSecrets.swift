@@ -16,13 +16,15 @@ public enum ControlSecrets {
     private static let known = Mutex<[String: String]>([:])
 
     /// A fresh secret for `containerID`, remembered, and the tar entries that put it in place
-    /// (with `/.wbuild`, which the caller's archive may also hold).
-    public static func fresh(for containerID: String) -> (secret: String, entries: [TarEntry]) {
+    /// (with `/.wbuild`, which the caller's archive may also hold), owned by `owner`: the user
+    /// the helper runs as (root for the door; the image's `USER` for a supervised workload).
+    static func fresh(for containerID: String, owner: ContainerUser = .root) -> (secret: String, entries: [TarEntry]) {
         let secret = ControlEndpoint.freshToken()
         known.withLock { $0[containerID] = secret }
         return (secret, [
             TarEntry(path: ".wbuild", kind: .directory, header: TarHeaderFields(mode: 0o755)),
-            TarEntry(path: ".wbuild/secret", kind: .file(.bytes(Array(secret.utf8))), header: TarHeaderFields(mode: 0o400)),
+            TarEntry(path: ".wbuild/secret", kind: .file(.bytes(Array(secret.utf8))),
+                     header: TarHeaderFields(mode: 0o400, uid: owner.uid, gid: owner.gid)),
         ])
     }
 

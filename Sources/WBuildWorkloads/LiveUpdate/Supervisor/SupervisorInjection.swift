@@ -5,11 +5,14 @@ import WBuildDocker
 /// (after create, before start), for containers created with a `SupervisorLaunch`'s entrypoint.
 public enum SupervisorInjection {
     /// Copies `wbuild-init` to `/.wbuild/init` (mode 0755) and a fresh control secret to
-    /// `/.wbuild/secret` (mode 0400, uid 0; `ControlSecrets`) in one `PUT /containers/{id}/archive`,
-    /// which works on created, not yet started containers and needs nothing in the image.
+    /// `/.wbuild/secret` (mode 0400, owned by the user the process runs as: the image's `USER`,
+    /// resolved in its own /etc/passwd, so the supervisor can read it; `ControlSecrets`) in one
+    /// `PUT /containers/{id}/archive`, which works on created, not yet started containers and
+    /// needs nothing in the image.
     public static func install(into containerID: String, client: DockerClient) async throws(LiveUpdateError) {
         let binary = try await SupervisorBinary.contents()
-        let secret = ControlSecrets.fresh(for: containerID)
+        let owner = await ContainerUser.of(container: containerID, client: client)
+        let secret = ControlSecrets.fresh(for: containerID, owner: owner)
         let archive: [UInt8]
         do {
             archive = try TarWriter.archive(secret.entries + [
