@@ -10,11 +10,7 @@ struct SupervisorControlTests {
     @Test("a client without the container's secret cannot write files")
     func refusesAClientWithoutTheSecret() async throws {
         let client = try DockerClient()
-        let project = try LiveUpdateProject()
-        defer { project.directory.remove() }
-        try project.directory.write("app/evil.txt", "evil")
-        let copy = FileCopy(projectPath: "app/evil.txt", hostPath: project.directory.url("app/evil.txt"),
-                            containerPath: "/srv/app/evil.txt")
+        let write = SyncOperation.writeFile(containerPath: "/srv/app/evil.txt", bytes: Array("evil".utf8), mode: 0o644)
         try await LiveUpdateTestEngine.withContainer(client, image: LiveUpdateTestEngine.shellImage,
                                                      command: ["sleep", "3600"], supervised: true) { id in
             let endpoint = try #require(try await ControlEndpoint.resolveSupervisor(containerID: id, client: client))
@@ -24,7 +20,7 @@ struct SupervisorControlTests {
             await #expect {
                 _ = try await BlockingWork.run(name: "test-sync") {
                     try ControlChannel.withConnection(to: unauthenticated) { channel throws(LiveUpdateError) in
-                        try channel.sync(copies: [copy], deletions: [])
+                        try channel.apply([write])
                     }
                 }
             } throws: { error in

@@ -43,27 +43,6 @@ extension ControlChannel {
         return sent
     }
 
-    /// Writes `copies` and removes `deletions` (deletions first), as `apply` does; a file gone
-    /// from the host (or no longer a regular file) is removed instead. Kept for callers that have
-    /// not moved to `SyncOperation`s yet.
-    mutating func sync(copies: [FileCopy], deletions: [FileDeletion]) throws(LiveUpdateError) -> Int {
-        var operations = deletions.map { SyncOperation.remove(containerPath: $0.containerPath) }
-        for copy in copies {
-            let file: HostFile?
-            do {
-                file = try HostFile.read(copy.hostPath)
-            } catch {
-                throw LiveUpdateError(.syncFailed, "cannot read \(copy.hostPath)", cause: error)
-            }
-            if let file {
-                operations.append(.writeFile(containerPath: copy.containerPath, bytes: file.bytes, mode: file.mode))
-            } else {
-                operations.append(.remove(containerPath: copy.containerPath))
-            }
-        }
-        return try apply(operations)
-    }
-
     /// Asks the supervisor to restart the workload's process; returns the new process id once it
     /// has started.
     mutating func restartProcess() throws(LiveUpdateError) -> Int {
