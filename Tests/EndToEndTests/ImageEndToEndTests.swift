@@ -191,14 +191,20 @@ import WBuildTestSupport
 }
 
 extension ImageEndToEndTests {
+    /// `wbuild watch --json` in `dir`, once its first build of image:api is done.
+    func watchingFirstBuild(_ dir: TemporaryDirectory) throws -> RunningWBuild {
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 1 })
+        return watch
+    }
+
     @Test func watchRebuildsAnImageWhenItsContextChanges() throws {
         let project = "wbt-img-watch-\(UUID().uuidString.prefix(6).lowercased())"
         let dir = try makeProject(project)
         defer { DockerCLI.cleanUp(project: project); dir.remove() }
-        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        let watch = try watchingFirstBuild(dir)
         defer { watch.stop() }
-        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
-        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 1 })
         try dir.write("api/src/index.html", "edited while watching\n")
         #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 2 })
         #expect(watch.startReasons("image:api").last == "inputs changed: api/src/index.html")
@@ -218,10 +224,8 @@ extension ImageEndToEndTests {
         let project = "wbt-img-temp-\(UUID().uuidString.prefix(6).lowercased())"
         let dir = try makeProject(project)
         defer { DockerCLI.cleanUp(project: project); dir.remove() }
-        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        let watch = try watchingFirstBuild(dir)
         defer { watch.stop() }
-        #expect(watch.waitUntilWatching(), "\(watch.stderrText)")
-        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 1 })
         try dir.write("api/src/notes~", "a backup\n")
         try dir.write("api/src/index.html", "edited while watching\n")
         #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("image:api") == 2 }, "\(watch.stdoutLines.suffix(10))")

@@ -25,11 +25,7 @@ struct SyncPropertyTests {
         // The image: a few edits, then a container that holds the same tree.
         try FileManager.default.createDirectory(atPath: directory.url("app"), withIntermediateDirectories: true)
         for _ in 0..<8 { if let (what, _) = try script.step(&random) { log.append("image: \(what)") } }
-        var container = InMemoryContainer()
-        container.nodes["/srv"] = .directory(mode: 0o755)
-        for (path, node) in try HostTreeSnapshot.read(directory.url("app")) {
-            container.nodes[path.isEmpty ? "/srv/app" : "/srv/app/" + path] = node
-        }
+        var container = try InMemoryContainer.image(of: directory.url("app"))
         let image = container
         let ledger = try await SyncLedger.load(workload: "web", layout: ProjectLayout(root: directory.path))
         let planner = try LiveUpdatePlanner(rules: LiveUpdateSpec(sync: [SyncRule(from: "app", to: "/srv/app")]),

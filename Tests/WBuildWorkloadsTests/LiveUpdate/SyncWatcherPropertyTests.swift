@@ -30,11 +30,7 @@ struct SyncWatcherPropertyTests {
         var log: [String] = []
         try FileManager.default.createDirectory(atPath: directory.url("app"), withIntermediateDirectories: true)
         for _ in 0..<8 { if let (what, _) = try script.step(&random) { log.append("image: \(what)") } }
-        var image = InMemoryContainer()
-        image.nodes["/srv"] = .directory(mode: 0o755)
-        for (path, node) in try HostTreeSnapshot.read(directory.url("app")) {
-            image.nodes[path.isEmpty ? "/srv/app" : "/srv/app/" + path] = node
-        }
+        let image = try InMemoryContainer.image(of: directory.url("app"))
         let applied = Applied(image)
         let planner = try LiveUpdatePlanner(rules: LiveUpdateSpec(sync: [SyncRule(from: "app", to: "/srv/app")]),
                                             target: LiveUpdateTarget(projectRoot: directory.path))
