@@ -52,18 +52,53 @@ public struct RouteTable: Sendable, Hashable {
     /// Pairs of rules that claim the same requests (same host, path and match): a spec error
     /// naming both.
     public var conflicts: [(RouteRule, RouteRule)] {
-        var seen: [Key: RouteRule] = [:]
-        var found: [(RouteRule, RouteRule)] = []
-        for rule in rules {
+        conflictingIndices.map { (rules[$0.first], rules[$0.second]) }
+    }
+
+    /// `conflicts` as positions in `rules` (the first claim, the later one), for callers that
+    /// must say where each was written (two equal rules are otherwise indistinguishable).
+    public var conflictingIndices: [(first: Int, second: Int)] {
+        var seen: [Key: Int] = [:]
+        var found: [(first: Int, second: Int)] = []
+        for (index, rule) in rules.enumerated() {
             let key = Key(host: rule.host, path: rule.path, match: rule.match)
-            if let earlier = seen[key] { found.append((earlier, rule)) } else { seen[key] = rule }
+            if let earlier = seen[key] { found.append((earlier, index)) } else { seen[key] = index }
         }
         return found
     }
 
+    /// The rules in the order they are tried: exact hosts, then wildcard hosts, then rules for
+    /// any host (by host name within each), then the longest path, then exact before prefix;
+    /// declaration order breaks the remaining ties. For listings (`wbuild routes`): the first
+    /// rule a request matches in this order is the one `match` picks.
+    public var byPrecedence: [RouteRule] {
+        func hostKind(_ rule: RouteRule) -> Int {
+            guard let host = rule.host else { return 0 }
+            return host.hasPrefix("*.") ? 1 : 2
+        }
+        return rules.enumerated().sorted { lhs, rhs in
+            let (l, r) = (lhs.element, rhs.element)
+            if hostKind(l) != hostKind(r) { return hostKind(l) > hostKind(r) }
+            if l.host != r.host { return (l.host ?? "") < (r.host ?? "") }
+            if l.path.utf8.count != r.path.utf8.count { return l.path.utf8.count > r.path.utf8.count }
+            if l.match != r.match { return l.match == .exact }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
     /// `api.localhost/v2 (prefix) → api`.
     public static func describe(_ rule: RouteRule) -> String {
-        "\(rule.host ?? "")\(rule.path) (\(rule.match.rawValue)\(rule.stripPrefix ? ", prefix stripped" : "")) → \(rule.workload)"
+        "\(describeRequests(rule)) → \(rule.workload)"
+    }
+
+    /// `api.localhost/v2 (prefix, prefix stripped) → api:8080`: with the workload's port, when known.
+    public static func describe(_ rule: RouteRule, port: Int?) -> String {
+        "\(describeRequests(rule)) → \(rule.workload)\(port.map { ":\($0)" } ?? "")"
+    }
+
+    /// `api.localhost/v2 (prefix, prefix stripped)`: which requests the rule claims.
+    public static func describeRequests(_ rule: RouteRule) -> String {
+        "\(rule.host ?? "")\(rule.path) (\(rule.match.rawValue)\(rule.stripPrefix ? ", prefix stripped" : ""))"
     }
 
     private struct Key: Hashable {
