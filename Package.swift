@@ -27,8 +27,8 @@ let package = Package(
         .target(name: "WBuildFiles", dependencies: ["WBuildCore", "WBuildPatterns", "WBuildSystem"], swiftSettings: strict),
         // The inotify watcher and the settle window.
         .target(name: "WBuildWatcher", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
-        // wbuild.json: JSON5 reader, typed model, validation, bindings.
-        .target(name: "WBuildSpec", dependencies: ["WBuildPatterns"], swiftSettings: strict),
+        // wbuild.json: JSON5 reader, typed model, validation, bindings; routes decode into WBuildRouter's rules.
+        .target(name: "WBuildSpec", dependencies: ["WBuildPatterns", "WBuildRouter"], swiftSettings: strict),
         // HTTP/1.1 over the engine socket, tar, Engine API calls.
         .target(name: "WBuildDocker", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // Node kinds (task, image, …) and spec → graph.
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "WBuildCoreTests", dependencies: ["WBuildCore", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildFilesTests", dependencies: ["WBuildFiles", "WBuildCore", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildWatcherTests", dependencies: ["WBuildWatcher", "WBuildTestSupport"], swiftSettings: strict),
-        .testTarget(name: "WBuildSpecTests", dependencies: ["WBuildSpec", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildSpecTests", dependencies: ["WBuildSpec", "WBuildRouter", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildDockerTests", dependencies: ["WBuildDocker", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildWorkloadsTests", dependencies: ["WBuildWorkloads", "WBuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),

@@ -89,7 +89,7 @@ struct FuzzTests {
                 + "t2000: { cmd: 'x', dependsOn: ['t0'] } } }",
             "{ name: 'p', workloads: { a: { image: 'x', env: { A: '" + String(repeating: "${", count: 5000) + "' } } } }",
             // Many clashes and unknown names: every check must stay near-linear.
-            "{ name: 'p', workloads: {" + (0..<3000).map { "w\($0): { image: 'x', ports: [{ container: 1, host: 80, hostIp: '10.0.\($0 / 256).\($0 % 256)' }], routes: ['/'], dependsOn: ['nope\($0)'], env: { A: '${w\($0 + 1).port.p}' } }," }.joined() + "} }",
+            "{ name: 'p', workloads: {" + (0..<3000).map { "w\($0): { image: 'x', ports: [{ container: 1, host: 80, hostIp: '10.0.\($0 / 256).\($0 % 256)', protocol: 'http' }], routes: ['/'], dependsOn: ['nope\($0)'], env: { A: '${w\($0 + 1).port.p}' } }," }.joined() + "} }",
         ]
         for shape in shapes {
             Self.checkLoads(Array(shape.utf8))

@@ -41,7 +41,7 @@ struct DesignExampleTests {
         #expect(api.liveness == ProbeSpec(check: .tcp(port: 8080), failureThreshold: 3))
         #expect(api.replicas == 2)
         #expect(api.autoscale == AutoscaleSpec(min: 1, max: 5, cpuPercent: 70))
-        #expect(api.routes == ["/api"])
+        #expect(api.routes == [RouteRule(workload: "api", path: "/api")])
         #expect(api.volumes == [
             VolumeSpec(source: .hostPath("./data"), target: "/data", readOnly: false),
             VolumeSpec(source: .named("cache"), target: "/cache", readOnly: false),

@@ -25,6 +25,8 @@ import Testing
         ("{ name: 'p', watch: { settleMs: VALUE } }", "watch.settleMs"),
         ("{ name: 'p', watch: { maxDelayMs: VALUE } }", "watch.maxDelayMs"),
         ("{ name: 'p', images: { keep: VALUE } }", "images.keep"),
+        ("{ name: 'p', router: { port: VALUE } }", "router.port"),
+        ("{ name: 'p', router: { holdMs: VALUE } }", "router.holdMs"),
     ]
 
     static let badValues = ["-1", "1e300", "-1e300", "99999999999999999999", "0x7FFFFFFFFFFFFFFFFFFF", "1.5", "1e20", "'1'"]

@@ -153,12 +153,14 @@ struct ValidationRuleTests {
         ValidationCase("bad host IP", workloads("{ a: { image: 'x', ports: [{ container: 80, hostIp: 'localhost' }] } }"),
                        at: "workloads.a.ports[0].hostIp", #"expected an IP address, got "localhost""#),
         // Routes
-        ValidationCase("route without a leading slash", workloads("{ a: { image: 'x', ports: [{ container: 80 }], routes: ['api'] } }"),
-                       at: "workloads.a.routes[0]", #"expected a path starting with `/`, got "api""#, hint: #"write "/api""#),
-        ValidationCase("route claimed twice", workloads("{ a: { image: 'x', ports: [{ container: 80 }], routes: ['/api'] }, b: { image: 'x', ports: [{ container: 80 }], routes: ['/api'] } }"),
-                       at: "workloads.b.routes[0]", #"route "/api" is already served by workloads.a.routes[0]"#),
+        ValidationCase("route without a leading slash", workloads("{ a: { image: 'x', ports: [{ container: 80, protocol: 'http' }], routes: ['api'] } }"),
+                       at: "workloads.a.routes[0]", #"a route's path starts with /, got "api""#, hint: #"write "/api""#),
+        ValidationCase("route claimed twice", workloads("{ a: { image: 'x', ports: [{ container: 80, protocol: 'http' }], routes: ['/api'] }, b: { image: 'x', ports: [{ container: 80, protocol: 'http' }], routes: ['/api'] } }"),
+                       at: "workloads.b.routes[0]", #"workloads.a.routes[0] (line 1:99) and workloads.b.routes[0] both claim /api (prefix)"#),
         ValidationCase("routes without ports", workloads("{ a: { image: 'x', routes: ['/'] } }"),
                        at: "workloads.a.routes", "routes need a port"),
+        ValidationCase("routes without an http port", workloads("{ a: { image: 'x', ports: [{ container: 80 }], routes: ['/'] } }"),
+                       at: "workloads.a.routes", "first http, http2 or grpc port", hint: #"add `protocol: "http"`"#),
         // Paths and the rest
         ValidationCase("relative volume target", workloads("{ a: { image: 'x', volumes: [{ name: 'v', target: 'data' }] } }"),
                        at: "workloads.a.volumes[0].target", #"expected an absolute path in the container, got "data""#),

@@ -1,6 +1,6 @@
 /// The top level of `wbuild.json`.
 extension SpecDecoder {
-    static let projectKeys = ["name", "workloads", "tasks", "publish", "kubernetes", "watch", "images"]
+    static let projectKeys = ["name", "workloads", "tasks", "publish", "kubernetes", "watch", "images", "router"]
 
     /// Decodes the document; nil only when the top level is not an object.
     /// Problems are in `diagnostics`; a spec is only usable when there are none.
@@ -50,6 +50,7 @@ extension SpecDecoder {
         spec.kubernetes = object.member("kubernetes").flatMap { decodeKubernetes($0) }
         if let node = object.member("watch"), let watch = decodeWatch(node) { spec.watch = watch }
         if let node = object.member("images"), let images = decodeImages(node) { spec.images = images }
+        if let node = object.member("router"), let router = decodeRouter(node) { spec.router = router }
         return spec
     }
 

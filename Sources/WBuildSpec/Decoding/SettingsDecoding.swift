@@ -1,4 +1,4 @@
-/// `publish`, `kubernetes`, `watch`, `images`.
+/// `publish`, `kubernetes`, `watch`, `images`, `router`.
 extension SpecDecoder {
     func decodePublish(_ node: SpecNode) -> PublishSettings? {
         guard let object = object(node, allowedKeys: ["registry"]),
@@ -59,5 +59,32 @@ extension SpecDecoder {
         var settings = ImageSettings()
         if let keep = object.member("keep").flatMap({ integer($0, in: 1...1000) }) { settings.keep = keep }
         return settings
+    }
+
+    func decodeRouter(_ node: SpecNode) -> RouterSettings? {
+        guard let object = object(node, allowedKeys: ["port", "host", "holdMs"]) else { return nil }
+        var settings = RouterSettings()
+        settings.port = object.member("port").flatMap { integer($0, in: 1...65535) }
+        if let hostNode = object.member("host"), let host = string(hostNode) {
+            if Self.isIPv4Literal(host) {
+                settings.host = host
+            } else {
+                report("expected an IPv4 address to listen on, got \"\(Self.shortened(host))\"", at: hostNode,
+                       hint: "\(RouterSettings.defaultHost) (the default) serves this machine only; 0.0.0.0 every interface")
+            }
+        }
+        if let hold = object.member("holdMs").flatMap({ integer($0, in: 0...RouterSettings.maximumHoldMs) }) {
+            settings.holdMs = hold
+        }
+        return settings
+    }
+
+    /// `a.b.c.d`, each 0–255 in decimal without leading zeros.
+    static func isIPv4Literal(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.utf8.count <= 3 && part.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                && (part.count == 1 || !part.hasPrefix("0")) && (Int(part) ?? 256) <= 255
+        }
     }
 }

@@ -13,7 +13,7 @@ final class SpecDecoder {
     var bindingMentions: [BindingMention] = []
     /// Host ports given explicitly, checked for clashes across the project.
     var hostPortMentions: [HostPortMention] = []
-    /// Routes, checked for clashes across workloads.
+    /// Routes in declaration order, checked for clashes (the same host, path and match twice).
     var routeMentions: [RouteMention] = []
     /// Where each workload and task name is declared.
     var declarations: [DependencyReference: SpecNode] = [:]
@@ -69,9 +69,8 @@ struct HostPortMention {
     let node: SpecNode
 }
 
-/// A route a workload claims.
+/// A route a workload claims, with where it is written.
 struct RouteMention {
-    let owner: String
-    let route: String
+    let rule: RouteRule
     let node: SpecNode
 }

@@ -53,7 +53,7 @@ extension SpecDecoder {
             workload.autoscale = decodeAutoscale(autoscaleNode, replicasNode: object.member("replicas"))
         }
         if let routesNode = object.member("routes") {
-            workload.routes = decodeRoutes(routesNode, owner: name, hasPorts: !workload.ports.isEmpty)
+            workload.routes = decodeRoutes(routesNode, owner: name, ports: workload.ports)
         }
         if let volumesNode = object.member("volumes") {
             workload.volumes = decodeVolumes(volumesNode)
@@ -158,24 +158,5 @@ extension SpecDecoder {
                    hint: "with autoscale, replicas is the starting count; keep it between min and max, or leave it out")
         }
         return AutoscaleSpec(min: minimum, max: maximum, cpuPercent: cpuPercent ?? AutoscaleSpec.defaultCPUPercent)
-    }
-
-    private func decodeRoutes(_ node: SpecNode, owner: String, hasPorts: Bool) -> [String] {
-        guard let entries = stringListNodes(node) else { return [] }
-        var routes: [String] = []
-        for entry in entries {
-            guard entry.text.hasPrefix("/") else {
-                report("expected a path starting with `/`, got \"\(Self.shortened(entry.text))\"", at: entry.node,
-                       hint: "write \"/\(Self.shortened(entry.text))\"")
-                continue
-            }
-            routes.append(entry.text)
-            routeMentions.append(RouteMention(owner: owner, route: entry.text, node: entry.node))
-        }
-        if !entries.isEmpty && !hasPorts {
-            report("routes need a port to send requests to, and this workload declares none", at: node,
-                   hint: "add one, e.g. `ports: [{ container: 8080, protocol: \"http\" }]`")
-        }
-        return routes
     }
 }

@@ -10,13 +10,16 @@ public struct ProjectSpec: Sendable, Equatable {
     public var kubernetes: KubernetesSettings?
     public var watch: WatchSettings
     public var images: ImageSettings
+    /// `router`: defaults when absent.
+    public var router: RouterSettings
     /// Where values were written, for checks made after loading; not part of equality.
     public var locations = SpecLocations()
 
     public init(
         name: String, workloads: [WorkloadSpec] = [], tasks: [TaskSpec] = [],
         publish: PublishSettings? = nil, kubernetes: KubernetesSettings? = nil,
-        watch: WatchSettings = WatchSettings(), images: ImageSettings = ImageSettings()
+        watch: WatchSettings = WatchSettings(), images: ImageSettings = ImageSettings(),
+        router: RouterSettings = RouterSettings()
     ) {
         self.name = name
         self.workloads = workloads
@@ -25,6 +28,7 @@ public struct ProjectSpec: Sendable, Equatable {
         self.kubernetes = kubernetes
         self.watch = watch
         self.images = images
+        self.router = router
     }
 
     /// The workload called `name`, if there is one.

@@ -21,8 +21,9 @@ public struct WorkloadSpec: Sendable, Equatable {
     /// Replica count, at least 1 (default 1).
     public var replicas: Int
     public var autoscale: AutoscaleSpec?
-    /// Path prefixes routed to this workload, each starting with `/`.
-    public var routes: [String]
+    /// The requests the router sends to this workload (`routePort`), in declaration order; each
+    /// rule's `workload` is this workload's name.
+    public var routes: [RouteRule]
     public var volumes: [VolumeSpec]
     /// Extra containers beside each replica, in declaration order.
     public var sidecars: [SidecarSpec]
@@ -36,7 +37,7 @@ public struct WorkloadSpec: Sendable, Equatable {
         name: String, source: ImageSource, command: [String]? = nil, entrypoint: [String]? = nil,
         workdir: String? = nil, env: [KeyValuePair] = [], secretEnv: [SecretSpec] = [], ports: [PortSpec] = [],
         resources: ResourceLimits = ResourceLimits(), readiness: ProbeSpec? = nil, liveness: ProbeSpec? = nil,
-        replicas: Int = 1, autoscale: AutoscaleSpec? = nil, routes: [String] = [], volumes: [VolumeSpec] = [],
+        replicas: Int = 1, autoscale: AutoscaleSpec? = nil, routes: [RouteRule] = [], volumes: [VolumeSpec] = [],
         sidecars: [SidecarSpec] = [], debug: DebugSpec? = nil, dependsOn: [DependencyReference] = [],
         stopGraceMs: Int = WorkloadSpec.defaultStopGraceMs, liveUpdate: LiveUpdateSpec? = nil
     ) {

@@ -18,15 +18,16 @@ extension SpecDecoder {
         }
     }
 
+    /// Two routes with the same host, path and match, on two workloads or twice on one: reported
+    /// at the later one, naming both.
     func checkRouteConflicts() {
-        var claimed: [String: RouteMention] = [:]
-        for mention in routeMentions {
-            if let earlier = claimed[mention.route] {
-                report("route \"\(Self.shortened(mention.route))\" is already served by \(earlier.node.path)",
-                       at: mention.node, hint: "each route goes to one workload")
-            } else {
-                claimed[mention.route] = mention
-            }
+        let table = RouteTable(routeMentions.map(\.rule))
+        for (first, second) in table.conflictingIndices {
+            let earlier = routeMentions[first]
+            let later = routeMentions[second]
+            report("\(earlier.node.path) (line \(earlier.node.position.line):\(earlier.node.position.column)) and \(later.node.path) "
+                   + "both claim \(Self.shortened(RouteTable.describeRequests(later.rule)))",
+                   at: later.node, hint: "each host and path goes to one workload; change the path, the host or the match of one")
         }
     }
 
