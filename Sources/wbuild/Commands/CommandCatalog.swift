@@ -26,6 +26,9 @@ enum CommandCatalog {
     static let timestamps = FlagSpec(long: "timestamps", short: "t", takesValue: false, help: "show when each line was written")
     static let replica = FlagSpec(long: "replica", short: nil, takesValue: true, help: "which replica (default 0)", valueName: "N")
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
+    static let explain = FlagSpec(long: "explain", short: nil, takesValue: true,
+                                  help: "which route takes a request: --explain METHOD PATH (exit 1 when none does)", valueName: "METHOD")
+    static let host = FlagSpec(long: "host", short: nil, takesValue: true, help: "the request's Host header, with --explain", valueName: "HOST")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
     static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
 
@@ -108,6 +111,17 @@ enum CommandCatalog {
                     for Graphviz (`wbuild graph --format dot | dot -Tsvg > graph.svg`). Runs nothing.
                     """,
                     flags: common + [format]),
+        CommandInfo(name: "routes", summary: "the project's routes in the order they are tried; --explain which one takes a request",
+                    usage: "wbuild routes [--explain METHOD PATH [--host HOST]] [--json]",
+                    details: """
+                    Lists each route as host+path (match) → workload:port, in precedence order: exact hosts,
+                    then *. wildcards, then any host; then the longest path; then exact before prefix.
+                    `wbuild routes --explain GET /api/users --host api.localhost` says which route takes that
+                    request and why each other does not: exit 0 when one does, 1 when none does (the router
+                    answers 404). Reads wbuild.json only. With --json, one object: {"routes":[…]}, or with
+                    --explain {"matched":…,"rules":[{"rule","verdict","why"}]}.
+                    """,
+                    flags: common + [explain, host]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
                     details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",

@@ -73,5 +73,6 @@ struct CommandContext: Sendable {
             throw UsageError(message: "--format takes text, dot or json, got `\(OptionValues.shown(format))`",
                              command: arguments.command)
         }
+        if arguments.command == "routes" { _ = try RoutesCommand.query(arguments) }
     }
 }
