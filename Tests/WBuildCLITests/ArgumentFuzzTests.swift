@@ -17,6 +17,7 @@ import WBuildTestSupport
         "\u{0}", "\n", "-\u{301}", "--jobs=\u{0663}",
         "--tail", "--tail=all", "--tail=-1", "-n5", "--since", "--since=1h30m", "--since=500ms", "--since=1e300s",
         "--since=99999999999999999999d", "--since=inf", "--replica", "--replica=1", "--replica=-1", "--timestamps", "-t",
+        "--explain", "--explain=GET", "GET", "/api", "/a b", "--host", "--host=api.localhost",
     ]
 
     /// Parses `argv` for `command` and converts every option; returns the usage error, if any.
@@ -87,6 +88,7 @@ import WBuildTestSupport
             ("up", ["--timeout", "30", "-j", "4", "api"]), ("once", ["--jobs=2", "--force", "task:a"]),
             ("watch", ["-j8", "--json"]), ("graph", ["--format", "dot", "-f", "x/wbuild.json"]),
             ("logs", ["api", "-f", "--file", "w.json"]), ("down", ["--volumes"]),
+            ("routes", ["--explain", "GET", "/api/users", "--host", "api.localhost", "--json"]),
         ]
         var random = SeededGenerator(seed: 0xA26_0002)
         for _ in 0..<10_000 {
