@@ -75,4 +75,22 @@ import WBuildRouter
         #expect(lines.contains("✗ /api/v2 (prefix, prefix stripped) → apiv2: /api/users is not /api/v2 or below it"))
         #expect(lines.contains("✗ admin.localhost/ (prefix) → admin: host admin.localhost does not match a request without a host"))
     }
+
+    @Test func theListingOrderIsTheOrderRulesAreTried() {
+        #expect(table.byPrecedence.map(\.workload) == ["acme", "admin", "tenantapi", "tenant", "health", "apiv2", "api", "web"])
+        // The first rule of that order a request matches is the one `match` picks, for the whole corpus.
+        for request in Self.corpus {
+            let first = table.byPrecedence.first { RouteTable([$0]).match(host: request.host, path: request.path) != nil }
+            #expect(first?.workload == request.workload, "\(request)")
+        }
+    }
+
+    @Test func conflictsAreFoundByPositionToo() {
+        let rule = RouteRule(workload: "a", path: "/api")
+        let table = RouteTable([rule, RouteRule(workload: "b", path: "/b"), rule, RouteRule(workload: "c", path: "/api/")])
+        #expect(table.conflictingIndices.map { [$0.first, $0.second] } == [[0, 2], [0, 3]])
+        #expect(RouteTable.describe(RouteRule(workload: "api", path: "/v2", host: "api.localhost", stripPrefix: true), port: 8080)
+                == "api.localhost/v2 (prefix, prefix stripped) → api:8080")
+        #expect(RouteTable.describe(rule, port: nil) == "/api (prefix) → a")
+    }
 }
