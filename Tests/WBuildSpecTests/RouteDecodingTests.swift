@@ -81,6 +81,8 @@ struct RouteDecodingTests {
         ("[{ path: '/a', host: 'a_b.localhost' }]", "workloads.api.routes[0].host", "letters, digits and `-`"),
         ("[{ path: '/a', host: '-a.localhost' }]", "workloads.api.routes[0].host", "letters, digits and `-`"),
         ("[{ path: '/a', host: '' }]", "workloads.api.routes[0].host", "expected a non-empty string"),
+        ("['/a', { path: '/a', host: 5 }]", "workloads.api.routes[1].host", "expected a string, got 5"),
+        ("[{ path: '/a', host: '[::1]' }]", "workloads.api.routes[0].host", "an IPv6 address is not a host name"),
     ]
 
     @Test(arguments: badRoutes)

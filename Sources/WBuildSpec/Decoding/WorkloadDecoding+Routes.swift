@@ -50,14 +50,14 @@ extension SpecDecoder {
             }
         }
         var host: String?
-        if let hostNode = object.member("host"), let text = string(hostNode) {
-            if let problem = Self.routeHostProblem(text) {
+        if let hostNode = object.member("host") {
+            let text = string(hostNode)
+            if let text, let problem = Self.routeHostProblem(text) {
                 report("expected a host name like \"api.localhost\" or \"*.shop.localhost\", got \"\(Self.shortened(text))\": \(problem)",
                        at: hostNode, hint: "a route's host is the name alone: no scheme, port or path")
-                ok = false
-            } else {
-                host = text
             }
+            host = text.flatMap { Self.routeHostProblem($0) == nil ? $0 : nil }
+            if host == nil { ok = false }
         }
         var stripPrefix = false
         if let stripNode = object.member("stripPrefix") {
@@ -90,7 +90,8 @@ extension SpecDecoder {
     static func routeHostProblem(_ host: String) -> String? {
         if host.contains("://") { return "it has a scheme" }
         if host.contains("/") { return "it has a path" }
-        if host.contains(":") || host.hasPrefix("[") { return "it has a port" }
+        if host.hasPrefix("[") { return "an IPv6 address is not a host name" }
+        if host.contains(":") { return "it has a port" }
         var name = Substring(host)
         if name.hasSuffix(".") { name.removeLast() }
         if name.hasPrefix("*.") { name.removeFirst(2) }
