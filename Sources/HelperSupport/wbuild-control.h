@@ -1,6 +1,7 @@
 /*
  * wbuild-control.h: the one control dialect of wbuild's static helpers, wbuild-init
- * (Sources/Supervisor/wbuild-init.c) and wbuild-door (Sources/Door/wbuild-door.c), and the only
+ * (Sources/Supervisor/wbuild-init.c), wbuild-door (Sources/Door/wbuild-door.c) and wbuild-router
+ * (Sources/Router/wbuild-router.c), and the only
  * code that reads their control connections' bytes. Swift's one client is
  * Sources/WBuildWorkloads/Containers/Support/ControlChannel.swift.
  *
@@ -32,6 +33,10 @@
  *     WBC_LINK_MAX). <path>: absolute, at most WBC_PATH_MAX bytes, no empty, `.` or `..`
  *     component, each component at most 255 bytes, not `/` itself.
  *   - Door requests (WBC_DOOR): SET [IP...], GET, CONNS <IP>: see wbuild-door.c.
+ *   - Router requests (WBC_ROUTER): BEGIN <fingerprint>, ROUTE <workload> <exact|prefix>
+ *     <host|-> <0|1> <path>, COMMIT, TABLE, SET <workload> <port> <http|h2> <state>
+ *     [<replica>=<IPv4>...], CONNS <IPv4>, EVENTS: see wbuild-router.c. Their words are checked
+ *     here (wbc_check_router), so a malformed one closes the connection like any other.
  *
  * Define nothing before including; each helper includes it once (one translation unit, linked by
  * Sources/SupervisorBuilder/plugin.swift, which lists this header among its inputs).
@@ -111,15 +116,17 @@ WBC_UNUSED static int wbc_secret_matches(const char *given, size_t length, const
 
 /* ---- requests ---- */
 
-enum wbc_dialect { WBC_SUPERVISOR, WBC_DOOR };
+enum wbc_dialect { WBC_SUPERVISOR, WBC_DOOR, WBC_ROUTER };
 
 enum wbc_verb {
     WBC_VERB_UNKNOWN,
     WBC_VERB_HELLO,
     /* supervisor */
     WBC_VERB_PUT, WBC_VERB_MKDIR, WBC_VERB_LINK, WBC_VERB_DEL, WBC_VERB_END, WBC_VERB_RESTART, WBC_VERB_PID,
-    /* door */
+    /* door (SET, CONNS: the router too) */
     WBC_VERB_SET, WBC_VERB_GET, WBC_VERB_CONNS,
+    /* router */
+    WBC_VERB_BEGIN, WBC_VERB_ROUTE, WBC_VERB_COMMIT, WBC_VERB_TABLE, WBC_VERB_EVENTS,
 };
 
 /* One parsed request line. */
@@ -128,7 +135,7 @@ struct wbc_request {
     unsigned mode;           /* PUT, MKDIR: <= 07777 */
     unsigned long long size; /* PUT, LINK: the body bytes that follow */
     char path[WBC_PATH_MAX + 1];          /* PUT, MKDIR, LINK, DEL: checked by wbc_check_path */
-    char arguments[WBC_LINE_MAX + 1];     /* SET, CONNS: the text after the verb and one space */
+    char arguments[WBC_LINE_MAX + 1];     /* SET, CONNS, BEGIN, ROUTE: the text after the verb and one space */
 };
 
 enum wbc_event_kind {
@@ -219,6 +226,127 @@ WBC_UNUSED static int wbc_is(const char *line, size_t verb_length, const char *v
     return strlen(verb) == verb_length && memcmp(line, verb, verb_length) == 0;
 }
 
+/* ---- the router's words ---- */
+
+/* The length of the word at text[offset..length) up to a space or the end. */
+WBC_UNUSED static size_t wbc_word(const char *text, size_t length, size_t offset) {
+    size_t end = offset;
+    while (end < length && text[end] != ' ') end++;
+    return end - offset;
+}
+
+/* Whether each of the `size` bytes at `word` is in `allowed` (a string of single characters and
+ * `a-z` style ranges), and 1 <= size <= max. */
+WBC_UNUSED static int wbc_word_in(const char *word, size_t size, size_t max, const char *allowed) {
+    if (size == 0 || size > max) return 0;
+    for (size_t index = 0; index < size; index++) {
+        unsigned char c = (unsigned char)word[index];
+        int ok = 0;
+        for (const char *a = allowed; *a != '\0' && !ok; a++) {
+            if (a[1] == '-' && a[2] != '\0') {
+                ok = c >= (unsigned char)a[0] && c <= (unsigned char)a[2];
+                a += 2;
+            } else {
+                ok = c == (unsigned char)*a;
+            }
+        }
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+/* Whether the word is a dotted quad of 1-3 digit numbers <= 255. */
+WBC_UNUSED static int wbc_is_ipv4(const char *word, size_t size) {
+    int parts = 0, digits = 0, value = 0;
+    for (size_t index = 0; index <= size; index++) {
+        if (index == size || word[index] == '.') {
+            if (digits == 0 || value > 255) return 0;
+            parts++;
+            digits = value = 0;
+        } else if (word[index] >= '0' && word[index] <= '9' && digits < 3) {
+            value = value * 10 + (word[index] - '0');
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    return parts == 4;
+}
+
+#define WBC_WORKLOAD_CHARS "a-z0-9_-"
+#define WBC_WORKLOAD_MAX 63
+#define WBC_STATE_MAX 31
+#define WBC_REPLICA_MAX 31
+#define WBC_HOST_MAX 253
+#define WBC_ROUTER_REPLICAS_MAX 64
+
+/* NULL when the arguments of a router request (`arguments`, `length` bytes) are well formed;
+ * otherwise its usage. */
+WBC_UNUSED static const char *wbc_check_router(enum wbc_verb verb, const char *text, size_t length) {
+    size_t offset = 0, size;
+    switch (verb) {
+    case WBC_VERB_BEGIN:
+        size = wbc_word(text, length, 0);
+        return size == length && wbc_word_in(text, size, 64, "0-9a-f") ? NULL : "usage: BEGIN <fingerprint: 1-64 of [0-9a-f]>";
+    case WBC_VERB_ROUTE: {
+        static const char *usage = "usage: ROUTE <workload> <exact|prefix> <host|-> <0|1> <path>";
+        size = wbc_word(text, length, offset);
+        if (!wbc_word_in(text, size, WBC_WORKLOAD_MAX, WBC_WORKLOAD_CHARS)) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (!((size == 5 && memcmp(text + offset, "exact", 5) == 0) || (size == 6 && memcmp(text + offset, "prefix", 6) == 0))) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (!(size == 1 && text[offset] == '-') && !wbc_word_in(text + offset, size, WBC_HOST_MAX, "a-z0-9.*:[]_-")) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (size != 1 || (text[offset] != '0' && text[offset] != '1')) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (offset + size != length || size == 0 || text[offset] != '/' || !wbc_word_in(text + offset, size, WBC_PATH_MAX, "!-~"))
+            return "bad path: a route's path starts with / and has no spaces or control characters";
+        return NULL;
+    }
+    case WBC_VERB_SET: {
+        static const char *usage = "usage: SET <workload> <port> <http|h2> <state> [<replica>=<IPv4>...]";
+        unsigned long long port;
+        size = wbc_word(text, length, offset);
+        if (!wbc_word_in(text, size, WBC_WORKLOAD_MAX, WBC_WORKLOAD_CHARS)) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0 || wbc_parse_number(text, length, &offset, 10, 5, 65535, &port) != 0 || port == 0) return usage;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (!((size == 4 && memcmp(text + offset, "http", 4) == 0) || (size == 2 && memcmp(text + offset, "h2", 2) == 0))) return usage;
+        offset += size;
+        if (wbc_space(text, length, &offset) != 0) return usage;
+        size = wbc_word(text, length, offset);
+        if (!wbc_word_in(text + offset, size, WBC_STATE_MAX, "a-z-")) return usage;
+        offset += size;
+        int replicas = 0;
+        while (offset < length) {
+            if (wbc_space(text, length, &offset) != 0) return usage;
+            size = wbc_word(text, length, offset);
+            const char *equals = memchr(text + offset, '=', size);
+            if (equals == NULL) return usage;
+            size_t name = (size_t)(equals - (text + offset));
+            if (!wbc_word_in(text + offset, name, WBC_REPLICA_MAX, WBC_WORKLOAD_CHARS)
+                || !wbc_is_ipv4(equals + 1, size - name - 1)) return usage;
+            if (++replicas > WBC_ROUTER_REPLICAS_MAX) return "too many replicas (at most 64)";
+            offset += size;
+        }
+        return NULL;
+    }
+    case WBC_VERB_CONNS:
+        return wbc_is_ipv4(text, length) ? NULL : "usage: CONNS <IPv4 address>";
+    default:
+        return NULL;
+    }
+}
+
 /* Parses one authenticated request line (no \n, no NUL). Returns NULL, or why it is malformed. */
 WBC_UNUSED static const char *wbc_parse_line(enum wbc_dialect dialect, const char *line, size_t length, struct wbc_request *request) {
     const char *space = memchr(line, ' ', length);
@@ -270,6 +398,24 @@ WBC_UNUSED static const char *wbc_parse_line(enum wbc_dialect dialect, const cha
             if (wbc_space(line, length, &offset) != 0) return "usage: DEL <path>";
             return wbc_take_path(line, length, offset, request);
         }
+        return NULL;
+    }
+    if (dialect == WBC_ROUTER) {
+        if (wbc_is(line, verb_length, "COMMIT")) { request->verb = WBC_VERB_COMMIT; return bare ? NULL : "usage: COMMIT"; }
+        if (wbc_is(line, verb_length, "TABLE")) { request->verb = WBC_VERB_TABLE; return bare ? NULL : "usage: TABLE"; }
+        if (wbc_is(line, verb_length, "EVENTS")) { request->verb = WBC_VERB_EVENTS; return bare ? NULL : "usage: EVENTS"; }
+        enum wbc_verb verb = wbc_is(line, verb_length, "BEGIN") ? WBC_VERB_BEGIN
+                             : wbc_is(line, verb_length, "ROUTE") ? WBC_VERB_ROUTE
+                             : wbc_is(line, verb_length, "SET")   ? WBC_VERB_SET
+                             : wbc_is(line, verb_length, "CONNS") ? WBC_VERB_CONNS
+                                                                  : WBC_VERB_UNKNOWN;
+        if (verb == WBC_VERB_UNKNOWN) return NULL;
+        request->verb = verb;
+        size_t start = bare ? length : offset + 1;
+        const char *why = wbc_check_router(verb, line + start, length - start);
+        if (why != NULL) return why;
+        memcpy(request->arguments, line + start, length - start);
+        request->arguments[length - start] = '\0';
         return NULL;
     }
     if (wbc_is(line, verb_length, "GET")) { request->verb = WBC_VERB_GET; return bare ? NULL : "usage: GET"; }

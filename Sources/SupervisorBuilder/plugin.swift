@@ -3,22 +3,25 @@ import PackagePlugin
 
 /// Builds the static helper executables wbuild copies into containers, each with the system C
 /// compiler as a resource of the target that uses the plugin (beside `Bundle.module`):
-/// the live-update supervisor `wbuild-init` (Sources/Supervisor/wbuild-init.c) and the
-/// workload front door `wbuild-door` (Sources/Door/wbuild-door.c). SwiftPM cannot link a static
+/// the live-update supervisor `wbuild-init` (Sources/Supervisor/wbuild-init.c), the
+/// workload front door `wbuild-door` (Sources/Door/wbuild-door.c) and the project's HTTP router
+/// `wbuild-router` (Sources/Router/wbuild-router.c, threaded: `-pthread`). SwiftPM cannot link a static
 /// C executable itself: its link driver is swiftc, which adds the Swift runtime and conflicts
 /// with `-static`. What both share (the log line, the control dialect) are headers in
 /// Sources/HelperSupport.
 @main
 struct SupervisorBuilder: BuildToolPlugin {
     /// Each helper: its source under the package, the headers of its own beside it, the executable's
-    /// name, what the build log says.
-    private static let helpers = [
+    /// name, what the build log says, compiler flags of its own.
+    private static let helpers: [(source: String, headers: [String], name: String, what: String, flags: [String])] = [
         (source: "Sources/Supervisor/wbuild-init.c", headers: ["Sources/Supervisor/wbuild-files.h"], name: "wbuild-init",
-         what: "the static supervisor"),
-        (source: "Sources/Door/wbuild-door.c", headers: [], name: "wbuild-door", what: "the static front door"),
+         what: "the static supervisor", flags: []),
+        (source: "Sources/Door/wbuild-door.c", headers: [], name: "wbuild-door", what: "the static front door", flags: []),
+        (source: "Sources/Router/wbuild-router.c", headers: ["Sources/Router/wbuild-http.h"], name: "wbuild-router",
+         what: "the static HTTP router", flags: ["-O2", "-pthread"]),
     ]
 
-    /// Headers both helpers include (Sources/HelperSupport, passed with `-I`; not a SwiftPM target).
+    /// Headers every helper includes (Sources/HelperSupport, passed with `-I`; not a SwiftPM target).
     private static let supportDirectory = "Sources/HelperSupport"
     private static let supportHeaders = ["wbuild-log.h", "wbuild-control.h"]
 
@@ -31,7 +34,8 @@ struct SupervisorBuilder: BuildToolPlugin {
             return .buildCommand(
                 displayName: "Linking \(helper.what) \(helper.name)",
                 executable: URL(fileURLWithPath: "/usr/bin/cc"),
-                arguments: ["-static", "-Os", "-s", "-std=gnu11", "-Wall", "-I", support.path, "-o", output.path, source.path],
+                arguments: ["-static", "-Os", "-s", "-std=gnu11", "-Wall"] + helper.flags
+                    + ["-I", support.path, "-o", output.path, source.path],
                 inputFiles: [source] + headers + helper.headers.map { context.package.directoryURL.appending(path: $0) },
                 outputFiles: [output])
         }

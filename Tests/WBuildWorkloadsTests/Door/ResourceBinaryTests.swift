@@ -3,12 +3,12 @@ import Testing
 
 @Suite("ResourceBinary: finding the helpers wbuild ships")
 struct ResourceBinaryTests {
-    @Test func bothHelpersAreBuiltBesideTheRunningExecutable() throws {
+    @Test func everyHelperIsBuiltBesideTheRunningExecutable() throws {
         for program in ResourceBinary.bundled {
             let path = try program.hostPath()
             #expect(path.hasSuffix("/wbuild_WBuildWorkloads.resources/\(program.name)"))
         }
-        #expect(ResourceBinary.bundled.map(\.name) == ["wbuild-init", "wbuild-door"])
+        #expect(ResourceBinary.bundled.map(\.name) == ["wbuild-init", "wbuild-door", "wbuild-router"])
     }
 
     @Test func aMissingHelperSaysWhereItLookedAndWhatToDo() {

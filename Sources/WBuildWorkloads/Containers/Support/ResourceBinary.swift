@@ -2,8 +2,8 @@ import WBuildSystem
 import Foundation
 
 /// A static helper executable the `SupervisorBuilder` plugin links as a resource of this module
-/// (`wbuild-init`, `wbuild-door`): where it is on the host and its bytes, read once. Each helper's
-/// enum (`SupervisorBinary`, `DoorBinary`) turns a `Failure` into its own feature's error.
+/// (`wbuild-init`, `wbuild-door`, `wbuild-router`): where it is on the host and its bytes, read once. Each helper's
+/// enum (`SupervisorBinary`, `DoorBinary`, `RouterBinary`) turns a `Failure` into its own feature's error.
 public struct ResourceBinary: Sendable {
     /// Why the binary could not be had.
     public enum Failure: Error, CustomStringConvertible {
@@ -21,7 +21,7 @@ public struct ResourceBinary: Sendable {
     }
 
     /// Every helper wbuild ships (for `wbuild doctor`).
-    public static var bundled: [ResourceBinary] { [SupervisorBinary.resource, DoorBinary.resource] }
+    public static var bundled: [ResourceBinary] { [SupervisorBinary.resource, DoorBinary.resource, RouterBinary.resource] }
 
     /// The executable's name in the resource bundle, e.g. `wbuild-door`.
     public let name: String
