@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "WBuildDocker", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // Node kinds (task, image, …) and spec → graph.
         .target(name: "WBuildWorkloads",
-                dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher"],
+                dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher", "WBuildRouter"],
                 swiftSettings: strict,
                 plugins: ["SupervisorBuilder"]),
         // Links the live-update supervisor Sources/Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
@@ -44,7 +44,8 @@ let package = Package(
         .target(name: "WBuildRouter", swiftSettings: strict),
         // Public library facade.
         .target(name: "WBuild",
-                dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem"],
+                dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem",
+                               "WBuildRouter"],
                 swiftSettings: strict),
         // Command line.
         // Release: the Swift runtime and Foundation linked statically, which halves process start

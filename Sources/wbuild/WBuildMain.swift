@@ -37,7 +37,7 @@ enum WBuildMain {
             switch command.name {
             case "once": return try await OnceCommand.run(context)
             case "graph": return try GraphCommand.run(context)
-            case "routes": return try RoutesCommand.run(context)
+            case "routes": return try await RoutesCommand.run(context)
             case "watch": return try await WatchCommand.run(context)
             case "doctor": return await DoctorCommand.run(context)
             case "up": return try await UpCommand.run(context)

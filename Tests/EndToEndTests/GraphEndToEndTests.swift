@@ -21,7 +21,10 @@ extension WorkloadEndToEndTests {
 
         let json = try WBuildBinary.run(["graph", "--format", "json"], in: dir.path)
         let nodes = try #require(json.jsonLines.first?["nodes"] as? [[String: Any]])
-        #expect(nodes.contains { $0["id"] as? String == "workload:api" && ($0["inputs"] as? [String]) == ["image:api", "workload:kv"] })
+        // The router runs first: each routed workload's replicas are sent to it as they become ready.
+        #expect(nodes.contains { $0["id"] as? String == "workload:api"
+            && ($0["inputs"] as? [String]) == ["image:api", "workload:kv", "router:\(project)"] }, "\(nodes)")
+        #expect(dot.stdout.contains("\"router:\(project)\" -> \"workload:web\";"), "\(dot.stdout)")
     }
 
     @Test func graphShowsServeTasksAndWhatTheyWaitOn() throws {

@@ -113,6 +113,8 @@ public final class Engine: Sendable {
             } catch {
                 events.emit(.warning("could not remove containers of workloads no longer in the project: \(error)"))
             }
+            // A router from when the project had routes.
+            if !project.spec.hasRoutes { await runtime.removeRouter() }
         }
         return result
     }

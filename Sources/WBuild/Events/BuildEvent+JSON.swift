@@ -37,6 +37,14 @@ extension BuildEvent {
             if let detail = progress.detail { pairs.append(("detail", .string(detail))) }
             pairs.append(("text", .string(progress.description)))
             return .object(pairs)
+        case .route(let record):
+            var pairs: [(String, JSONText)] = [("type", .string("route")), ("method", .string(record.method)),
+                                               ("path", .string(record.target))]
+            pairs.append(("workload", record.workload.map(JSONText.string) ?? .null))
+            pairs.append(("replica", record.replica.map(JSONText.int) ?? .null))
+            pairs.append(("status", .int(record.status)))
+            pairs.append(("ms", .double(Double(record.microseconds) / 1000)))
+            return .object(pairs)
         case .passDone(let summary):
             return .object([("type", .string("pass.done")), ("ok", .bool(summary.ok)), ("ms", .int(summary.milliseconds))])
         }

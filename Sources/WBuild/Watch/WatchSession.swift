@@ -288,6 +288,11 @@ actor WatchSession {
         liveUpdates = await makeLiveUpdates(for: next)
         let serveNames = Set(next.project.graph.order.filter { $0.kind == "serve" }.map(\.name))
         await supervisor.stopAll(except: serveNames)
+        if engine.project.routerRule?.createdContainer == true { next.project.routerRule?.noteStartedHere() }
+        if let runtime = next.runtime, engine.project.spec.hasRoutes, !next.project.spec.hasRoutes {
+            // The routes are gone: so is the router.
+            await runtime.removeRouter()
+        }
         engine = next
         scope = nextScope
         failing = []
@@ -318,6 +323,7 @@ extension WatchSession {
     /// (already running with the same configuration, e.g. from `wbuild up`) are left running.
     func removeContainersStartedHere() async {
         guard let runtime = engine.runtime else { return }
+        if engine.project.routerRule?.createdContainer == true { await runtime.removeRouter() }
         let rules = engine.project.workloadRules
         let created = Set(rules.filter { $0.value.createdContainers }.map(\.key))
         if !created.isEmpty {

@@ -31,6 +31,8 @@ public enum BuildEvent: Sendable {
     case reloaded(file: String)
     /// A node that has run for a while says how far it has got (throttled by `ProgressMeter`).
     case progress(NodeID, NodeProgress)
+    /// The project's router answered a request.
+    case route(RouteRecord)
 }
 
 /// Where events go. Cheap to copy; safe to call from any thread.

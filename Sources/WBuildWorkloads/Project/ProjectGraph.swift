@@ -12,7 +12,9 @@ import Glibc
 ///
 /// Nodes: `source:NAME` for each task's input set and each image's build context, `task:NAME`
 /// for each `cmd` task, `image:NAME` for each workload (built or pulled), and — when a
-/// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task. Edges:
+/// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task; when workloads
+/// run and any has routes, `router:<project>` (`RouterRule`), which each routed workload
+/// consumes. Edges:
 /// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
 /// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
 /// A node's own outputs are excluded from its own inputs, so a task never retriggers itself.
@@ -93,10 +95,19 @@ public struct ProjectGraph: Sendable {
                 }
             }
             engineClient = client
+            let routed = workloads != nil && spec.hasRoutes
+            if routed, let workloads {
+                nodes.append(BuildGraph.Node(id: RouterRule.nodeID(project: spec.name), inputs: [],
+                                             rule: RouterRule(spec: spec, layout: layout, runtime: workloads.runtime)))
+            }
             for workload in spec.workloads {
                 nodes += try imageNodes(for: workload, spec: spec, layout: layout, client: client, sources: &sources)
                 if let workloads {
-                    nodes.append(workloadNode(for: workload, spec: spec, layout: layout, services: workloads))
+                    var node = workloadNode(for: workload, spec: spec, layout: layout, services: workloads)
+                    if routed, !workload.routes.isEmpty {
+                        node = BuildGraph.Node(id: node.id, inputs: node.inputs + [RouterRule.nodeID(project: spec.name)], rule: node.rule)
+                    }
+                    nodes.append(node)
                 }
             }
         }
@@ -177,6 +188,11 @@ public struct ProjectGraph: Sendable {
             if let rule = graph.node(id)?.rule as? WorkloadRule { rules[id.name] = rule }
         }
         return rules
+    }
+
+    /// The router's rule, when the graph has one.
+    public var routerRule: RouterRule? {
+        graph.node(RouterRule.nodeID(project: spec.name))?.rule as? RouterRule
     }
 
     /// A task output inside another node's inputs is an edge from the task to that node's source;

@@ -2,9 +2,9 @@ import WBuild
 
 /// `wbuild routes`: the project's route table in the order rules are tried, or with
 /// `--explain METHOD PATH` which rule takes that request and why each other does not.
-/// Reads wbuild.json only: no engine, no state.
+/// Reads wbuild.json; the engine only to show the running router's URL (none without it).
 enum RoutesCommand {
-    static func run(_ context: CommandContext) throws -> Int32 {
+    static func run(_ context: CommandContext) async throws -> Int32 {
         let query = try query(context.arguments)
         let spec: ProjectSpec
         do {
@@ -12,9 +12,9 @@ enum RoutesCommand {
         } catch {
             throw WBuildError(.projectFile, error.description)
         }
-        // The router's URL is for the router runtime to supply (the `router` node's output);
-        // until then the listing shows the table alone.
-        let report = RoutesReport(spec: spec, routerURL: nil)
+        // The URL of the router when it runs and answers; the table stands on its own without it.
+        let url = spec.hasRoutes ? (try? await Engine.routerStatus(projectFile: context.projectFile))??.url : nil
+        let report = RoutesReport(spec: spec, routerURL: url)
         let output = query.map(report.explain) ?? report.listing
         if context.json {
             context.console.out(output.json.rendered)

@@ -18,6 +18,9 @@ enum UpCommand {
         } else {
             let renderer = HumanRenderer(console: context.console, verbose: context.verbose)
             renderer.summarize(result, command: "up")
+            for node in result.nodes where node.id.kind == "router" {
+                if let url = node.output?.fields["urls"] { context.console.out("  app (router): \(url)") }
+            }
             for node in result.nodes where node.id.kind == "workload" {
                 if let urls = node.output?.fields["urls"] { context.console.out("  \(node.id.name): \(urls)") }
             }
@@ -39,12 +42,19 @@ enum DownCommand {
 enum StatusCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let statuses = try await Engine.status(projectFile: context.projectFile, targets: context.arguments.positionals)
+        let router = context.arguments.positionals.isEmpty ? try await Engine.routerStatus(projectFile: context.projectFile) : nil
         let console = context.console
         if context.json {
+            if let router { console.out(router.json.rendered) }
             for status in statuses { console.out(status.json.rendered) }
             return 0
         }
         if statuses.isEmpty { console.out("this project has no workloads") }
+        if let router {
+            let state = router.url == nil ? console.paint("not running", .yellow) : console.paint("ready", .green)
+            console.out("\(console.paint("●", router.url == nil ? .yellow : .green)) router  \(state)  \(router.url ?? "(run `wbuild up`)")")
+            for route in router.routes { console.out("    \(route)") }
+        }
         for status in statuses {
             let style: Console.Style = status.state == "ready" ? .green : (status.state == "starting" ? .blue : .yellow)
             console.out("\(console.paint("●", style)) \(status.workload)  \(console.paint(status.state, style))  \(status.urls.joined(separator: " "))")

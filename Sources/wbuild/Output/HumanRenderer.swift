@@ -25,7 +25,8 @@ final class HumanRenderer: Sendable {
         case .nodeDone(let result) where result.id.kind == "source" && result.status != .failed && !verbose:
             break
         case .nodeWaiting(let id, let inputs):
-            if verbose || (id.kind != "source" && inputs.contains { $0.kind != "source" }) {
+            // Waits for sources and the router are short and said only with -v.
+            if verbose || (id.kind != "source" && inputs.contains { $0.kind != "source" && $0.kind != "router" }) {
                 console.out("\(console.paint("⋯", .dim)) \(id)  \(console.paint("waiting on \(inputs.map(\.description).joined(separator: ", "))", .dim))")
             }
         case .nodeStart(let id, let reason):
@@ -50,7 +51,8 @@ final class HumanRenderer: Sendable {
             console.out(Self.passLine(change: change, summary: summary, console: console))
         case .workloadState(let id, let state, let detail):
             let style: Console.Style = state == "ready" ? .green : (state == "starting" || state == "building" ? .blue : .yellow)
-            console.out("\(console.paint("●", style)) \(id.name) \(console.paint(state, style))\(detail.isEmpty ? "" : "  \(detail)")")
+            let name = id.kind == "router" ? "router" : id.name
+            console.out("\(console.paint("●", style)) \(name) \(console.paint(state, style))\(detail.isEmpty ? "" : "  \(detail)")")
         case .liveUpdate(let id, let files, let phases):
             let timeline = phases.map { "\($0.0) \($0.1) ms" }.joined(separator: " → ")
             console.out("\(console.paint("⚡", .green)) \(id.name) live update: \(files) file\(files == 1 ? "" : "s")  \(console.paint(timeline, .dim))")
@@ -58,6 +60,12 @@ final class HumanRenderer: Sendable {
             console.out("\(console.paint("👀", .cyan)) watching \(root) — Ctrl-C stops")
         case .reloaded(let file):
             console.out("\(console.paint("↻", .cyan)) \(file) changed: graph reloaded")
+        case .route(let record):
+            // A line per request only with -v: a page load is dozens of them.
+            guard verbose else { break }
+            let prefix = console.paint(prefix: "router  ")
+            let text = record.status >= 500 ? console.paint(record.description, .yellow) : record.description
+            console.out("\(prefix) │ \(text)")
         }
     }
 

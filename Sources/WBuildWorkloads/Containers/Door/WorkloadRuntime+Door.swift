@@ -56,11 +56,13 @@ extension WorkloadRuntime {
         try await awaitDoorAnswering(plan.workload)
     }
 
-    /// Sends the door of `workload` the addresses of its ready replicas (see the invariant above).
+    /// Sends the door of `workload` the addresses of its ready replicas (see the invariant above),
+    /// and the project's router too when it routes to `workload`.
     func syncDoor(_ workload: String) async {
         let key = Self.doorGateKey(workload)
         await gate.enter(key)
         defer { gate.leave(key) }
+        await syncRouter(workload)
         let (door, addresses) = book.withLock { book in
             (book.doors[workload],
              Set(book.tracked.values.filter { $0.workload == workload && $0.sidecar == nil && $0.phase == .ready }
@@ -89,12 +91,14 @@ extension WorkloadRuntime {
 
     /// `syncDoor` in the background, for callers that cannot wait (probe verdicts, crashes).
     func requestDoorSync(_ workload: String) {
-        guard book.withLock({ $0.doors[workload] != nil }) else { return }
+        guard book.withLock({ $0.doors[workload] != nil || $0.router?.plan.targets[workload] != nil }) else { return }
         Task { [weak self] in await self?.syncDoor(workload) }
     }
 
-    /// Waits until the door has no connection open to any of `addresses`, at most `doorDrainLimit`.
+    /// Waits until the door (and the router) has no connection open to any of `addresses`, at
+    /// most `doorDrainLimit` each.
     func drainDoor(_ workload: String, addresses: [String]) async {
+        await drainRouter(addresses: addresses)
         guard let door = book.withLock({ $0.doors[workload] }), !addresses.isEmpty else { return }
         let deadline = ContinuousClock.now + Self.doorDrainLimit
         while ContinuousClock.now < deadline {

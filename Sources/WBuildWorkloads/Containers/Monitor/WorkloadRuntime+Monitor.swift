@@ -49,12 +49,14 @@ extension WorkloadRuntime {
                         if Task.isCancelled { return }
                         failure = error
                     }
-                    guard let self else { return }
+                    // Cancelled (a shutdown) while the stream ended: nothing went away.
+                    guard let self, !Task.isCancelled else { return }
                     // The stream ended or broke: the first sign of an engine going away.
                     if await self.engineAnswers() {
                         try? await Task.sleep(for: .milliseconds(500))
                         continue
                     }
+                    if Task.isCancelled { return }
                     self.reportEngineUnreachable(failure)
                     outage = 1
                     try? await Task.sleep(for: Self.outageBackoff(attempt: outage))
@@ -68,6 +70,10 @@ extension WorkloadRuntime {
         let action = event.action
         if action == "start", let workload = book.withLock({ $0.doors.first { $0.value.containerID == id }?.key }) {
             await doorRestarted(id, workload: workload)
+            return
+        }
+        if action == "start", isRouter(id) {
+            await routerRestarted(id)
             return
         }
         let known = book.withLock { book -> Bool in

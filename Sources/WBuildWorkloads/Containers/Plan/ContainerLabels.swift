@@ -3,7 +3,7 @@ import WBuildCore
 /// The labels and names wbuild puts on engine objects, so `down`, `status` and a later
 /// wbuild process find them: `dev.wbuild.project`, `dev.wbuild.workload`,
 /// `dev.wbuild.fingerprint`, `dev.wbuild.replica`, `dev.wbuild.sidecar` on sidecars and
-/// `dev.wbuild.door` on a workload's front door.
+/// `dev.wbuild.door` on a workload's front door, `dev.wbuild.router` on the project's router.
 public enum ContainerLabels {
     public static let project = "dev.wbuild.project"
     public static let workload = "dev.wbuild.workload"
@@ -19,11 +19,16 @@ public enum ContainerLabels {
     public static let volumes = "dev.wbuild.volumes"
     /// On a workload's front door (`WorkloadRuntime+Door`): its value is `1`.
     public static let door = "dev.wbuild.door"
+    /// On the project's router (`WorkloadRuntime+Router`): its value is `1`. The router belongs
+    /// to the project, not to a workload, so it has no `dev.wbuild.workload`.
+    public static let router = "dev.wbuild.router"
 
     /// Whether `labels` are a replica's main container (not a sidecar, not the front door).
     static func isReplica(_ labels: [String: String]) -> Bool { labels[sidecar] == nil && labels[door] == nil }
 
     static func isDoor(_ labels: [String: String]) -> Bool { labels[door] != nil }
+
+    static func isRouter(_ labels: [String: String]) -> Bool { labels[router] != nil }
 
     static func encodePorts(_ ports: [PlannedPort], debugPort: Int?) -> String {
         ports.map { "\($0.name ?? "")|\($0.container)|\($0.protocol.rawValue)|\($0.container == debugPort ? 1 : 0)" }
@@ -51,6 +56,10 @@ public enum ContainerLabels {
     /// `wbuild-<project>-<workload>-door`: one front door per workload (replica names end in a
     /// number and a fingerprint, so they never collide with it).
     public static func doorName(project: String, workload: String) -> String { "wbuild-\(project)-\(workload)-door" }
+
+    /// `wbuild-<project>-router`: the project's one router (a workload's containers all have a
+    /// longer name: `-<replica>-<fingerprint>` or `-door` follows the workload's).
+    public static func routerName(project: String) -> String { "wbuild-\(project)-router" }
 
     /// The name of a sidecar of a replica container: the replica's name + `-<sidecar>`.
     public static func sidecarName(replicaName: String, sidecar: String) -> String { "\(replicaName)-\(sidecar)" }

@@ -30,6 +30,13 @@ struct RuntimeBook: Sendable {
         var ports: [PublishedPort]
     }
 
+    /// The project's router as this runtime last saw it, and the plan it was given.
+    struct Router: Sendable {
+        var containerID: String
+        var control: ControlEndpoint
+        var plan: RouterPlan
+    }
+
     var tracked: [String: Tracked] = [:]
     /// Container id → `die` events to ignore (deliberate restarts in flight).
     var expectedDies: [String: Int] = [:]
@@ -50,6 +57,12 @@ struct RuntimeBook: Sendable {
     var doors: [String: Door] = [:]
     /// The door image's tag, once ensured.
     var doorImage: String?
+    /// The project's router, once this runtime ran or adopted it.
+    var router: Router?
+    /// Follows the router's requests (`route` events) while this runtime runs.
+    var routerEvents: RouterEventStream?
+    /// The router URL last announced (said once, not on every pass).
+    var routerAnnounced: String?
     var monitor: Task<Void, Never>?
     var shuttingDown = false
 

@@ -36,6 +36,7 @@ extension WorkloadRuntime {
             book.networkID = nil
             book.plans = [:]
             book.doors = [:]
+            book.router = nil
         }
         for workload in workloads { emit(workload, .stopped, "removed by down") }
         guard volumes else { return }
@@ -63,7 +64,10 @@ extension WorkloadRuntime {
         } catch {
             throw engineFailure("listing the containers of project \(project)", error)
         }
-        let orphans = containers.filter { !keeping.contains($0.labels[ContainerLabels.workload] ?? "") }
+        // The router belongs to the project, not to a workload: its node removes it (`removeRouter`).
+        let orphans = containers.filter {
+            !ContainerLabels.isRouter($0.labels) && !keeping.contains($0.labels[ContainerLabels.workload] ?? "")
+        }
         let workloads = Set(orphans.compactMap { $0.labels[ContainerLabels.workload] }).sorted()
         book.withLock { book in
             for workload in workloads {

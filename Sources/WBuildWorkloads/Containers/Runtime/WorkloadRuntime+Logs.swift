@@ -35,9 +35,10 @@ extension WorkloadRuntime {
         return stream
     }
 
-    /// Replicas and sidecars; not the front door, whose lines are not the workload's.
+    /// Replicas and sidecars; not the front door or the router, whose lines are not a workload's
+    /// (the router's requests are `route` events; `docker logs wbuild-<project>-router` has the rest).
     private static func hasWorkloadLogs(_ container: ContainerSummary) -> Bool {
-        !ContainerLabels.isDoor(container.labels)
+        !ContainerLabels.isDoor(container.labels) && !ContainerLabels.isRouter(container.labels)
     }
 
     private static func logOrder(_ lhs: ContainerSummary, _ rhs: ContainerSummary) -> Bool {

@@ -119,6 +119,7 @@ public final class WorkloadRuntime: Sendable {
             return all
         }
         tasks.forEach { $0.cancel() }
+        stopRouterEvents()
     }
 
     deinit {

@@ -71,6 +71,28 @@ struct ControlChannel: ~Copyable {
         try Self.readReply(from: socket, pending: &pending, endpoint: endpoint)
     }
 
+    /// Reads one line as it is (a stream's, after a request that turned the connection into one:
+    /// the router's `EVENTS`); nil when none came within the receive timeout.
+    mutating func readLine() throws(ControlReplyError) -> String? {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 16384)
+            let count = chunk.withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                let errno = Errno.current
+                if errno == .interrupted { continue }
+                if errno.rawValue == EAGAIN || errno.rawValue == EWOULDBLOCK { return nil }
+                throw .transport(SystemError("recv", path: endpoint.description, errno: errno))
+            }
+            if count == 0 { throw .transport(SystemError("recv", path: endpoint.description, errno: .connectionReset)) }
+            pending += chunk[..<count]
+        }
+    }
+
     private static func sendAll(_ bytes: [UInt8], on socket: Int32, endpoint: ControlEndpoint) throws(ControlReplyError) {
         var offset = 0
         while offset < bytes.count {
