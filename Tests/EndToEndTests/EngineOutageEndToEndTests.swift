@@ -12,6 +12,7 @@ import WBuildTestSupport
         build: { context: "." },
         entrypoint: ["httpd", "-f", "-p", "8080", "-h", "/www"],
         ports: [{ name: "http", container: 8080, protocol: "http" }],
+        routes: ["/"],
         readiness: { http: { path: "/", port: 8080 }, intervalMs: 100 },
         stopGraceMs: 500,
         liveUpdate: { sync: [{ from: "site", to: "/www" }], restart: "none" },
@@ -38,6 +39,18 @@ import WBuildTestSupport
         return ready ? found : nil
     }
 
+    /// The app's URL through the project's router, once it serves `page` there.
+    func routerServes(_ engine: PrivateEngine, _ dir: String, page: String) async -> Bool {
+        await eventually(within: .seconds(60), every: .milliseconds(250)) {
+            let run = engine.wbuild(["status", "--json"], in: dir)
+            let router = run.output.split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }.first { $0["type"] as? String == "router" }
+            guard let url = router?["url"] as? String else { return false }
+            return engine.fetch(url + "/")?.contains(page) == true
+        }
+    }
+
     func warnings(_ watch: RunningWBuild, containing text: String) -> Int {
         watch.events(ofType: "warning").filter { ($0["message"] as? String)?.contains(text) == true }.count
     }
@@ -61,6 +74,7 @@ import WBuildTestSupport
         // A live update: after any outage the containers must still serve it (the ledger is replayed).
         try dir.write("site/index.html", "served-by-web, edited")
         #expect(await readyURLs(engine, dir.path, serving: "edited") != nil, "\(watch.stdoutLines.suffix(10))")
+        #expect(await routerServes(engine, dir.path, page: "edited"), "\(watch.stdoutLines.suffix(10))")
 
         for (round, signal) in [SIGTERM, SIGKILL].enumerated() {
             let before = await readyURLs(engine, dir.path, serving: "edited")
@@ -83,6 +97,9 @@ import WBuildTestSupport
             let note = "round \(round) (signal \(signal)): not reconciled: \(status(engine, dir.path) ?? [:])\n"
                 + watch.stdoutLines.suffix(20).joined(separator: "\n") + "\n" + engine.logTail()
             #expect(after != nil, "\(note)")
+            // The router is back with its table and the new replicas' addresses (its own restart
+            // happened while the event stream was down).
+            #expect(await routerServes(engine, dir.path, page: "edited"), "round \(round): the router does not serve\n\(note)")
             if signal == SIGTERM {
                 #expect(await eventually(within: .seconds(60)) { watch.doneCount("image:web") == 2 },
                         "the build that failed during the outage did not run again: \(watch.stdoutLines.suffix(10))")

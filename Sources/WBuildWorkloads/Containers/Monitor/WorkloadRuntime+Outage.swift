@@ -5,8 +5,8 @@ import WBuildDocker
 /// sign: the runtime says so at once ("engine unreachable"), asks again with a growing wait,
 /// and once the engine answers brings every workload it ran back to its spec — the same `up`
 /// (replicas started or recreated, the front door adopted or recreated, the door's backend
-/// table sent, the sync ledger replayed into every container that is new) — and says when a
-/// workload's URL changed on the way.
+/// table sent, the sync ledger replayed into every container that is new; the project's router
+/// first) — and says when a workload's URL changed on the way.
 extension WorkloadRuntime {
     /// What the last `up` of a workload asked for, so a reconciliation can ask for it again.
     struct UpRequest: Sendable {
@@ -48,6 +48,17 @@ extension WorkloadRuntime {
             }
         }
         events.emit(.warning("the engine answers again; bringing \(requests.count) workload(s) back to the spec"))
+        // The router first (adopted or made again, its table and backends sent): the workloads'
+        // replicas are sent to it as they come back. Its own `start` happened while the event
+        // stream was down, so nothing else tells it.
+        if let router = book.withLock({ $0.router?.plan }) {
+            book.withLock { $0.networkID = nil }
+            do {
+                try await ensureRouter(router)
+            } catch {
+                events.emit(.warning("router: could not be brought back after the engine outage: \(error.message)"))
+            }
+        }
         for (plan, request, before, known) in requests {
             // The network may be gone with the engine's state: look it up again.
             book.withLock { $0.networkID = nil }
