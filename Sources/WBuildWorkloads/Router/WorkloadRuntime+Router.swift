@@ -238,8 +238,8 @@ extension WorkloadRuntime {
             let address = "\(blueprint.plan.host):\(blueprint.plan.port)"
             if let docker = error as? DockerError, docker.message.contains("already allocated") || docker.message.contains("in use") {
                 throw NodeFailure("the router cannot listen on \(address): another program uses that port",
-                                  hint: "free it, or choose another with `router: { port: N }` in wbuild.json"
-                                      + " (a port wbuild chose is remembered in .wbuild/router-port; delete that file to choose again)")
+                                  hint: "free it, or choose another with `router: { port: N }` in wbuild.json; a port wbuild "
+                                      + "chose itself is kept in .wbuild/router-port: delete that file to choose again")
             }
             throw engineFailure("starting the router on \(address)", error)
         }
