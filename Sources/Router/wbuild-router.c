@@ -674,7 +674,8 @@ static int build_request_head(struct connection *connection, const struct route 
         if (hop_by_hop(base, header->name, upgrading) || wbh_span_is(base, header->name, "x-forwarded-for")
             || wbh_span_is(base, header->name, "x-forwarded-proto") || wbh_span_is(base, header->name, "x-forwarded-host")
             || wbh_span_is(base, header->name, "x-forwarded-prefix")) continue;
-        if (!protected_header(base, header->name) && wbh_named_in_connection(base, request, header->name)) continue;
+        int kept = protected_header(base, header->name) || (upgrading && wbh_span_is(base, header->name, "upgrade"));
+        if (!kept && wbh_named_in_connection(base, request, header->name)) continue;
         put_span(&writer, base, header->name);
         put_text(&writer, ": ");
         put_span(&writer, base, header->value);
@@ -711,7 +712,8 @@ static int build_response_head(struct connection *connection, const char *base, 
     for (int index = 0; index < response->count; index++) {
         const struct wbh_header *header = &response->headers[index];
         if (hop_by_hop(base, header->name, upgraded)) continue;
-        if (!protected_header(base, header->name) && wbh_named_in_connection(base, response, header->name)) continue;
+        int kept = protected_header(base, header->name) || (upgraded && wbh_span_is(base, header->name, "upgrade"));
+        if (!kept && wbh_named_in_connection(base, response, header->name)) continue;
         put_span(&writer, base, header->name);
         put_text(&writer, ": ");
         put_span(&writer, base, header->value);

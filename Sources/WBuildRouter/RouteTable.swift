@@ -29,6 +29,25 @@ public struct RouteTable: Sendable, Hashable {
         return best.map { RouteMatch(rule: $0.rule, forwardedTarget: Self.forwarded(path, by: $0.rule)) }
     }
 
+    /// The rules in the order a first-match router tries them: rules with an exact host first,
+    /// then wildcard hosts, then rules without a host; within each, the longer path first; for
+    /// the same path, `exact` before `prefix`; otherwise as given (a stable sort). The first rule
+    /// of this list that matches a request is the one `match` picks, so a router that knows
+    /// nothing of precedence (wbuild-router, which takes the first match) routes as `match` does.
+    public var precedenceOrdered: [RouteRule] {
+        rules.enumerated().sorted { lhs, rhs in
+            let left = Self.staticRank(lhs.element), right = Self.staticRank(rhs.element)
+            return left != right ? left > right : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    /// The rank a rule has whenever it matches: its host's kind is fixed by the rule (an exact
+    /// host only ever matches equal, a wildcard only as a wildcard).
+    private static func staticRank(_ rule: RouteRule) -> Rank {
+        let host = rule.host.map { $0.hasPrefix("*.") ? 1 : 2 } ?? 0
+        return Rank(host: host, length: rule.path.utf8.count, exact: rule.match == .exact)
+    }
+
     /// Every rule with whether it matched and why not, the winner first: for `wbuild routes
     /// --explain GET /api/users`.
     public func explain(host: String?, path: String) -> [RouteExplanation] {
