@@ -421,4 +421,34 @@ struct RouterProxyTests {
             #expect(try client.readResponse().text.contains("GET /three\n"))
         }
     }
+
+    @Test("a kept upstream connection the backend closed meanwhile is retried once on a fresh one for a bodiless request")
+    func reusedUpstreamRetried() async throws {
+        try await Self.withTwoWorkloads { router, _, web in
+            let client = try router.connect()
+            try client.send(get("/once"))
+            #expect(try client.readResponse().text.contains("once"))
+            usleep(50_000)
+            try client.send(get("/after"))
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(backendName(response) == "web")
+            #expect(web.accepted == 2)
+        }
+    }
+
+    @Test("a request body that stalls past the body timeout aborts the exchange: the client is reset or closed")
+    func bodyStallAborts() async throws {
+        try await Self.withTwoWorkloads(options: ["--body-timeout-ms", "300"]) { router, _, _ in
+            let client = try router.connect()
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+            let started = ContinuousClock.now
+            let head = String(decoding: try client.read(through: Array("\r\n\r\n".utf8)), as: UTF8.self)
+            #expect(head.contains("Content-Length: 100"))
+            let (body, end) = client.readToEnd()
+            #expect(body.count == 10)
+            #expect(end == .reset, "a cut-off response never looks complete")
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+    }
 }

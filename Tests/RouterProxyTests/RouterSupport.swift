@@ -419,6 +419,7 @@ struct ReceivedRequest: Sendable {
 ///   - `/reset`: sends a head promising 1000 bytes and 10 of them, then resets the connection;
 ///   - `/trailers`: a chunked answer with a trailer;
 ///   - `/ws`: with Upgrade, 101 then echoes raw bytes until the client's end of stream;
+///   - `/once`: answers, then closes the connection it said nothing about closing;
 ///   - `/continue`: with Expect: 100-continue, sends 100 Continue, then reads the body and says
 ///     how long it was;
 ///   - anything else: 200 with a text body `backend <name>`, `<method> <target>` and the request's
@@ -575,6 +576,13 @@ final class TestHTTPServer: @unchecked Sendable {
             return true
         }
         let length = try drainBody(request, socket)
+        if path == "/once" {
+            // Answers as if it kept the connection, then closes it: a backend's idle timeout.
+            let body = "backend \(name)\nonce\n"
+            try socket.send("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            usleep(20_000)
+            return false
+        }
         if path == "/slow" {
             let milliseconds = request.target.split(separator: "=").last.flatMap { Int($0) } ?? 500
             usleep(UInt32(milliseconds * 1000))
