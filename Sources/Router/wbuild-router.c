@@ -803,6 +803,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
     connection->response_out_length = connection->response_out_sent = 0;
     connection->response_started = 0;
     long long last_progress = now_ms();
+    /* Whether a call may find something: cleared by EAGAIN, set again by poll, so no call is
+     * made that is known to fail (the backend has nothing to say before it got the head). */
+    int client_readable = 1, client_writable = 1, backend_readable = 0, backend_writable = 1;
 /* The backend failed: before any byte of an answer a bodiless request on a reused connection is
  * tried again, else 502; after, the client is reset. */
 #define BACKEND_GONE() \
@@ -819,11 +822,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             framed += (size_t)taken;
         }
         /* Send on: the head, then the framed body. */
-        if (connection->head_out_sent < connection->head_out_length || connection->in_start < framed) {
+        if (backend_writable && (connection->head_out_sent < connection->head_out_length || connection->in_start < framed)) {
             struct iovec parts[2] = {
                 {connection->head_out + connection->head_out_sent, connection->head_out_length - connection->head_out_sent},
                 {connection->in + connection->in_start, framed - connection->in_start}};
             ssize_t sent = writev(backend, parts, 2);
+            if (sent < 0 && errno == EAGAIN) backend_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 size_t head_part = parts[0].iov_len < (size_t)sent ? parts[0].iov_len : (size_t)sent;
@@ -845,8 +849,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->in_end -= connection->in_start;
             connection->in_start = 0;
         }
-        if (reading_client && connection->in_end < connection->in_size) {
+        if (reading_client && client_readable && connection->in_end < connection->in_size) {
             ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+            if (got < 0 && errno == EAGAIN) client_readable = 0;
             if (got > 0) {
                 connection->in_end += (size_t)got;
                 progress = 1;
@@ -865,8 +870,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->up_end -= connection->up_start;
             connection->up_start = 0;
         }
-        if (!backend_eof && response_state != DONE && connection->up_end < BUFFER_SIZE) {
+        if (!backend_eof && backend_readable && response_state != DONE && connection->up_end < BUFFER_SIZE) {
             ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end, 0);
+            if (got < 0 && errno == EAGAIN) backend_readable = 0;
             if (got > 0) {
                 connection->up_end += (size_t)got;
                 got_response_byte = 1;
@@ -925,11 +931,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
         }
         if (response_state == BODY && backend_eof && response_body.framing == FRAME_CLOSE) response_state = DONE;
         /* Send back: the head, then the framed body. */
-        if (connection->response_out_length > 0 || connection->up_start < up_framed) {
+        if (client_writable && (connection->response_out_length > 0 || connection->up_start < up_framed)) {
             struct iovec parts[2] = {
                 {connection->response_out + connection->response_out_sent, connection->response_out_length - connection->response_out_sent},
                 {connection->up + connection->up_start, up_framed - connection->up_start}};
             ssize_t sent = writev(client, parts, 2);
+            if (sent < 0 && errno == EAGAIN) client_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 connection->response_started = 1;
@@ -978,6 +985,10 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
         if (left <= 0) return RESET;
         int ready = poll(pollers, 2, (int)(left > 60000 ? 60000 : left));
         if (ready < 0 && errno != EINTR) return RESET;
+        if (pollers[0].revents & (POLLIN | POLLHUP | POLLERR)) client_readable = 1;
+        if (pollers[0].revents & (POLLOUT | POLLHUP | POLLERR)) client_writable = 1;
+        if (pollers[1].revents & (POLLIN | POLLHUP | POLLERR)) backend_readable = 1;
+        if (pollers[1].revents & (POLLOUT | POLLHUP | POLLERR)) backend_writable = 1;
         if ((pollers[0].revents & (POLLERR | POLLHUP | POLLNVAL)) && !(pollers[0].events & POLLIN)) return RESET;
         if ((pollers[1].revents & (POLLERR | POLLHUP | POLLNVAL)) && !(pollers[1].events & POLLIN)) {
             if (response_state == HEAD && !connection->response_started) return BACKEND_GONE();
