@@ -451,4 +451,62 @@ struct RouterProxyTests {
             #expect(ContinuousClock.now - started < .seconds(3))
         }
     }
+
+    /// Header blocks naming a host in each way HPACK can, and the workload each must reach.
+    static let h2Blocks: [(name: String, block: [UInt8], split: Bool, workload: String)] = [
+        // :method GET, :scheme http, :path /, then :authority (static name 1, incremental
+        // indexing) Huffman-coded "www.example.com" (RFC 7541 C.4.1).
+        ("huffman, indexed name", [0x82, 0x86, 0x84, 0x41, 0x8c, 0xf1, 0xe3, 0xc2, 0xe5, 0xf2, 0x3a, 0x6b, 0xa0, 0xab, 0x90, 0xf4, 0xff],
+         false, "h2a"),
+        // A never-indexed literal with its name spelled out.
+        ("never indexed, literal name", [0x82, 0x10] + H2.string(":authority") + H2.string("b.localhost:8443"), false, "h2b"),
+        // A dynamic table size update first, a user-agent added to the table, then host (static
+        // name 38, without indexing), across HEADERS and CONTINUATION.
+        ("size update, host, continuation", [0x3f, 0xe1, 0x1f, 0x82, 0x40] + H2.string("user-agent") + H2.string("test/1")
+            + [0x0f, 0x17] + H2.string("x.shop.localhost"), true, "h2a"),
+    ]
+
+    @Test("h2c: a prior-knowledge connection is routed by its :authority to an h2 workload and tunnelled, bytes replayed",
+          arguments: 0..<h2Blocks.count)
+    func h2cRoutedByAuthority(index: Int) async throws {
+        let h2a = try RawEchoServer(name: "h2a")
+        let h2b = try RawEchoServer(name: "h2b")
+        let web = try TestHTTPServer(name: "web")
+        defer {
+            h2a.stop()
+            h2b.stop()
+            web.stop()
+        }
+        let case_ = Self.h2Blocks[index]
+        try await RouterProcess.with { router in
+            try router.load(["web prefix www.example.com 0 /api", "h2a prefix www.example.com 0 /", "h2b prefix b.localhost 0 /",
+                             "h2a prefix *.shop.localhost 0 /", "web prefix - 0 /"])
+            try router.command("SET h2a \(h2a.port) h2 ready 0=127.0.0.1")
+            try router.command("SET h2b \(h2b.port) h2 ready 0=127.0.0.1")
+            try router.set("web", [web])
+            let client = try router.connect()
+            let opening = H2.opening(case_.block, split: case_.split)
+            try client.send(opening)
+            #expect(try client.readLine() == case_.workload, "\(case_.name)")
+            #expect(try client.read(exactly: opening.count) == opening, "the bytes read for routing are replayed")
+            try client.send([1, 2, 3, 4])
+            #expect(try client.read(exactly: 4) == [1, 2, 3, 4])
+            client.shutdownWrite()
+            #expect(client.readToEnd().end == .eof)
+        }
+    }
+
+    @Test("h2c for a host no h2 workload serves: SETTINGS, GOAWAY HTTP_1_1_REQUIRED, closed; HTTP/1 still works")
+    func h2cWithoutRoute() async throws {
+        try await Self.withTwoWorkloads { router, _, _ in
+            let client = try router.connect()
+            try client.send(H2.opening([0x82, 0x41] + H2.string("nowhere.localhost")))
+            let (bytes, end) = client.readToEnd()
+            #expect(end == .eof)
+            #expect(bytes == H2.frame(type: 0x4, flags: 0, stream: 0, []) + H2.frame(type: 0x7, flags: 0, stream: 0, [0, 0, 0, 0, 0, 0, 0, 0xd]))
+            let plain = try router.connect()
+            try plain.send(get("/"))
+            #expect(try plain.readResponse().status == 200)
+        }
+    }
 }

@@ -656,3 +656,91 @@ func patternBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8]
 func get(_ target: String, host: String = "localhost", _ extra: [String] = [], method: String = "GET") -> String {
     "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\n" + extra.map { $0 + "\r\n" }.joined() + "\r\n"
 }
+
+/// A TCP server that sends its name and "\n", then echoes every byte until the client's end of
+/// stream, which it passes on: a backend that speaks HTTP/2 as far as a tunnel can tell.
+final class RawEchoServer: @unchecked Sendable {
+    let name: String
+    let port: Int
+    private let listener: Int32
+    private let stopped = Atomic<Bool>(false)
+
+    init(name: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RouterTestError("socket") }
+        var bound = socketAddress("127.0.0.1", 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else {
+            close(fd)
+            throw RouterTestError("listen")
+        }
+        self.name = name
+        self.port = Int(UInt16(bigEndian: bound.sin_port))
+        self.listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.stackSize = 256 * 1024
+        thread.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+
+    private func acceptLoop() {
+        defer { close(listener) }
+        while !stopped.load(ordering: .relaxed) {
+            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 50) > 0 else { continue }
+            let fd = accept(listener, nil, nil)
+            guard fd >= 0 else { continue }
+            let thread = Thread { [name] in
+                defer { close(fd) }
+                guard sendAll(fd, Array("\(name)\n".utf8)) else { return }
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if got < 0 && errno == EINTR { continue }
+                    if got <= 0 { break }
+                    guard sendAll(fd, Array(buffer.prefix(got))) else { return }
+                }
+                shutdown(fd, Int32(SHUT_WR))
+            }
+            thread.stackSize = 256 * 1024
+            thread.start()
+        }
+    }
+}
+
+/// HTTP/2 frames, for the h2c tests.
+enum H2 {
+    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+
+    static func frame(type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
+        let length = payload.count
+        return [UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff), type, flags,
+                UInt8(stream >> 24 & 0x7f), UInt8(stream >> 16 & 0xff), UInt8(stream >> 8 & 0xff), UInt8(stream & 0xff)] + payload
+    }
+
+    static let settings = frame(type: 0x4, flags: 0, stream: 0, [0, 3, 0, 0, 0, 100])
+
+    /// A literal string, not Huffman-coded (lengths under 127).
+    static func string(_ text: String) -> [UInt8] {
+        [UInt8(text.utf8.count)] + Array(text.utf8)
+    }
+
+    /// The client's first bytes: the preface, SETTINGS, and HEADERS carrying `block` (split into
+    /// a HEADERS and a CONTINUATION frame when `split`).
+    static func opening(_ block: [UInt8], split: Bool = false) -> [UInt8] {
+        if split {
+            let half = block.count / 2
+            return preface + settings + frame(type: 0x1, flags: 0x1, stream: 1, Array(block[..<half]))
+                + frame(type: 0x9, flags: 0x4, stream: 1, Array(block[half...]))
+        }
+        return preface + settings + frame(type: 0x1, flags: 0x5, stream: 1, block)
+    }
+}
