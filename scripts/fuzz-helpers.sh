@@ -6,7 +6,7 @@
 #   fuzz-control  the dialect's parser alone (Sources/HelperSupport/wbuild-control.h): invariants
 #                 of every request it accepts, and the same events whatever the read boundaries
 #   fuzz-door     wbuild-door's request handling in whole (SET/GET/CONNS/HELLO and its replies)
-#   fuzz-http     wbuild-router's HTTP heads and chunked framing (Sources/Router/wbuild-http.h)
+#   fuzz-http     wbuild-router's HTTP heads and chunked framing (Sources/Router/wbuild-http.h), h2c authority
 # The corpus grows in .build/fuzz/corpus-<target>, seeded with valid streams and with every kept
 # regression input (scripts/fuzz/regressions/<target>/). A crash or failed check is copied into
 # scripts/fuzz/regressions/<target>/: commit it, and the normal test run replays it from then on
@@ -42,6 +42,8 @@ seed control router '\x0fBEGIN ab\nROUTE api prefix - 1 /api\nCOMMIT\nSET api 80
 seed http request '\x0dPOST /a?b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'
 seed http response '\x0cHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello'
 seed http chunked '\x0b5;x=y\r\nhello\r\n0\r\nT: v\r\n\r\n'
+# (every input also runs behind an HTTP/2 preface: SETTINGS, then HEADERS with a Huffman :authority)
+seed http h2 '\x01\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x0b\x01\x05\x00\x00\x00\x01\x82\x41\x8c\xf1\xe3\xc2\xe5\xf2\x3a\x6b\xa0\xab\x90\xf4\xff'
 
 status=0
 for target in control door http; do

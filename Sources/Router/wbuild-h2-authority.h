@@ -9,7 +9,8 @@
  * PING before it are stepped over) and decodes that block with HPACK (RFC 7541) far enough to
  * find `:authority` (or, failing that, `host`): indexed fields, literals with and without
  * indexing and never indexed, names from the static table or the block's own dynamic table,
- * Huffman-coded strings, dynamic table size updates. The Huffman code is the canonical code of
+ * Huffman-coded strings, dynamic table size updates. An authority that is not visible ASCII is
+ * no authority. The Huffman code is the canonical code of
  * RFC 7541 Appendix B, built here from its code lengths alone.
  */
 #ifndef WBUILD_H2_AUTHORITY_H
@@ -206,6 +207,15 @@ static int wbh2_lookup(const struct wbh2_decoder *decoder, uint32_t index, enum 
     return 0;
 }
 
+/* Whether a host value is one a router can compare: visible ASCII, no NUL, space or control. */
+static int wbh2_sane_host(const char *text, size_t length) {
+    for (size_t index = 0; index < length; index++) {
+        unsigned char c = (unsigned char)text[index];
+        if (c <= 0x20 || c >= 0x7f) return 0;
+    }
+    return 1;
+}
+
 /* Decodes a header block; WBH2_FOUND with the authority (or host) copied out, or WBH2_NONE. */
 static int wbh2_decode_block(struct wbh2_decoder *decoder, const uint8_t *block, size_t length, char *authority, size_t size,
                              size_t *authority_length) {
@@ -264,7 +274,7 @@ static int wbh2_decode_block(struct wbh2_decoder *decoder, const uint8_t *block,
             }
         }
         if (name == WBH2_AUTHORITY && value_length > 0) {
-            if (value_length >= size) return WBH2_NONE;
+            if (value_length >= size || !wbh2_sane_host(decoder->strings + value_start, value_length)) return WBH2_NONE;
             memcpy(authority, decoder->strings + value_start, value_length);
             authority[value_length] = '\0';
             *authority_length = value_length;
@@ -276,7 +286,7 @@ static int wbh2_decode_block(struct wbh2_decoder *decoder, const uint8_t *block,
             host_length = value_length;
         }
     }
-    if (!have_host || host_length >= size) return WBH2_NONE;
+    if (!have_host || host_length >= size || !wbh2_sane_host(decoder->strings + host_start, host_length)) return WBH2_NONE;
     memcpy(authority, decoder->strings + host_start, host_length);
     authority[host_length] = '\0';
     *authority_length = host_length;

@@ -1,6 +1,7 @@
 /*
  * Fuzz target: wbuild-router's HTTP/1.1 head parsers and chunked framing
- * (Sources/Router/wbuild-http.h), alone.
+ * (Sources/Router/wbuild-http.h) and its h2c authority reader (Sources/Router/wbuild-h2-authority.h),
+ * alone.
  *
  * The first byte of an input picks what is fuzzed (bit 0: a request head, else a response
  * head; bit 1: also run the rest as a chunked body) and the size of the pieces (bits 2-7); the
@@ -11,7 +12,10 @@
  *     HTTP/1.1, a method of token characters and a target starting with / (or `*`);
  *   - the split does not matter: parsing the bytes received so far after each piece gives, at
  *     the first piece that completes the head, the same result as the whole; chunked framing
- *     fed in pieces consumes as much and ends in the same state as fed whole.
+ *     fed in pieces consumes as much and ends in the same state as fed whole;
+ *   - the rest behind an HTTP/2 preface: wbh2_authority never reads out of bounds, an authority
+ *     it finds fits its buffer, and every prefix of the bytes says NEED_MORE or what the whole says
+ *     (once the first header block is complete, more bytes change nothing).
  *
  * Built by scripts/fuzz-helpers.sh with libFuzzer; with -DWBC_REPLAY it is a plain program that
  * runs the inputs named on its command line (the regression corpus in the normal test run).
@@ -23,6 +27,7 @@
 #include <string.h>
 
 #include "wbuild-http.h"
+#include "wbuild-h2-authority.h"
 
 #define FUZZ_TARGET "fuzz-http"
 #include "fuzz-harness.h"
@@ -60,6 +65,31 @@ static void check_head(int request, const char *data, const struct wbh_head *hea
         CHECK(head->status >= 100 && head->status <= 999);
         check_span(head->reason, head->length);
     }
+}
+
+static void h2(const char *data, size_t length) {
+    static struct wbh2_decoder decoder;
+    uint8_t *bytes = malloc(WBH2_PREFACE_LENGTH + length + 1);
+    CHECK(bytes != NULL);
+    memcpy(bytes, WBH2_PREFACE, WBH2_PREFACE_LENGTH);
+    memcpy(bytes + WBH2_PREFACE_LENGTH, data, length);
+    size_t total = WBH2_PREFACE_LENGTH + length;
+    char authority[64], first[64];
+    size_t authority_length = 0, first_length = 0;
+    int whole = wbh2_authority(bytes, total, &decoder, authority, sizeof authority, &authority_length);
+    CHECK(whole == WBH2_FOUND || whole == WBH2_NONE || whole == WBH2_NEED_MORE);
+    if (whole == WBH2_FOUND) CHECK(authority_length < sizeof authority && strlen(authority) == authority_length);
+    int decided = 0;
+    for (size_t end = 0; end <= total && !decided; end += 7) {
+        int result = wbh2_authority(bytes, end, &decoder, first, sizeof first, &first_length);
+        if (end < WBH2_PREFACE_LENGTH) CHECK(result == WBH2_NEED_MORE);
+        if (result != WBH2_NEED_MORE) {
+            CHECK(result == whole);
+            if (result == WBH2_FOUND) CHECK(first_length == authority_length && memcmp(first, authority, first_length) == 0);
+            decided = 1;
+        }
+    }
+    free(bytes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
@@ -114,5 +144,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
         CHECK(split.state == all.state);
         CHECK(taken_split == taken_all);
     }
+    h2(data, length);
     return 0;
 }
