@@ -106,6 +106,8 @@
 #define SUBSCRIBER_BUFFER (256 * 1024)
 #define BUFFER_SIZE (64 * 1024)
 #define RESPONSE_HEAD_MAX (32 * 1024)
+/* Headers a response may have (more: 502), at least; a backend's Set-Cookie lines add up. */
+#define RESPONSE_HEADERS_MIN 256
 #define ADDED_HEADERS_MAX 4096
 #define CONNECT_TIMEOUT_MS 1000
 #define THREAD_STACK (256 * 1024)
@@ -1339,7 +1341,7 @@ static struct connection *new_connection(int fd, const struct sockaddr_in *peer)
     size_t in_size = (size_t)max_header_bytes + 1 > BUFFER_SIZE ? (size_t)max_header_bytes + 1 : BUFFER_SIZE;
     size_t head_out_size = (size_t)max_header_bytes + ADDED_HEADERS_MAX + 16384;
     size_t response_out_size = RESPONSE_HEAD_MAX + ADDED_HEADERS_MAX;
-    size_t headers = (size_t)max_headers + 1;
+    size_t headers = (size_t)(max_headers > RESPONSE_HEADERS_MIN ? max_headers : RESPONSE_HEADERS_MIN) + 1;
     struct connection *connection = calloc(1, sizeof *connection);
     char *memory = malloc(in_size + BUFFER_SIZE + head_out_size + response_out_size + 2 * headers * sizeof(struct wbh_header));
     if (connection == NULL || memory == NULL) {
@@ -1359,7 +1361,7 @@ static struct connection *new_connection(int fd, const struct sockaddr_in *peer)
     connection->request.headers = header_memory;
     connection->request.capacity = (int)max_headers;
     connection->response.headers = header_memory + headers;
-    connection->response.capacity = (int)max_headers; /* a response with more: 502 */
+    connection->response.capacity = (int)headers - 1; /* a response with more: 502 */
     connection->upstream.fd = -1;
     return connection;
 }

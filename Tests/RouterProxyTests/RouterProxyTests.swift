@@ -122,6 +122,7 @@ struct RouterProxyTests {
             #expect(response.header("connection") == "Upgrade")
             try client.send("frame one\n")
             #expect(try client.readLine() == "frame one")
+            #expect(try router.connections(to: "127.0.0.1") == 1, "a tunnel counts as an exchange in flight")
             try client.send("frame two\n")
             #expect(try client.readLine() == "frame two")
             client.shutdownWrite()
@@ -507,6 +508,28 @@ struct RouterProxyTests {
             let plain = try router.connect()
             try plain.send(get("/"))
             #expect(try plain.readResponse().status == 200)
+        }
+    }
+
+    @Test("HEAD, 204 and a close-delimited body are framed right: the connection goes on, or is closed after the body")
+    func bodilessAndCloseDelimited() async throws {
+        try await Self.withTwoWorkloads { router, _, web in
+            let client = try router.connect()
+            try client.send(get("/page", method: "HEAD"))
+            let head = try client.readResponse(head: true)
+            #expect(head.status == 200 && head.header("content-length") != nil)
+            try client.send(get("/empty"))
+            let empty = try client.readResponse()
+            #expect(empty.status == 204 && empty.header("x-empty") == "yes")
+            try client.send(get("/after"))
+            #expect(try client.readResponse().text.contains("GET /after\n"), "no body was waited for or left over")
+            #expect(web.accepted == 1)
+
+            try client.send(get("/close"))
+            let closing = try client.readResponse()
+            #expect(closing.header("connection") == "close")
+            #expect(closing.text == "until the end")
+            #expect(closing.closedBy == .eof)
         }
     }
 }

@@ -419,6 +419,7 @@ struct ReceivedRequest: Sendable {
 ///   - `/reset`: sends a head promising 1000 bytes and 10 of them, then resets the connection;
 ///   - `/trailers`: a chunked answer with a trailer;
 ///   - `/ws`: with Upgrade, 101 then echoes raw bytes until the client's end of stream;
+///   - `/close`: a body delimited by the end of the connection; `/empty`: 204;
 ///   - `/once`: answers, then closes the connection it said nothing about closing;
 ///   - `/continue`: with Expect: 100-continue, sends 100 Continue, then reads the body and says
 ///     how long it was;
@@ -583,6 +584,15 @@ final class TestHTTPServer: @unchecked Sendable {
             usleep(20_000)
             return false
         }
+        if path == "/close" {
+            // Neither a length nor chunked: the body runs to the end of the connection.
+            try socket.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end")
+            return false
+        }
+        if path == "/empty" {
+            try socket.send("HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n")
+            return true
+        }
         if path == "/slow" {
             let milliseconds = request.target.split(separator: "=").last.flatMap { Int($0) } ?? 500
             usleep(UInt32(milliseconds * 1000))
@@ -590,7 +600,8 @@ final class TestHTTPServer: @unchecked Sendable {
         var body = "backend \(name)\n\(request.method) \(request.target)\nbody \(length)\n"
         for header in request.headers { body += "\(header.name): \(header.value)\n" }
         try socket.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
-                        + "Connection: keep-alive, X-Backend-Hop\r\nX-Backend-Hop: secret\r\nKeep-Alive: timeout=5\r\n\r\n\(body)")
+                        + "Connection: keep-alive, X-Backend-Hop\r\nX-Backend-Hop: secret\r\nKeep-Alive: timeout=5\r\n\r\n"
+                        + (request.method == "HEAD" ? "" : body))
         return true
     }
 
