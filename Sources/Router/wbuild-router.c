@@ -685,9 +685,15 @@ static int build_request_head(struct connection *connection, const struct route 
             || wbh_span_is(base, header->name, "x-forwarded-prefix")) continue;
         int kept = protected_header(base, header->name) || (upgrading && wbh_span_is(base, header->name, "upgrade"));
         if (!kept && wbh_named_in_connection(base, request, header->name)) continue;
+        if (request->absolute && wbh_span_is(base, header->name, "host")) continue; /* the target's authority replaces it */
         put_span(&writer, base, header->name);
         put_text(&writer, ": ");
         put_span(&writer, base, header->value);
+        put_text(&writer, "\r\n");
+    }
+    if (request->absolute) {
+        put_text(&writer, "Host: ");
+        put_span(&writer, base, request->host);
         put_text(&writer, "\r\n");
     }
     put_text(&writer, "X-Forwarded-Proto: http\r\n");

@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Testing
 import WBuildRouter
+import WBuildSystem
+import WBuildWorkloads
 
 /// `wbuild-router` run on the host on 127.0.0.1 in front of test HTTP servers, as a user of the
 /// project's routes would notice it: real bytes in and out.
@@ -530,6 +532,50 @@ struct RouterProxyTests {
             #expect(closing.header("connection") == "close")
             #expect(closing.text == "until the end")
             #expect(closing.closedBy == .eof)
+        }
+    }
+
+    @Test("an absolute-form target is routed as its path on its authority, which replaces Host")
+    func absoluteFormTarget() async throws {
+        let admin = try TestHTTPServer(name: "admin")
+        let web = try TestHTTPServer(name: "web")
+        defer {
+            admin.stop()
+            web.stop()
+        }
+        try await RouterProcess.with { router in
+            try router.load(["admin prefix admin.localhost 0 /", "web prefix - 0 /"])
+            try router.set("admin", [admin])
+            try router.set("web", [web])
+            let client = try router.connect()
+            try client.send("GET http://Admin.localhost:8000/panel?x=1 HTTP/1.1\r\nHost: other.localhost\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(backendName(response) == "admin")
+            let lines = response.text.split(separator: "\n").map(String.init)
+            #expect(lines.contains("GET /panel?x=1"))
+            #expect(lines.contains("Host: Admin.localhost:8000"))
+            #expect(!lines.contains("Host: other.localhost"))
+            try client.send("GET http://x.localhost HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 400, "an authority without a path")
+        }
+    }
+
+    @Test("the command line: bad arguments exit 2, a port taken exits 1 (SIGTERM exits 0: every test's router)")
+    func commandLine() async throws {
+        let binary = try RouterBinary.resource.hostPath()
+        for arguments in [["--listen", "0"], ["--bogus", "1"], ["--hold-ms"], ["--listen", "7000", "--control", "7000"], ["--max-headers", "x"]] {
+            let child = try ChildProcess.spawn(ProcessLaunch(.argv([binary] + arguments)))
+            #expect(await child.wait() == .exited(2), "\(arguments)")
+            #expect(child.tail.contains { $0.line.contains("usage: wbuild-router") }, "\(arguments)")
+        }
+        try await RouterProcess.with { router in
+            let port = router.listenPort
+            let control = try freeLoopbackPort()
+            let clash = try ChildProcess.spawn(ProcessLaunch(.argv([binary, "--bind", "127.0.0.1", "--listen", "\(port)",
+                                                                    "--control", "\(control)"])))
+            #expect(waitUntil { clash.exitStatus != nil })
+            #expect(clash.exitStatus == .exited(1))
+            #expect(clash.tail.contains { $0.line.contains("cannot listen on 127.0.0.1:\(port)") })
         }
     }
 }

@@ -381,8 +381,9 @@ final class RouterProcess: @unchecked Sendable {
         let outcome = await BlockingWork.run(name: "router-test") { () -> Result<Void, any Error> in
             Result { try body(router) }
         }
-        await router.child.terminate(grace: .seconds(2))
+        let status = await router.child.terminate(grace: .seconds(2))
         try outcome.get()
+        #expect(status == .exited(0), "SIGTERM: exit 0")
     }
 }
 
