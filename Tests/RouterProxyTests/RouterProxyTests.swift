@@ -578,4 +578,22 @@ struct RouterProxyTests {
             #expect(clash.tail.contains { $0.line.contains("cannot listen on 127.0.0.1:\(port)") })
         }
     }
+
+    @Test("a replica that does not accept within 1 s is skipped for the next; when none answers: 502 saying so")
+    func connectTimeout() async throws {
+        let hole = try Blackhole(address: "127.0.0.6")
+        defer { hole.close() }
+        try await RouterProcess.with { router in
+            try router.load(["api prefix - 0 /"])
+            try router.command("SET api \(hole.port) http ready 0=127.0.0.6")
+            let client = try router.connect()
+            let started = ContinuousClock.now
+            try client.send(get("/"))
+            let response = try client.readResponse()
+            let waited = ContinuousClock.now - started
+            #expect(response.status == 502)
+            #expect(response.text.contains("replica 0 (127.0.0.6:\(hole.port)) did not answer within 1 s"))
+            #expect(waited >= .milliseconds(900) && waited < .seconds(3))
+        }
+    }
 }

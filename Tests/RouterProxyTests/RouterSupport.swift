@@ -756,3 +756,42 @@ enum H2 {
         return preface + settings + frame(type: 0x1, flags: 0x5, stream: 1, block)
     }
 }
+
+/// A listener whose accept queue is full and never drained: the kernel drops further SYNs, so a
+/// connect to it neither succeeds nor fails until it times out.
+final class Blackhole: @unchecked Sendable {
+    private var descriptors: [Int32] = []
+    let port: Int
+
+    init(address: String) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw RouterTestError("socket") }
+        descriptors.append(listener)
+        var bound = socketAddress(address, 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        port = Int(UInt16(bigEndian: bound.sin_port))
+        guard listening else {
+            close()
+            throw RouterTestError("listen on \(address)")
+        }
+        for _ in 0..<2 {  // a backlog of 0 queues one connection; the second finds the queue full
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard filler >= 0 else { continue }
+            descriptors.append(filler)
+            _ = withUnsafePointer(to: &bound) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        usleep(50_000)
+    }
+
+    func close() {
+        descriptors.forEach { _ = Glibc.close($0) }
+        descriptors = []
+    }
+}
