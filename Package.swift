@@ -36,7 +36,7 @@ let package = Package(
                 dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher", "WBuildRouter"],
                 swiftSettings: strict,
                 plugins: ["SupervisorBuilder"]),
-        // Links the live-update supervisor Sources/Supervisor/wbuild-init.c statically with cc (a resource of WBuildWorkloads).
+        // Links the static helpers (Sources/Supervisor/wbuild-init.c, Sources/Door/wbuild-door.c, Sources/Router/wbuild-router.c) with cc (resources of WBuildWorkloads).
         .plugin(name: "SupervisorBuilder", capability: .buildTool(), path: "Sources/SupervisorBuilder"),
         // Writes BuildInfo.swift (the VERSION file and the git commit) for `wbuild --version`.
         .plugin(name: "BuildInfoGenerator", capability: .buildTool(), path: "Sources/BuildInfoGenerator"),
@@ -80,6 +80,9 @@ let package = Package(
         // The command line's argument parsing and option conversions (the executable, @testable).
         .testTarget(name: "WBuildCLITests", dependencies: ["wbuild", "WBuildTestSupport"], swiftSettings: strict),
         .testTarget(name: "WBuildRouterTests", dependencies: ["WBuildRouter"], swiftSettings: strict),
+        // wbuild-router run on the host on loopback in front of test backends (the unit tier: fast, no engine).
+        .testTarget(name: "RouterProxyTests", dependencies: ["WBuildWorkloads", "WBuildRouter", "WBuildSystem", "WBuildTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["WBuildTestSupport"], swiftSettings: strict),
     ]
 )

@@ -11,8 +11,9 @@
  *     both Content-Length and Transfer-Encoding, Content-Lengths that differ or are not digits,
  *     a transfer coding other than one `chunked`, Transfer-Encoding on HTTP/1.0, obs-fold,
  *     whitespace before a colon, a bare CR, a control character in a value, a method that is no
- *     token, a target that is not origin-form (or `*`), no or several Host on HTTP/1.1. Lines may
- *     end in a bare LF.
+ *     token, a target that is neither origin-form, `http://` absolute-form (its path becomes the
+ *     target, its authority the host) nor `*` for OPTIONS, no or several Host on HTTP/1.1. Lines
+ *     may end in a bare LF.
  *   - wbh_chunked_feed: the chunked framing of a body passed through as it is: how many of the
  *     bytes given belong to the body, and whether it ended (last chunk and trailers) or is bad.
  */
@@ -65,6 +66,7 @@ struct wbh_head {
     int has_upgrade;
     struct wbh_span upgrade;
     unsigned connection;    /* WBH_CONNECTION_* */
+    int absolute;           /* request: the target was absolute-form; `host` is its authority */
 };
 
 WBH_UNUSED static int wbh_is_tchar(unsigned char c) {
@@ -283,8 +285,22 @@ WBH_UNUSED static int wbh_parse_request(const char *data, size_t length, size_t 
     char minor = data[index + 7];
     if (minor != '0' && minor != '1') return -400;
     head->minor = minor - '0';
-    if (data[target] != '/' && !(head->target.length == 1 && data[target] == '*'
-                                 && wbh_span_is(data, head->method, "options"))) return -400;
+    /* absolute-form (RFC 9112 3.2.2): `http://authority/path` is routed as /path on that host. */
+    int absolute = 0;
+    struct wbh_span authority = {0, 0};
+    head->absolute = 0;
+    if (head->target.length > 7 && wbh_equals(data + target, 7, "http://")) {
+        size_t host_start = target + 7, host_end = host_start;
+        while (host_end < target + head->target.length && data[host_end] != '/' && data[host_end] != '?') host_end++;
+        if (host_end == host_start || host_end == target + head->target.length || data[host_end] != '/') return -400;
+        if (memchr(data + host_start, '@', host_end - host_start) != NULL) return -400; /* no userinfo */
+        authority = (struct wbh_span){(uint32_t)host_start, (uint32_t)(host_end - host_start)};
+        head->target = (struct wbh_span){(uint32_t)host_end, (uint32_t)(target + head->target.length - host_end)};
+        absolute = 1;
+    } else if (data[target] != '/' && !(head->target.length == 1 && data[target] == '*'
+                                        && wbh_span_is(data, head->method, "options"))) {
+        return -400;
+    }
     if (memchr(data + start, '\r', line_end - start) != NULL) return -400;
     int fields = wbh_parse_fields(data, length, end + 1, max_head_bytes, head, 1);
     if (fields == 0) return 0;
@@ -295,7 +311,12 @@ WBH_UNUSED static int wbh_parse_request(const char *data, size_t length, size_t 
         if (data[at] == '\r' && data[at + 1] != '\n') return -400;
     }
     if (head->minor == 0 && head->chunked) return -400;
-    if (head->host_count > 1 || (head->minor == 1 && head->host_count == 0)) return -400;
+    if (head->host_count > 1 || (head->minor == 1 && head->host_count == 0 && !absolute)) return -400;
+    if (absolute) { /* the target's authority stands for Host */
+        head->host = authority;
+        head->host_count = 1;
+        head->absolute = 1;
+    }
     return 1;
 }
 

@@ -24,7 +24,7 @@
  *   BEGIN <fingerprint>  -> "OK"  start staging a route table on this connection (1-64 of [0-9a-f])
  *   ROUTE <workload> <exact|prefix> <host|-> <0|1> <path>  -> "OK"  append a rule to the staged
  *                           table (at most 1024). wbuild sends them in precedence order
- *                           (RouteTable.precedenceOrdered): the first rule that matches wins.
+ *                           (RouteTable.byPrecedence): the first rule that matches wins.
  *   COMMIT               -> "OK <rules>"  the staged table replaces the live one at once: each next
  *                           request, on new connections and open ones, is matched against it. A
  *                           connection closed before COMMIT discards what it staged.
@@ -57,8 +57,14 @@
  * --hold-ms (woken at once by a SET): 503 naming the workload, its state and `wbuild logs`,
  * Retry-After: 1. Every ready replica refusing or not answering a connect in 1 s: 502. A backend
  * that fails mid-response, or a body that stalls: the client is reset (SO_LINGER 0) so a cut-off
- * response never looks complete. The first bytes of an HTTP/2 prior-knowledge preface are not
- * HTTP/1 and get 400.
+ * response never looks complete.
+ *
+ * h2c: a connection that opens with the HTTP/2 prior-knowledge preface is routed by host alone:
+ * the first header block is read and its `:authority` (or `host`) decoded (wbuild-h2-authority.h),
+ * the first rule whose host takes it and whose workload was SET with `h2` wins, and the
+ * connection goes to a ready replica (held like a request) with the bytes read so far replayed,
+ * then tunnelled both ways until either side closes. No such rule: SETTINGS, GOAWAY
+ * (HTTP_1_1_REQUIRED) and close.
  *
  * stderr: a line when the table or a workload's set changes, and for errors (rate-limited).
  */
@@ -87,6 +93,7 @@
 #include "wbuild-log.h"
 #include "wbuild-control.h"
 #include "wbuild-http.h"
+#include "wbuild-h2-authority.h"
 
 #define DEFAULT_LISTEN_PORT 8000
 #define DEFAULT_CONTROL_PORT 47013
@@ -99,6 +106,8 @@
 #define SUBSCRIBER_BUFFER (256 * 1024)
 #define BUFFER_SIZE (64 * 1024)
 #define RESPONSE_HEAD_MAX (32 * 1024)
+/* Headers a response may have (more: 502), at least; a backend's Set-Cookie lines add up. */
+#define RESPONSE_HEADERS_MIN 256
 #define ADDED_HEADERS_MAX 4096
 #define CONNECT_TIMEOUT_MS 1000
 #define THREAD_STACK (256 * 1024)
@@ -674,10 +683,17 @@ static int build_request_head(struct connection *connection, const struct route 
         if (hop_by_hop(base, header->name, upgrading) || wbh_span_is(base, header->name, "x-forwarded-for")
             || wbh_span_is(base, header->name, "x-forwarded-proto") || wbh_span_is(base, header->name, "x-forwarded-host")
             || wbh_span_is(base, header->name, "x-forwarded-prefix")) continue;
-        if (!protected_header(base, header->name) && wbh_named_in_connection(base, request, header->name)) continue;
+        int kept = protected_header(base, header->name) || (upgrading && wbh_span_is(base, header->name, "upgrade"));
+        if (!kept && wbh_named_in_connection(base, request, header->name)) continue;
+        if (request->absolute && wbh_span_is(base, header->name, "host")) continue; /* the target's authority replaces it */
         put_span(&writer, base, header->name);
         put_text(&writer, ": ");
         put_span(&writer, base, header->value);
+        put_text(&writer, "\r\n");
+    }
+    if (request->absolute) {
+        put_text(&writer, "Host: ");
+        put_span(&writer, base, request->host);
         put_text(&writer, "\r\n");
     }
     put_text(&writer, "X-Forwarded-Proto: http\r\n");
@@ -711,7 +727,8 @@ static int build_response_head(struct connection *connection, const char *base, 
     for (int index = 0; index < response->count; index++) {
         const struct wbh_header *header = &response->headers[index];
         if (hop_by_hop(base, header->name, upgraded)) continue;
-        if (!protected_header(base, header->name) && wbh_named_in_connection(base, response, header->name)) continue;
+        int kept = protected_header(base, header->name) || (upgraded && wbh_span_is(base, header->name, "upgrade"));
+        if (!kept && wbh_named_in_connection(base, response, header->name)) continue;
         put_span(&writer, base, header->name);
         put_text(&writer, ": ");
         put_span(&writer, base, header->value);
@@ -783,7 +800,7 @@ enum outcome {
 /* Streams one exchange on connection->upstream.fd: head_out, the request's body from `in`,
  * the response back. On return the body's bytes are consumed from `in` (in_start moved). */
 static enum outcome pump(struct connection *connection, int *status, int reused, int head_method, int upgrade_requested,
-                         int client_keep_alive) {
+                         int client_keep_alive, int raw) {
     int client = connection->fd, backend = connection->upstream.fd;
     struct body request_body, response_body;
     const struct wbh_head *request = &connection->request;
@@ -801,6 +818,14 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
     connection->response_out_length = connection->response_out_sent = 0;
     connection->response_started = 0;
     long long last_progress = now_ms();
+    /* Whether a call may find something: cleared by EAGAIN, set again by poll, so no call is
+     * made that is known to fail (the backend has nothing to say before it got the head). */
+    int client_readable = 1, client_writable = 1, backend_readable = 0, backend_writable = 1;
+    if (raw) { /* a tunnel from the first byte: h2c */
+        tunnel = 1;
+        response_state = BODY;
+        body_start(&response_body, FRAME_TUNNEL, 0);
+    }
 /* The backend failed: before any byte of an answer a bodiless request on a reused connection is
  * tried again, else 502; after, the client is reset. */
 #define BACKEND_GONE() \
@@ -817,11 +842,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             framed += (size_t)taken;
         }
         /* Send on: the head, then the framed body. */
-        if (connection->head_out_sent < connection->head_out_length || connection->in_start < framed) {
+        if (backend_writable && (connection->head_out_sent < connection->head_out_length || connection->in_start < framed)) {
             struct iovec parts[2] = {
                 {connection->head_out + connection->head_out_sent, connection->head_out_length - connection->head_out_sent},
                 {connection->in + connection->in_start, framed - connection->in_start}};
             ssize_t sent = writev(backend, parts, 2);
+            if (sent < 0 && errno == EAGAIN) backend_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 size_t head_part = parts[0].iov_len < (size_t)sent ? parts[0].iov_len : (size_t)sent;
@@ -843,8 +869,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->in_end -= connection->in_start;
             connection->in_start = 0;
         }
-        if (reading_client && connection->in_end < connection->in_size) {
+        if (reading_client && client_readable && connection->in_end < connection->in_size) {
             ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+            if (got < 0 && errno == EAGAIN) client_readable = 0;
             if (got > 0) {
                 connection->in_end += (size_t)got;
                 progress = 1;
@@ -863,8 +890,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->up_end -= connection->up_start;
             connection->up_start = 0;
         }
-        if (!backend_eof && response_state != DONE && connection->up_end < BUFFER_SIZE) {
+        if (!backend_eof && backend_readable && response_state != DONE && connection->up_end < BUFFER_SIZE) {
             ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end, 0);
+            if (got < 0 && errno == EAGAIN) backend_readable = 0;
             if (got > 0) {
                 connection->up_end += (size_t)got;
                 got_response_byte = 1;
@@ -923,11 +951,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
         }
         if (response_state == BODY && backend_eof && response_body.framing == FRAME_CLOSE) response_state = DONE;
         /* Send back: the head, then the framed body. */
-        if (connection->response_out_length > 0 || connection->up_start < up_framed) {
+        if (client_writable && (connection->response_out_length > 0 || connection->up_start < up_framed)) {
             struct iovec parts[2] = {
                 {connection->response_out + connection->response_out_sent, connection->response_out_length - connection->response_out_sent},
                 {connection->up + connection->up_start, up_framed - connection->up_start}};
             ssize_t sent = writev(client, parts, 2);
+            if (sent < 0 && errno == EAGAIN) client_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 connection->response_started = 1;
@@ -976,6 +1005,10 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
         if (left <= 0) return RESET;
         int ready = poll(pollers, 2, (int)(left > 60000 ? 60000 : left));
         if (ready < 0 && errno != EINTR) return RESET;
+        if (pollers[0].revents & (POLLIN | POLLHUP | POLLERR)) client_readable = 1;
+        if (pollers[0].revents & (POLLOUT | POLLHUP | POLLERR)) client_writable = 1;
+        if (pollers[1].revents & (POLLIN | POLLHUP | POLLERR)) backend_readable = 1;
+        if (pollers[1].revents & (POLLOUT | POLLHUP | POLLERR)) backend_writable = 1;
         if ((pollers[0].revents & (POLLERR | POLLHUP | POLLNVAL)) && !(pollers[0].events & POLLIN)) return RESET;
         if ((pollers[1].revents & (POLLERR | POLLHUP | POLLNVAL)) && !(pollers[1].events & POLLIN)) {
             if (response_state == HEAD && !connection->response_started) return BACKEND_GONE();
@@ -989,7 +1022,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
 
 /* Reads a whole request head into `in` (after what is left there). 1 parsed, 0 the client left or
  * idled out (close silently), or -status. */
-static int read_head(struct connection *connection) {
+static int read_head(struct connection *connection, int first) {
     if (connection->in_start > 0) {
         memmove(connection->in, connection->in + connection->in_start, connection->in_end - connection->in_start);
         connection->in_end -= connection->in_start;
@@ -998,10 +1031,12 @@ static int read_head(struct connection *connection) {
     long long started = connection->in_end > 0 ? now_ms() : 0;
     long long idle_until = now_ms() + idle_ms;
     for (;;) {
-        if (connection->in_end > 0) {
+        if (first && connection->in_end > 0 && wbh2_is_preface(connection->in, connection->in_end)) {
+            if (connection->in_end >= WBH2_PREFACE_LENGTH) return 2; /* HTTP/2 prior knowledge */
+            if (started == 0) started = now_ms();
+        } else if (connection->in_end > 0) {
             int parsed = wbh_parse_request(connection->in, connection->in_end, (size_t)max_header_bytes, &connection->request);
             if (parsed != 0) return parsed;
-            if (connection->in_end >= 24 && memcmp(connection->in, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24) == 0) return -400;
             if (started == 0) started = now_ms();
         }
         long long deadline = started != 0 ? started + header_timeout_ms : idle_until;
@@ -1135,7 +1170,7 @@ static int serve_request(struct connection *connection) {
         upstream->counted = 1;
         connection->head_out_sent = 0;
         int status = 502;
-        enum outcome outcome = pump(connection, &status, reused && !retried, head_method, upgrade_requested, client_keep_alive);
+        enum outcome outcome = pump(connection, &status, reused && !retried, head_method, upgrade_requested, client_keep_alive, 0);
         if (outcome == RETRY) {
             drop_upstream(upstream, 0);
             retried = 1;
@@ -1167,10 +1202,119 @@ static int serve_request(struct connection *connection) {
     }
 }
 
+
+/* ---- h2c: HTTP/2 with prior knowledge, routed by host and tunnelled whole ---- */
+
+/* Tells an HTTP/2 client no (a SETTINGS frame, as the server's preface must be, then GOAWAY
+ * with HTTP_1_1_REQUIRED) and closes. */
+static void refuse_h2(struct connection *connection) {
+    static const unsigned char frames[] = {
+        0, 0, 0, 0x4, 0, 0, 0, 0, 0,                          /* SETTINGS, empty */
+        0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xd, /* GOAWAY: last stream 0, HTTP_1_1_REQUIRED */
+    };
+    (void)send_all(connection->fd, (const char *)frames, sizeof frames, 2000);
+}
+
+/* The first rule whose host takes `authority` and whose workload speaks h2. Locked. */
+static struct route match_h2_route(const char *authority, size_t length) {
+    struct route route = {0};
+    char host[256];
+    size_t host_length = normalize_host(authority, length, host, sizeof host);
+    struct table *table = live_table;
+    for (int index = 0; table != NULL && index < table->count; index++) {
+        const struct rule *rule = &table->rules[index];
+        if (!workloads[rule->workload].h2 || !host_matches(rule, host, host_length, 1)) continue;
+        route.found = 1;
+        route.workload = rule->workload;
+        strcpy(route.workload_name, workloads[rule->workload].name);
+        return route;
+    }
+    return route;
+}
+
+/* Serves a connection that opened with the HTTP/2 preface; returns as serve_request does. */
+static int serve_h2(struct connection *connection) {
+    struct wbh2_decoder *decoder = malloc(sizeof *decoder);
+    if (decoder == NULL) return -1;
+    char authority[256];
+    size_t authority_length = 0;
+    long long deadline = now_ms() + header_timeout_ms;
+    int result;
+    for (;;) {
+        result = wbh2_authority((const uint8_t *)connection->in, connection->in_end, decoder, authority, sizeof authority,
+                                &authority_length);
+        if (result != WBH2_NEED_MORE || connection->in_end == connection->in_size) break;
+        long long left = deadline - now_ms();
+        struct pollfd poller = {.fd = connection->fd, .events = POLLIN};
+        if (left <= 0 || poll(&poller, 1, (int)left) <= 0) break;
+        ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got <= 0) {
+            free(decoder);
+            return -1;
+        }
+        connection->in_end += (size_t)got;
+    }
+    free(decoder);
+    struct route route = {0};
+    if (result == WBH2_FOUND) {
+        pthread_mutex_lock(&state_lock);
+        route = match_h2_route(authority, authority_length);
+        pthread_mutex_unlock(&state_lock);
+    }
+    if (!route.found) {
+        refuse_h2(connection);
+        return -1;
+    }
+    struct in_addr tried[MAX_REPLICAS];
+    int tried_count = 0;
+    long long hold_until = now_ms() + hold_ms;
+    for (;;) {
+        struct replica replica;
+        int port = 0;
+        char state[WBC_STATE_MAX + 1];
+        if (!pick_replica(connection, &route, &replica, &port, tried, tried_count, hold_until, state)) {
+            refuse_h2(connection);
+            return -1;
+        }
+        int fd = connect_to(replica.address, port);
+        if (fd < 0) {
+            int error = errno;
+            char address[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &replica.address, address, sizeof address);
+            log_error(ERROR_CONNECT, "%s replica %s (%s:%d): %s", route.workload_name, replica.name, address, port, strerror(error));
+            pthread_mutex_lock(&state_lock);
+            count_exchange(replica.address, -1);
+            pthread_mutex_unlock(&state_lock);
+            if (tried_count < MAX_REPLICAS) tried[tried_count++] = replica.address;
+            hold_until = 0;
+            continue;
+        }
+        struct upstream *upstream = &connection->upstream;
+        upstream->fd = fd;
+        upstream->workload = route.workload;
+        upstream->address = replica.address;
+        upstream->port = port;
+        snprintf(upstream->replica, sizeof upstream->replica, "%s", replica.name);
+        upstream->counted = 1;
+        connection->head_out_length = connection->head_out_sent = 0;
+        int status = 0;
+        enum outcome outcome = pump(connection, &status, 0, 0, 0, 0, 1);
+        drop_upstream(upstream, outcome == RESET);
+        return outcome == RESET ? -2 : -1;
+    }
+}
+
 static void *serve_client(void *argument) {
     struct connection *connection = argument;
-    for (;;) {
-        int parsed = read_head(connection);
+    for (int first = 1;; first = 0) {
+        int parsed = read_head(connection, first);
+        if (parsed == 2) {
+            int served = serve_h2(connection);
+            if (served == -2) reset_and_close(connection->fd);
+            else close_gracefully(connection->fd);
+            break;
+        }
         if (parsed == 0) {
             close(connection->fd);
             break;
@@ -1203,7 +1347,7 @@ static struct connection *new_connection(int fd, const struct sockaddr_in *peer)
     size_t in_size = (size_t)max_header_bytes + 1 > BUFFER_SIZE ? (size_t)max_header_bytes + 1 : BUFFER_SIZE;
     size_t head_out_size = (size_t)max_header_bytes + ADDED_HEADERS_MAX + 16384;
     size_t response_out_size = RESPONSE_HEAD_MAX + ADDED_HEADERS_MAX;
-    size_t headers = (size_t)max_headers + 1;
+    size_t headers = (size_t)(max_headers > RESPONSE_HEADERS_MIN ? max_headers : RESPONSE_HEADERS_MIN) + 1;
     struct connection *connection = calloc(1, sizeof *connection);
     char *memory = malloc(in_size + BUFFER_SIZE + head_out_size + response_out_size + 2 * headers * sizeof(struct wbh_header));
     if (connection == NULL || memory == NULL) {
@@ -1223,7 +1367,7 @@ static struct connection *new_connection(int fd, const struct sockaddr_in *peer)
     connection->request.headers = header_memory;
     connection->request.capacity = (int)max_headers;
     connection->response.headers = header_memory + headers;
-    connection->response.capacity = (int)max_headers; /* a response with more: 502 */
+    connection->response.capacity = (int)headers - 1; /* a response with more: 502 */
     connection->upstream.fd = -1;
     return connection;
 }

@@ -69,8 +69,11 @@ public struct RouteTable: Sendable, Hashable {
 
     /// The rules in the order they are tried: exact hosts, then wildcard hosts, then rules for
     /// any host (by host name within each), then the longest path, then exact before prefix;
-    /// declaration order breaks the remaining ties. For listings (`wbuild routes`): the first
-    /// rule a request matches in this order is the one `match` picks.
+    /// declaration order breaks the remaining ties. The first rule a request matches in this
+    /// order is the one `match` picks (a rule's host kind is fixed: an exact host only ever
+    /// matches equal, a wildcard only as a wildcard), so a router that knows nothing of
+    /// precedence (wbuild-router takes the first match) routes as `match` does; `wbuild routes`
+    /// lists rules in this order.
     public var byPrecedence: [RouteRule] {
         func hostKind(_ rule: RouteRule) -> Int {
             guard let host = rule.host else { return 0 }

@@ -1,12 +1,14 @@
 /*
  * Fuzz target: the control dialect's parser (Sources/HelperSupport/wbuild-control.h), alone.
  *
- * The first byte of an input picks the dialect (bit 0), whether a valid AUTH line goes first
+ * The first byte of an input picks the dialect (bit 0: the door's, run also as the router's),
+ * whether a valid AUTH line goes first
  * (bit 1) and the size of the pieces the rest is fed in (bits 2-7); the rest is the stream. Checks:
  *   - no crash, no out-of-bounds access (AddressSanitizer), consumed bytes never exceed what
  *     was given, and every call but NEED_MORE/FATAL makes progress or reports an event;
  *   - every request it reports is well formed: PUT/MKDIR/LINK/DEL paths pass wbc_check_path,
- *     sizes and modes are within the dialect's limits, bodies only follow PUT and LINK and are
+ *     sizes and modes are within the dialect's limits, router arguments pass wbc_check_router,
+ *     bodies only follow PUT and LINK and are
  *     exactly as long as their header said;
  *   - the split does not matter: the stream fed whole and fed in pieces gives the same events
  *     (a misparse that depends on where reads end would show here).
@@ -43,7 +45,12 @@ static void trace_add(struct trace *trace, const void *bytes, size_t length) {
     trace->length += length;
 }
 
+static enum wbc_dialect checked_dialect;
+
 static void check_request(const struct wbc_request *request) {
+    if (checked_dialect == WBC_ROUTER) {
+        CHECK(wbc_check_router(request->verb, request->arguments, strlen(request->arguments)) == NULL);
+    }
     switch (request->verb) {
     case WBC_VERB_PUT:
     case WBC_VERB_MKDIR:
@@ -67,6 +74,7 @@ static void check_request(const struct wbc_request *request) {
 static struct trace run(enum wbc_dialect dialect, const uint8_t *data, size_t size, size_t piece) {
     struct trace trace = {0};
     struct wbc_parser parser = {.dialect = dialect, .secret = secret};
+    checked_dialect = dialect;
     static struct wbc_request request;
     char *buffer = malloc(size + 1);
     CHECK(buffer != NULL);
@@ -143,11 +151,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         offset = (size_t)sprintf((char *)stream, "AUTH %s\n", secret);
     }
     memcpy(stream + offset, data + 1, length);
-    struct trace whole = run(dialect, stream, offset + length, 0);
-    struct trace pieces = run(dialect, stream, offset + length, piece == 0 ? 1 : piece);
-    CHECK(whole.length == pieces.length && (whole.length == 0 || memcmp(whole.bytes, pieces.bytes, whole.length) == 0));
-    free(whole.bytes);
-    free(pieces.bytes);
+    for (int pass = 0; pass < (dialect == WBC_DOOR ? 2 : 1); pass++) {
+        enum wbc_dialect this = pass == 1 ? WBC_ROUTER : dialect;
+        struct trace whole = run(this, stream, offset + length, 0);
+        struct trace pieces = run(this, stream, offset + length, piece == 0 ? 1 : piece);
+        CHECK(whole.length == pieces.length && (whole.length == 0 || memcmp(whole.bytes, pieces.bytes, whole.length) == 0));
+        free(whole.bytes);
+        free(pieces.bytes);
+    }
     free(stream);
     return 0;
 }

@@ -4,7 +4,7 @@ import WBuildSystem
 import WBuildTestSupport
 
 /// Every input `scripts/fuzz-helpers.sh` kept (a crash, a failed check, the defects the fuzz
-/// targets were written for) replays cleanly in the normal test run: both fuzz targets are
+/// targets were written for) replays cleanly in the normal test run: every fuzz target is
 /// compiled with the system C compiler as plain programs (`-DWBC_REPLAY`, AddressSanitizer and
 /// UndefinedBehaviorSanitizer on) and run on `scripts/fuzz/regressions/<target>/*`.
 @Suite("Helper fuzz regressions")
@@ -12,7 +12,7 @@ struct HelperFuzzRegressionTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    @Test("every kept fuzz input replays without a crash or a failed check", arguments: ["control", "door"])
+    @Test("every kept fuzz input replays without a crash or a failed check", arguments: ["control", "door", "http"])
     func keptInputsReplay(_ target: String) async throws {
         let root = Self.packageRoot
         let inputs = try FileManager.default.contentsOfDirectory(atPath: "\(root)/scripts/fuzz/regressions/\(target)")
@@ -24,6 +24,7 @@ struct HelperFuzzRegressionTests {
         let compile = try ChildProcess.spawn(ProcessLaunch(.argv([
             "/usr/bin/cc", "-g", "-O1", "-std=gnu11", "-DWBC_REPLAY", "-fsanitize=address,undefined",
             "-fno-sanitize-recover=undefined", "-I", "\(root)/Sources/HelperSupport", "-I", "\(root)/Sources/Supervisor",
+            "-I", "\(root)/Sources/Router",
             "-o", binary, "\(root)/scripts/fuzz/fuzz-\(target).c",
         ])))
         let compiled = await compile.wait()
