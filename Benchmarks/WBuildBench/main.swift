@@ -30,6 +30,7 @@ func runSuites(_ options: BenchOptions, in workspace: BenchDirectory) async -> R
         case .images: await ImagesSuite(options: options, workspace: workspace).run(into: &report)
         case .up: await UpSuite(options: options, workspace: workspace).run(into: &report)
         case .liveupdate: await LiveUpdateSuite(options: options, workspace: workspace).run(into: &report)
+        case .router: await RouterSuite(options: options, workspace: workspace).run(into: &report)
         }
     }
     return report
