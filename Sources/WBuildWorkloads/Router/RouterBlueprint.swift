@@ -1,35 +1,44 @@
 import WBuildCore
 import WBuildDocker
 
-/// The create body of the project's router: the `wbuild-router` image on the project network,
-/// its listening port published on the plan's host address and port (the app's one URL), its
-/// control port unpublished (wbuild dials its project-network address, authenticated with the
-/// secret written before it starts, as for the doors). `unless-stopped`: the app's URL is back
-/// after an engine restart, and the runtime sends it its table again when it sees the `start`.
+/// The create body of the project's router: the `wbuild-router` image in the engine host's
+/// network namespace (`NetworkMode: host`), listening straight on the plan's host address and
+/// port (the app's one URL) and serving its control protocol on `controlPort` of the same address.
+/// It reaches replicas at their project-network addresses, as the engine's host does.
+///
+/// Why the host's network and not a published port on the project network: a published port
+/// goes through the engine's userland proxy (docker-proxy) for every loopback connection, which
+/// halved the router's requests per second and added a hop nginx on the host does not pay
+/// (Benchmarks/README.md, suite `router`). In the host's namespace a request takes one hop from
+/// the client to the router and one from the router to a replica. The control port is on the
+/// same address (127.0.0.1 unless `router.host` says otherwise) and, like every helper's,
+/// answers only a connection that authenticates with the secret written before it starts.
+/// `unless-stopped`: the app's URL is back after an engine restart, and the runtime sends the
+/// router its table again when it sees the `start` (or after an outage, in the reconciliation).
 struct RouterBlueprint {
     let plan: RouterPlan
     /// The router image reference (`HelperImage.router`).
     let image: String
+    /// Its control port on the plan's host address, chosen free when the container is made.
+    var controlPort: Int = RouterBinary.defaultControlPort
 
     var name: String { ContainerLabels.routerName(project: plan.project) }
 
     var fingerprint: Fingerprint { plan.containerFingerprint(image: image) }
 
     func config() -> ContainerConfig {
-        let key = "\(RouterBinary.defaultListenPort)/tcp"
-        let network = ContainerLabels.networkName(project: plan.project)
-        return ContainerConfig(
+        ContainerConfig(
             image: image,
-            cmd: ["--listen", String(RouterBinary.defaultListenPort), "--control", String(RouterBinary.defaultControlPort),
+            cmd: ["--bind", plan.host, "--listen", String(plan.port), "--control", String(controlPort),
                   "--hold-ms", String(plan.holdMs)],
             labels: [
                 ContainerLabels.project: plan.project,
                 ContainerLabels.router: "1",
                 ContainerLabels.fingerprint: fingerprint.hex,
+                ContainerLabels.routerAddress: "\(plan.host):\(plan.port)",
+                ContainerLabels.routerControl: String(controlPort),
             ],
-            exposedPorts: [key: EmptyObject()], stopTimeout: 1,
-            hostConfig: HostConfig(portBindings: [key: [PortBinding(hostIp: plan.host, hostPort: String(plan.port))]],
-                                   networkMode: network, restartPolicy: RestartPolicy(name: "unless-stopped")),
-            networkingConfig: NetworkingConfig(endpointsConfig: [network: EndpointSettings(aliases: nil)]))
+            stopTimeout: 1,
+            hostConfig: HostConfig(networkMode: "host", restartPolicy: RestartPolicy(name: "unless-stopped")))
     }
 }

@@ -53,13 +53,13 @@ public struct RouterPlan: Sendable, Equatable {
         return builder.finish()
     }
 
-    /// What decides whether a running router container is still right: its image and where it
-    /// is published, and the hold (a command-line flag).
+    /// What decides whether a running router container is still right: its image, where it
+    /// listens (in the host's network namespace), and the hold (a command-line flag).
     func containerFingerprint(image: String) -> Fingerprint {
         var builder = FingerprintBuilder(kind: "router")
         builder.add("image", image)
-        builder.add("network", ContainerLabels.networkName(project: project))
-        builder.add("publish", "\(host)|\(port)")
+        builder.add("network", "host")
+        builder.add("listen", "\(host)|\(port)")
         builder.add("holdMs", String(holdMs))
         return builder.finish()
     }

@@ -36,11 +36,14 @@ enum RouterPort {
         return port
     }
 
-    /// Whether a TCP socket can be bound to `host:port` now.
+    /// Whether a TCP listener can be bound to `host:port` now (with SO_REUSEADDR, as the router
+    /// binds: connections of an earlier router waiting out TIME_WAIT do not count).
     static func isFree(_ port: Int, host: String) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
@@ -48,6 +51,25 @@ enum RouterPort {
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
+    }
+
+    /// A port the kernel says is free on `host` now (bound to port 0 and read back).
+    static func anyFreePort(host: String) -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, ProbeRunner.dialable(host), &address.sin_addr) == 1 else { return nil }
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else { return nil }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// FNV-1a of `text`: the same on every run and machine (unlike `hashValue`).

@@ -98,10 +98,9 @@ extension WorkloadRuntime {
     public func routerURL() async -> String? {
         guard let existing = try? await client.listContainers(labels: [projectLabel, "\(ContainerLabels.router)=1"]),
               let current = existing.first(where: { $0.state == "running" }),
-              let info = try? await client.inspectContainer(current.id),
-              let binding = info.ports["\(RouterBinary.defaultListenPort)/tcp"]?.first,
-              let port = binding.hostPort.flatMap(Int.init) else { return nil }
-        let host = ProbeRunner.dialable(binding.hostIp ?? "")
+              let address = current.labels[ContainerLabels.routerAddress], let colon = address.lastIndex(of: ":"),
+              let port = Int(address[address.index(after: colon)...]) else { return nil }
+        let host = ProbeRunner.dialable(String(address[..<colon]))
         guard case .success = await LoopbackHTTP.connects(host: host, port: port, timeout: Self.reachabilityTimeout) else { return nil }
         return "http://\(host):\(port)"
     }
@@ -218,6 +217,16 @@ extension WorkloadRuntime {
     }
 
     private func createRouter(_ blueprint: RouterBlueprint) async throws(NodeFailure) -> String {
+        let address = "\(blueprint.plan.host):\(blueprint.plan.port)"
+        let host = blueprint.plan.host
+        // In the host's namespace the router binds the port itself: say who holds it before it fails.
+        let (free, control) = await BlockingWork.run(name: "wbuild-router-ports") { () -> (Bool, Int?) in
+            (RouterPort.isFree(blueprint.plan.port, host: host), RouterPort.anyFreePort(host: host))
+        }
+        guard free else { throw Self.routerPortInUse(address) }
+        guard let control else { throw NodeFailure("no free port on \(host) for the router's control channel") }
+        var blueprint = blueprint
+        blueprint.controlPort = control
         let config = blueprint.config()
         let id: String
         do {
@@ -235,15 +244,15 @@ extension WorkloadRuntime {
             try await client.startContainer(id)
         } catch {
             await remove([id], grace: 0)
-            let address = "\(blueprint.plan.host):\(blueprint.plan.port)"
-            if let docker = error as? DockerError, docker.message.contains("already allocated") || docker.message.contains("in use") {
-                throw NodeFailure("the router cannot listen on \(address): another program uses that port",
-                                  hint: "free it, or choose another with `router: { port: N }` in wbuild.json; a port wbuild "
-                                      + "chose itself is kept in .wbuild/router-port: delete that file to choose again")
-            }
             throw engineFailure("starting the router on \(address)", error)
         }
         return id
+    }
+
+    static func routerPortInUse(_ address: String) -> NodeFailure {
+        NodeFailure("the router cannot listen on \(address): another program uses that port",
+                    hint: "free it, or choose another with `router: { port: N }` in wbuild.json; a port wbuild "
+                        + "chose itself is kept in .wbuild/router-port: delete that file to choose again")
     }
 
     /// Reads the router's control address and secret and records it; false when it is not
@@ -255,11 +264,12 @@ extension WorkloadRuntime {
     }
 
     private func routerRecord(_ id: String, plan: RouterPlan) async -> RuntimeBook.Router? {
-        guard let info = try? await client.inspectContainer(id), info.state.running, let address = networkAddress(info),
+        guard let info = try? await client.inspectContainer(id), info.state.running,
+              let control = info.labels[ContainerLabels.routerControl].flatMap(Int.init),
               let secret = await ControlSecrets.secret(of: id, alsoKnownAs: info.id, client: client)
         else { return nil }
-        return RuntimeBook.Router(containerID: id, control: ControlEndpoint(host: address, port: RouterBinary.defaultControlPort,
-                                                                            secret: secret), plan: plan)
+        let host = ProbeRunner.dialable(plan.host)
+        return RuntimeBook.Router(containerID: id, control: ControlEndpoint(host: host, port: control, secret: secret), plan: plan)
     }
 
     private func awaitRouterAnswering() async throws(NodeFailure) {

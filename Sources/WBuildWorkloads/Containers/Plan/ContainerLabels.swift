@@ -22,6 +22,10 @@ public enum ContainerLabels {
     /// On the project's router (`WorkloadRuntime+Router`): its value is `1`. The router belongs
     /// to the project, not to a workload, so it has no `dev.wbuild.workload`.
     public static let router = "dev.wbuild.router"
+    /// On the router: where it takes requests (`127.0.0.1:25776`), for `status` from any process.
+    public static let routerAddress = "dev.wbuild.router.address"
+    /// On the router: its control port on the same address.
+    public static let routerControl = "dev.wbuild.router.control"
 
     /// Whether `labels` are a replica's main container (not a sidecar, not the front door).
     static func isReplica(_ labels: [String: String]) -> Bool { labels[sidecar] == nil && labels[door] == nil }
