@@ -93,10 +93,6 @@ struct ProjectContainers {
         return ProjectContainers(project: project, containers: containers)
     }
 
-    func router() throws(BenchError) -> Container {
-        try one("the router") { $0.isRouter }
-    }
-
     func door(of workload: String) throws(BenchError) -> Container {
         try one("\(workload)'s door") { $0.isDoor && $0.workload == workload }
     }
