@@ -6,7 +6,7 @@ import WBuildTestSupport
 @Suite struct RoutesEndToEndTests {
     static let project = """
         {
-          name: "shop",
+          name: "wbt-routes-listing",
           workloads: {
             web: { image: "x", ports: [{ container: 80, protocol: "http" }], routes: ["/"] },
             api: { image: "x", ports: [{ container: 8080, protocol: "http" }],

@@ -52,6 +52,8 @@ func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
 
 /// A blocking TCP socket with a receive timeout, read through a buffer so lines and heads can be
 /// taken off it. Used from one thread at a time (a writer thread may use `fd` alongside).
+// @unchecked: `pending` and `isOpen` are touched only by the one thread that reads and closes the
+// socket (each test hands a socket to one thread); what another thread may use is `fd`, a `let`.
 final class TestSocket: @unchecked Sendable {
     enum End: Equatable {
         case eof
@@ -271,7 +273,7 @@ struct HTTPResponse {
 
 /// `wbuild-router` running on the host with `--bind 127.0.0.1`, on free ports, its secret in a
 /// file of its own.
-final class RouterProcess: @unchecked Sendable {
+final class RouterProcess: Sendable {
     let child: ChildProcess
     let listenPort: Int
     let controlPort: Int
@@ -388,7 +390,7 @@ final class RouterProcess: @unchecked Sendable {
 }
 
 /// A control connection.
-final class RouterControl: @unchecked Sendable {
+final class RouterControl: Sendable {
     let socket: TestSocket
 
     init(_ socket: TestSocket) {
@@ -426,7 +428,7 @@ struct ReceivedRequest: Sendable {
 ///     how long it was;
 ///   - anything else: 200 with a text body `backend <name>`, `<method> <target>` and the request's
 ///     headers, one a line.
-final class TestHTTPServer: @unchecked Sendable {
+final class TestHTTPServer: Sendable {
     let name: String
     let address: String
     let port: Int
@@ -671,7 +673,7 @@ func get(_ target: String, host: String = "localhost", _ extra: [String] = [], m
 
 /// A TCP server that sends its name and "\n", then echoes every byte until the client's end of
 /// stream, which it passes on: a backend that speaks HTTP/2 as far as a tunnel can tell.
-final class RawEchoServer: @unchecked Sendable {
+final class RawEchoServer: Sendable {
     let name: String
     let port: Int
     private let listener: Int32
@@ -759,6 +761,8 @@ enum H2 {
 
 /// A listener whose accept queue is full and never drained: the kernel drops further SYNs, so a
 /// connect to it neither succeeds nor fails until it times out.
+// @unchecked: `descriptors` is written in `init` and by `close()`, which the test that made it
+// calls once, from its own thread, after every use of `port`; no other thread reads it.
 final class Blackhole: @unchecked Sendable {
     private var descriptors: [Int32] = []
     let port: Int

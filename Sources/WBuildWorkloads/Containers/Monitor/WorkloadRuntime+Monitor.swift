@@ -32,7 +32,10 @@ extension WorkloadRuntime {
                         // What happened while it was away is reconciled, not replayed. In the
                         // background, so the stream reports crashes meanwhile.
                         since = Int64(Date().timeIntervalSince1970)
-                        let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage() }
+                        // What ran, and where it was reached, as of now: before the stream (listening
+                        // again) records a restarted door's new ports.
+                        let requests = self.outageRequests()
+                        let reconcile = Task { [weak self] () -> Void in await self?.reconcileAfterOutage(requests) }
                         self.attach(reconcile, to: Self.reconcileTaskKey)
                     }
                     var failure: (any Error)?

@@ -36,9 +36,12 @@ extension WorkloadRuntime {
                              + "when it answers"))
     }
 
-    /// Brings every workload this runtime ran back to its spec after the engine was away.
-    func reconcileAfterOutage() async {
-        let requests = book.withLock { book -> [(WorkloadPlan, UpRequest, [PublishedPort], Set<String>)] in
+    /// What a reconciliation brings back: each workload's plan and `up` request, where it was
+    /// reached before the outage, and the containers known then. Read when the engine answers,
+    /// before the event stream is listened to again (a door's `start` then records its new ports,
+    /// and the URL change would go unsaid).
+    func outageRequests() -> [(WorkloadPlan, UpRequest, [PublishedPort], Set<String>)] {
+        book.withLock { book -> [(WorkloadPlan, UpRequest, [PublishedPort], Set<String>)] in
             // Exits the outage caused are not the process's crashes.
             for id in book.tracked.keys { book.tracked[id]?.crashes = 0 }
             let known = Set(book.tracked.keys)
@@ -47,6 +50,10 @@ extension WorkloadRuntime {
                 return (plan, request, book.doors[workload]?.ports ?? book.endpoints[workload] ?? [], known)
             }
         }
+    }
+
+    /// Brings every workload this runtime ran (`outageRequests`) back to its spec after the engine was away.
+    func reconcileAfterOutage(_ requests: [(WorkloadPlan, UpRequest, [PublishedPort], Set<String>)]) async {
         events.emit(.warning("the engine answers again; bringing \(requests.count) workload(s) back to the spec"))
         // The router first (adopted or made again, its table and backends sent): the workloads'
         // replicas are sent to it as they come back. Its own `start` happened while the event
