@@ -24,6 +24,18 @@ import WBuildTestSupport
         (run.nodes["router:\(project)"]?["urls"] as? String)?.split(separator: ":").last.flatMap { Int($0) }
     }
 
+    /// `wbuild watch --json` on `dir`, once web (the last workload) is up; the router's port.
+    func watchUntilServed(_ dir: TemporaryDirectory) throws -> (RunningWBuild, Int) {
+        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        #expect(watch.waitUntilWatching(timeout: .seconds(120)))
+        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") == 1 })
+        guard let port = Int(try dir.read(".wbuild/router-port").trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            watch.stop()
+            throw HTTPTestClient.ClientError("no port in .wbuild/router-port")
+        }
+        return (watch, port)
+    }
+
     @Test func shopIsServedFromOneStableURLAndThePagesCallGoesThroughTheRouter() throws {
         let (dir, project) = try shopProject()
         defer { DockerCLI.cleanUp(project: project); dir.remove() }
@@ -65,11 +77,8 @@ import WBuildTestSupport
     @Test func aRebuildOfApiUnderARequestLoopFailsNoRequestAndEachRequestIsARouteEvent() throws {
         let (dir, project) = try shopProject()
         defer { DockerCLI.cleanUp(project: project); dir.remove() }
-        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        let (watch, port) = try watchUntilServed(dir)
         defer { watch.stop() }
-        #expect(watch.waitUntilWatching(timeout: .seconds(120)))
-        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") == 1 })
-        let port = try #require(Int(try dir.read(".wbuild/router-port").trimmingCharacters(in: .whitespacesAndNewlines)))
 
         let loop = RequestLoop(port: port, path: "/api/cgi-bin/hello")
         #expect(loop.wait { $0.ok >= 5 }, "requests go through before the change")
@@ -93,11 +102,8 @@ import WBuildTestSupport
     @Test func editingRoutesUnderWatchReconfiguresTheRouterWithoutDroppingAnOpenConnection() throws {
         let (dir, project) = try shopProject()
         defer { DockerCLI.cleanUp(project: project); dir.remove() }
-        let watch = try RunningWBuild(["watch", "--json"], in: dir.path)
+        let (watch, port) = try watchUntilServed(dir)
         defer { watch.stop() }
-        #expect(watch.waitUntilWatching(timeout: .seconds(120)))
-        #expect(watch.wait(timeout: .seconds(60)) { watch.doneCount("workload:web") == 1 })
-        let port = try #require(Int(try dir.read(".wbuild/router-port").trimmingCharacters(in: .whitespacesAndNewlines)))
         let routerID = DockerCLI.run(["ps", "-q", "--filter", "name=wbuild-\(project)-router"])
 
         #expect(try HTTPTestClient(port: port).get("/kv/").status == 404, "no /kv route yet: web answers")
