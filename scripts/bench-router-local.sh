@@ -159,10 +159,15 @@ run_wrk() {
 import re, sys
 text = sys.stdin.read()
 def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s)", v); n = float(m.group(1))
-    return n / 1000 if m.group(2) == "us" else n * 1000 if m.group(2) == "s" else n
+    m = re.match(r"([\d.]+)(us|ms|s|m)", v)
+    if m is None: return float("nan")
+    n, unit = float(m.group(1)), m.group(2)
+    return {"us": n / 1000, "ms": n, "s": n * 1000, "m": n * 60000}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+def pct(p):
+    m = re.search(p + r"%\s+(\S+)", text)
+    return ms(m.group(1)) if m else float("nan")
+p50, p99 = pct("50"), pct("99")
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", text)
 print("%.0f %.3f %.3f %s" % (rps, p50, p99, "errors" if errors else "-"))'
 }

@@ -71,6 +71,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -322,10 +323,22 @@ static void reset_and_close(int fd) {
     close(fd);
 }
 
+/* Client and backend sockets are blocking (a wait with nothing else to watch is one recv, bounded
+ * by SO_RCVTIMEO); every call that must not wait says MSG_DONTWAIT. */
+static ssize_t send_parts(int fd, struct iovec *parts, size_t count) {
+    struct msghdr message = {.msg_iov = parts, .msg_iovlen = count};
+    return sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void set_receive_timeout(int fd, long long ms) {
+    struct timeval timeout = {.tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)((ms % 1000) * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
 /* Sends all of it, waiting up to `timeout` ms for room each time; -1 on failure. */
 static int send_all(int fd, const char *data, size_t length, int timeout) {
     while (length > 0) {
-        ssize_t sent = send(fd, data, length, MSG_NOSIGNAL);
+        ssize_t sent = send(fd, data, length, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent > 0) {
             data += sent;
             length -= (size_t)sent;
@@ -354,7 +367,7 @@ static void close_gracefully(int fd) {
         if (left <= 0 || drained > (1u << 20)) break;
         struct pollfd poller = {.fd = fd, .events = POLLIN};
         if (poll(&poller, 1, (int)left) <= 0) break;
-        ssize_t got = recv(fd, scratch, sizeof scratch, 0);
+        ssize_t got = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) break;
         drained += (size_t)got;
@@ -362,31 +375,36 @@ static void close_gracefully(int fd) {
     close(fd);
 }
 
-/* Connects to address:port within CONNECT_TIMEOUT_MS: the socket (non-blocking), or -1 with errno. */
+/* Connects to address:port within CONNECT_TIMEOUT_MS: the socket (blocking, receives bounded by
+ * the body timeout), or -1 with errno. */
 static int connect_to(struct in_addr address, int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     set_no_delay(fd);
     struct sockaddr_in target = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = address};
-    if (connect(fd, (struct sockaddr *)&target, sizeof target) == 0) return fd;
-    if (errno != EINPROGRESS) {
+    int connected = connect(fd, (struct sockaddr *)&target, sizeof target) == 0;
+    if (!connected && errno != EINPROGRESS) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
-    struct pollfd poller = {.fd = fd, .events = POLLOUT};
-    int ready;
-    do ready = poll(&poller, 1, CONNECT_TIMEOUT_MS); while (ready < 0 && errno == EINTR);
-    int error = 0;
-    socklen_t length = sizeof error;
-    if (ready == 0) error = ETIMEDOUT;
-    else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
-    if (error != 0) {
-        close(fd);
-        errno = error;
-        return -1;
+    if (!connected) {
+        struct pollfd poller = {.fd = fd, .events = POLLOUT};
+        int ready;
+        do ready = poll(&poller, 1, CONNECT_TIMEOUT_MS); while (ready < 0 && errno == EINTR);
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (ready == 0) error = ETIMEDOUT;
+        else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+        if (error != 0) {
+            close(fd);
+            errno = error;
+            return -1;
+        }
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    set_receive_timeout(fd, body_timeout_ms > 60000 ? 60000 : body_timeout_ms);
     return fd;
 }
 
@@ -417,6 +435,7 @@ struct connection {
     struct wbh_head response;
     struct upstream upstream;
     int response_started; /* a byte of the response went to the client */
+    long long receive_timeout; /* the client socket's SO_RCVTIMEO in ms (0: none set) */
 };
 
 /* What the route of one request decided. */
@@ -510,7 +529,7 @@ static int answer(struct connection *connection, int status, const char *body, s
                           "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n%sConnection: %s\r\n\r\n",
                           status, reason_phrase(status), body_length, extra != NULL ? extra : "", keep_alive ? "keep-alive" : "close");
     struct iovec parts[2] = {{head, (size_t)length}, {(void *)body, is_head ? 0 : body_length}};
-    ssize_t sent = writev(connection->fd, parts, 2);
+    ssize_t sent = send_parts(connection->fd, parts, 2);
     if (sent < 0) sent = 0;
     size_t total = (size_t)length + parts[1].iov_len;
     if ((size_t)sent == total) return 0;
@@ -821,6 +840,8 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
     /* Whether a call may find something: cleared by EAGAIN, set again by poll, so no call is
      * made that is known to fail (the backend has nothing to say before it got the head). */
     int client_readable = 1, client_writable = 1, backend_readable = 0, backend_writable = 1;
+    /* The next backend recv may block (SO_RCVTIMEO): the backend is all there is to wait for. */
+    int wait_backend = 0;
     if (raw) { /* a tunnel from the first byte: h2c */
         tunnel = 1;
         response_state = BODY;
@@ -846,7 +867,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             struct iovec parts[2] = {
                 {connection->head_out + connection->head_out_sent, connection->head_out_length - connection->head_out_sent},
                 {connection->in + connection->in_start, framed - connection->in_start}};
-            ssize_t sent = writev(backend, parts, 2);
+            ssize_t sent = send_parts(backend, parts, 2);
             if (sent < 0 && errno == EAGAIN) backend_writable = 0;
             if (sent > 0) {
                 progress = 1;
@@ -870,7 +891,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->in_start = 0;
         }
         if (reading_client && client_readable && connection->in_end < connection->in_size) {
-            ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+            ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, MSG_DONTWAIT);
             if (got < 0 && errno == EAGAIN) client_readable = 0;
             if (got > 0) {
                 connection->in_end += (size_t)got;
@@ -891,7 +912,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->up_start = 0;
         }
         if (!backend_eof && backend_readable && response_state != DONE && connection->up_end < BUFFER_SIZE) {
-            ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end, 0);
+            ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end,
+                               wait_backend ? 0 : MSG_DONTWAIT);
+            wait_backend = 0;
             if (got < 0 && errno == EAGAIN) backend_readable = 0;
             if (got > 0) {
                 connection->up_end += (size_t)got;
@@ -955,7 +978,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             struct iovec parts[2] = {
                 {connection->response_out + connection->response_out_sent, connection->response_out_length - connection->response_out_sent},
                 {connection->up + connection->up_start, up_framed - connection->up_start}};
-            ssize_t sent = writev(client, parts, 2);
+            ssize_t sent = send_parts(client, parts, 2);
             if (sent < 0 && errno == EAGAIN) client_writable = 0;
             if (sent > 0) {
                 progress = 1;
@@ -1003,6 +1026,14 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
         if (pollers[1].events == 0 && (backend_eof || backend_shut)) pollers[1].fd = -1;
         long long left = last_progress + body_timeout_ms - now_ms();
         if (left <= 0) return RESET;
+        if (!tunnel && pollers[0].events == 0 && pollers[1].events == POLLIN) {
+            /* Waiting for the response (or more of it) with nothing to send either way: one
+             * blocking recv instead of poll and recv. A client that leaves meanwhile is seen
+             * at the next send to it. */
+            backend_readable = 1;
+            wait_backend = 1;
+            continue;
+        }
         int ready = poll(pollers, 2, (int)(left > 60000 ? 60000 : left));
         if (ready < 0 && errno != EINTR) return RESET;
         if (pollers[0].revents & (POLLIN | POLLHUP | POLLERR)) client_readable = 1;
@@ -1042,11 +1073,13 @@ static int read_head(struct connection *connection, int first) {
         long long deadline = started != 0 ? started + header_timeout_ms : idle_until;
         long long left = deadline - now_ms();
         if (left <= 0) return started != 0 ? -408 : 0;
-        struct pollfd poller = {.fd = connection->fd, .events = POLLIN};
-        int ready = poll(&poller, 1, (int)left);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) continue;
         if (connection->in_end == connection->in_size) return -431;
+        /* One blocking recv, bounded by SO_RCVTIMEO; set again only when the wait it bounds is
+         * shorter than what is set, or much longer (a timeout returns EAGAIN: looped). */
+        if (connection->receive_timeout == 0 || connection->receive_timeout > left + 2 || connection->receive_timeout < left - 50) {
+            set_receive_timeout(connection->fd, left);
+            connection->receive_timeout = left;
+        }
         ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) return 0;
@@ -1247,7 +1280,7 @@ static int serve_h2(struct connection *connection) {
         long long left = deadline - now_ms();
         struct pollfd poller = {.fd = connection->fd, .events = POLLIN};
         if (left <= 0 || poll(&poller, 1, (int)left) <= 0) break;
-        ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+        ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, MSG_DONTWAIT);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) {
             free(decoder);
@@ -1733,7 +1766,7 @@ static void accept_clients(int listener) {
     for (;;) {
         struct sockaddr_in peer;
         socklen_t length = sizeof peer;
-        int fd = accept4(listener, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(listener, (struct sockaddr *)&peer, &length, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
