@@ -735,7 +735,8 @@ static int build_request_head(struct connection *connection, const struct route 
 
 /* The response head for the client into response_out (`base`: its bytes); -1 if it does not fit.
  * `connection_header`: NULL for an interim response, else the Connection value to send. */
-static int build_response_head(struct connection *connection, const char *base, const char *connection_header, int upgraded) {
+static int build_response_head(struct connection *connection, const char *base, const char *connection_header, int upgraded,
+                               int rechunked) {
     const struct wbh_head *response = &connection->response;
     struct writer writer = {connection->response_out, RESPONSE_HEAD_MAX + ADDED_HEADERS_MAX, 0, 0};
     char status[16];
@@ -753,6 +754,7 @@ static int build_response_head(struct connection *connection, const char *base, 
         put_span(&writer, base, header->value);
         put_text(&writer, "\r\n");
     }
+    if (rechunked) put_text(&writer, "Transfer-Encoding: chunked\r\n");
     if (connection_header != NULL) {
         put_text(&writer, "Connection: ");
         put_text(&writer, connection_header);
@@ -766,6 +768,20 @@ static int build_response_head(struct connection *connection, const char *base, 
 }
 
 /* ---- one exchange: the request streamed on, the response streamed back ---- */
+
+/* A chunk's size line (hex, CRLF) into `text`: its length. */
+static size_t format_chunk_size(char text[24], size_t size) {
+    char digits[20];
+    size_t count = 0;
+    do {
+        digits[count++] = "0123456789abcdef"[size & 15];
+        size >>= 4;
+    } while (size != 0);
+    for (size_t index = 0; index < count; index++) text[index] = digits[count - 1 - index];
+    text[count] = '\r';
+    text[count + 1] = '\n';
+    return count + 2;
+}
 
 enum framing { FRAME_NONE, FRAME_LENGTH, FRAME_CHUNKED, FRAME_CLOSE, FRAME_TUNNEL };
 
@@ -842,6 +858,11 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
     int client_readable = 1, client_writable = 1, backend_readable = 0, backend_writable = 1;
     /* The next backend recv may block (SO_RCVTIMEO): the backend is all there is to wait for. */
     int wait_backend = 0;
+    /* Re-chunking a close-delimited response: the current chunk's size line, its data bytes
+     * still to send (from up_start) and its CRLF; the last chunk (size 0) once the body ended. */
+    int rechunk = 0, chunk_open = 0, chunk_terminated = 0;
+    char chunk_head[24];
+    size_t chunk_head_length = 0, chunk_head_sent = 0, chunk_left = 0, chunk_tail_sent = 0;
     if (raw) { /* a tunnel from the first byte: h2c */
         tunnel = 1;
         response_state = BODY;
@@ -938,12 +959,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             *status = response->status;
             if (response->status == 101) {
                 if (!upgrade_requested || !response->has_upgrade) return connection->response_started ? RESET : UPSTREAM_FAILED;
-                if (build_response_head(connection, base, "Upgrade", 1) != 0) return UPSTREAM_FAILED;
+                if (build_response_head(connection, base, "Upgrade", 1, 0) != 0) return UPSTREAM_FAILED;
                 tunnel = 1;
                 response_state = BODY;
                 body_start(&response_body, FRAME_TUNNEL, 0);
             } else if (response->status < 200) {
-                if (build_response_head(connection, base, NULL, 0) != 0) return UPSTREAM_FAILED;
+                if (build_response_head(connection, base, NULL, 0, 0) != 0) return UPSTREAM_FAILED;
             } else {
                 enum framing framing;
                 if (head_method || response->status == 204 || response->status == 304) framing = FRAME_NONE;
@@ -954,8 +975,11 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
                 backend_keep_alive = framing != FRAME_CLOSE
                                      && (response->minor == 1 ? !(response->connection & WBH_CONNECTION_CLOSE)
                                                               : (response->connection & WBH_CONNECTION_KEEP_ALIVE) != 0);
-                close_client = !client_keep_alive || framing == FRAME_CLOSE;
-                if (build_response_head(connection, base, close_client ? "close" : "keep-alive", 0) != 0) return UPSTREAM_FAILED;
+                /* A close-delimited body goes to an HTTP/1.1 client as chunks, ended at the
+                 * backend's close, so the client's connection outlives it. */
+                rechunk = framing == FRAME_CLOSE && !response->bad_coding && request->minor == 1;
+                close_client = !client_keep_alive || (framing == FRAME_CLOSE && !rechunk);
+                if (build_response_head(connection, base, close_client ? "close" : "keep-alive", 0, rechunk) != 0) return UPSTREAM_FAILED;
                 response_state = response_body.done ? DONE : BODY;
             }
             connection->up_start += connection->response.length;
@@ -973,19 +997,40 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             if (response_body.done) response_state = DONE;
         }
         if (response_state == BODY && backend_eof && response_body.framing == FRAME_CLOSE) response_state = DONE;
-        /* Send back: the head, then the framed body. */
-        if (client_writable && (connection->response_out_length > 0 || connection->up_start < up_framed)) {
-            struct iovec parts[2] = {
+        /* Re-chunking: open a chunk of what is framed, or the last one once the body ended. */
+        if (rechunk && !chunk_open && !chunk_terminated && (connection->up_start < up_framed || response_state == DONE)) {
+            chunk_left = up_framed - connection->up_start;
+            chunk_head_length = format_chunk_size(chunk_head, chunk_left);
+            chunk_head_sent = chunk_tail_sent = 0;
+            chunk_open = 1;
+            if (chunk_left == 0) chunk_terminated = 1;
+        }
+        /* Send back: the head, then the framed body (as chunks when re-chunking). */
+        int back_pending = connection->response_out_length > 0 || (rechunk ? chunk_open : connection->up_start < up_framed);
+        if (client_writable && back_pending) {
+            struct iovec parts[4] = {
                 {connection->response_out + connection->response_out_sent, connection->response_out_length - connection->response_out_sent},
-                {connection->up + connection->up_start, up_framed - connection->up_start}};
-            ssize_t sent = send_parts(client, parts, 2);
+                {chunk_head + chunk_head_sent, chunk_open ? chunk_head_length - chunk_head_sent : 0},
+                {connection->up + connection->up_start, rechunk ? chunk_left : up_framed - connection->up_start},
+                {(void *)("\r\n" + chunk_tail_sent), chunk_open ? 2 - chunk_tail_sent : 0}};
+            ssize_t sent = send_parts(client, parts, 4);
             if (sent < 0 && errno == EAGAIN) client_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 connection->response_started = 1;
-                size_t head_part = parts[0].iov_len < (size_t)sent ? parts[0].iov_len : (size_t)sent;
-                connection->response_out_sent += head_part;
-                connection->up_start += (size_t)sent - head_part;
+                size_t left_over = (size_t)sent;
+                size_t take = parts[0].iov_len < left_over ? parts[0].iov_len : left_over;
+                connection->response_out_sent += take;
+                left_over -= take;
+                take = parts[1].iov_len < left_over ? parts[1].iov_len : left_over;
+                chunk_head_sent += take;
+                left_over -= take;
+                take = parts[2].iov_len < left_over ? parts[2].iov_len : left_over;
+                connection->up_start += take;
+                if (rechunk) chunk_left -= take;
+                left_over -= take;
+                chunk_tail_sent += left_over;
+                if (chunk_open && chunk_tail_sent == 2) chunk_open = 0;
                 if (connection->response_out_sent == connection->response_out_length) {
                     connection->response_out_sent = connection->response_out_length = 0;
                 }
@@ -993,7 +1038,8 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
                 return RESET;
             }
         }
-        int flushed_back = connection->response_out_length == 0 && connection->up_start == up_framed;
+        int flushed_back = connection->response_out_length == 0 && connection->up_start == up_framed && !chunk_open
+                           && (!rechunk || response_state != DONE || chunk_terminated);
         if (tunnel) {
             if (backend_eof && flushed_back && !client_shut) {
                 shutdown(client, SHUT_WR);
@@ -1019,7 +1065,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
          * hang-up or error while it is open. */
         struct pollfd pollers[2] = {{.fd = client}, {.fd = backend}};
         if (!client_eof && (tunnel || !request_body.done) && connection->in_end < connection->in_size) pollers[0].events |= POLLIN;
-        if (connection->response_out_length > 0 || connection->up_start < up_framed) pollers[0].events |= POLLOUT;
+        if (connection->response_out_length > 0 || connection->up_start < up_framed || chunk_open) pollers[0].events |= POLLOUT;
         if (!backend_eof && response_state != DONE && connection->up_end < BUFFER_SIZE) pollers[1].events |= POLLIN;
         if (connection->head_out_sent < connection->head_out_length || connection->in_start < framed) pollers[1].events |= POLLOUT;
         if (pollers[0].events == 0 && (client_eof || client_shut)) pollers[0].fd = -1;
