@@ -50,14 +50,20 @@
  * connection and reuses it while the next request goes to the same replica, still in its set;
  * a reused one that fails before answering a bodiless request is retried once. Bodies stream
  * both ways at once through bounded buffers (sized or chunked; a response without either runs to
- * the backend's close, then the client is closed). 1xx are relayed; an Upgrade that gets 101
+ * the backend's close: to an HTTP/1.1 client, unless HEAD, it is sent as chunks with
+ * `Transfer-Encoding: chunked` and ended with the last chunk at that close, so the client's
+ * connection is kept; to an HTTP/1.0 client it stays close-delimited and the client is closed).
+ * Sockets are blocking with SO_RCVTIMEO: waiting for the next request head, or for a response
+ * while nothing is to be sent either way, is one recv (a client that leaves meanwhile is seen
+ * at the next send to it, or at --body-timeout-ms); everything else uses MSG_DONTWAIT, and
+ * poll() only runs while bodies stream. 1xx are relayed; an Upgrade that gets 101
  * becomes a tunnel until either side closes. Smuggling attempts (see wbuild-http.h) get 400,
  * a head over the limits 431 (a request line over 8 KiB 414), a head not arrived in time 408,
  * all with the connection closed. No rule: 404 listing the routes. No ready replica after
  * --hold-ms (woken at once by a SET): 503 naming the workload, its state and `wbuild logs`,
  * Retry-After: 1. Every ready replica refusing or not answering a connect in 1 s: 502. A backend
- * that fails mid-response, or a body that stalls: the client is reset (SO_LINGER 0) so a cut-off
- * response never looks complete.
+ * that fails mid-response (a re-chunked one too: never a clean last chunk), or a body that
+ * stalls: the client is reset (SO_LINGER 0) so a cut-off response never looks complete.
  *
  * h2c: a connection that opens with the HTTP/2 prior-knowledge preface is routed by host alone:
  * the first header block is read and its `:authority` (or `host`) decoded (wbuild-h2-authority.h),
