@@ -50,14 +50,20 @@
  * connection and reuses it while the next request goes to the same replica, still in its set;
  * a reused one that fails before answering a bodiless request is retried once. Bodies stream
  * both ways at once through bounded buffers (sized or chunked; a response without either runs to
- * the backend's close, then the client is closed). 1xx are relayed; an Upgrade that gets 101
+ * the backend's close: to an HTTP/1.1 client, unless HEAD, it is sent as chunks with
+ * `Transfer-Encoding: chunked` and ended with the last chunk at that close, so the client's
+ * connection is kept; to an HTTP/1.0 client it stays close-delimited and the client is closed).
+ * Sockets are blocking with SO_RCVTIMEO: waiting for the next request head, or for a response
+ * while nothing is to be sent either way, is one recv (a client that leaves meanwhile is seen
+ * at the next send to it, or at --body-timeout-ms); everything else uses MSG_DONTWAIT, and
+ * poll() only runs while bodies stream. 1xx are relayed; an Upgrade that gets 101
  * becomes a tunnel until either side closes. Smuggling attempts (see wbuild-http.h) get 400,
  * a head over the limits 431 (a request line over 8 KiB 414), a head not arrived in time 408,
  * all with the connection closed. No rule: 404 listing the routes. No ready replica after
  * --hold-ms (woken at once by a SET): 503 naming the workload, its state and `wbuild logs`,
  * Retry-After: 1. Every ready replica refusing or not answering a connect in 1 s: 502. A backend
- * that fails mid-response, or a body that stalls: the client is reset (SO_LINGER 0) so a cut-off
- * response never looks complete.
+ * that fails mid-response (a re-chunked one too: never a clean last chunk), or a body that
+ * stalls: the client is reset (SO_LINGER 0) so a cut-off response never looks complete.
  *
  * h2c: a connection that opens with the HTTP/2 prior-knowledge preface is routed by host alone:
  * the first header block is read and its `:authority` (or `host`) decoded (wbuild-h2-authority.h),
@@ -71,6 +77,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -322,10 +329,22 @@ static void reset_and_close(int fd) {
     close(fd);
 }
 
+/* Client and backend sockets are blocking (a wait with nothing else to watch is one recv, bounded
+ * by SO_RCVTIMEO); every call that must not wait says MSG_DONTWAIT. */
+static ssize_t send_parts(int fd, struct iovec *parts, size_t count) {
+    struct msghdr message = {.msg_iov = parts, .msg_iovlen = count};
+    return sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void set_receive_timeout(int fd, long long ms) {
+    struct timeval timeout = {.tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)((ms % 1000) * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
 /* Sends all of it, waiting up to `timeout` ms for room each time; -1 on failure. */
 static int send_all(int fd, const char *data, size_t length, int timeout) {
     while (length > 0) {
-        ssize_t sent = send(fd, data, length, MSG_NOSIGNAL);
+        ssize_t sent = send(fd, data, length, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent > 0) {
             data += sent;
             length -= (size_t)sent;
@@ -354,7 +373,7 @@ static void close_gracefully(int fd) {
         if (left <= 0 || drained > (1u << 20)) break;
         struct pollfd poller = {.fd = fd, .events = POLLIN};
         if (poll(&poller, 1, (int)left) <= 0) break;
-        ssize_t got = recv(fd, scratch, sizeof scratch, 0);
+        ssize_t got = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) break;
         drained += (size_t)got;
@@ -362,31 +381,36 @@ static void close_gracefully(int fd) {
     close(fd);
 }
 
-/* Connects to address:port within CONNECT_TIMEOUT_MS: the socket (non-blocking), or -1 with errno. */
+/* Connects to address:port within CONNECT_TIMEOUT_MS: the socket (blocking, receives bounded by
+ * the body timeout), or -1 with errno. */
 static int connect_to(struct in_addr address, int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     set_no_delay(fd);
     struct sockaddr_in target = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = address};
-    if (connect(fd, (struct sockaddr *)&target, sizeof target) == 0) return fd;
-    if (errno != EINPROGRESS) {
+    int connected = connect(fd, (struct sockaddr *)&target, sizeof target) == 0;
+    if (!connected && errno != EINPROGRESS) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
-    struct pollfd poller = {.fd = fd, .events = POLLOUT};
-    int ready;
-    do ready = poll(&poller, 1, CONNECT_TIMEOUT_MS); while (ready < 0 && errno == EINTR);
-    int error = 0;
-    socklen_t length = sizeof error;
-    if (ready == 0) error = ETIMEDOUT;
-    else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
-    if (error != 0) {
-        close(fd);
-        errno = error;
-        return -1;
+    if (!connected) {
+        struct pollfd poller = {.fd = fd, .events = POLLOUT};
+        int ready;
+        do ready = poll(&poller, 1, CONNECT_TIMEOUT_MS); while (ready < 0 && errno == EINTR);
+        int error = 0;
+        socklen_t length = sizeof error;
+        if (ready == 0) error = ETIMEDOUT;
+        else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+        if (error != 0) {
+            close(fd);
+            errno = error;
+            return -1;
+        }
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    set_receive_timeout(fd, body_timeout_ms > 60000 ? 60000 : body_timeout_ms);
     return fd;
 }
 
@@ -417,6 +441,7 @@ struct connection {
     struct wbh_head response;
     struct upstream upstream;
     int response_started; /* a byte of the response went to the client */
+    long long receive_timeout; /* the client socket's SO_RCVTIMEO in ms (0: none set) */
 };
 
 /* What the route of one request decided. */
@@ -510,7 +535,7 @@ static int answer(struct connection *connection, int status, const char *body, s
                           "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n%sConnection: %s\r\n\r\n",
                           status, reason_phrase(status), body_length, extra != NULL ? extra : "", keep_alive ? "keep-alive" : "close");
     struct iovec parts[2] = {{head, (size_t)length}, {(void *)body, is_head ? 0 : body_length}};
-    ssize_t sent = writev(connection->fd, parts, 2);
+    ssize_t sent = send_parts(connection->fd, parts, 2);
     if (sent < 0) sent = 0;
     size_t total = (size_t)length + parts[1].iov_len;
     if ((size_t)sent == total) return 0;
@@ -716,7 +741,8 @@ static int build_request_head(struct connection *connection, const struct route 
 
 /* The response head for the client into response_out (`base`: its bytes); -1 if it does not fit.
  * `connection_header`: NULL for an interim response, else the Connection value to send. */
-static int build_response_head(struct connection *connection, const char *base, const char *connection_header, int upgraded) {
+static int build_response_head(struct connection *connection, const char *base, const char *connection_header, int upgraded,
+                               int rechunked) {
     const struct wbh_head *response = &connection->response;
     struct writer writer = {connection->response_out, RESPONSE_HEAD_MAX + ADDED_HEADERS_MAX, 0, 0};
     char status[16];
@@ -734,6 +760,7 @@ static int build_response_head(struct connection *connection, const char *base, 
         put_span(&writer, base, header->value);
         put_text(&writer, "\r\n");
     }
+    if (rechunked) put_text(&writer, "Transfer-Encoding: chunked\r\n");
     if (connection_header != NULL) {
         put_text(&writer, "Connection: ");
         put_text(&writer, connection_header);
@@ -747,6 +774,20 @@ static int build_response_head(struct connection *connection, const char *base, 
 }
 
 /* ---- one exchange: the request streamed on, the response streamed back ---- */
+
+/* A chunk's size line (hex, CRLF) into `text`: its length. */
+static size_t format_chunk_size(char text[24], size_t size) {
+    char digits[20];
+    size_t count = 0;
+    do {
+        digits[count++] = "0123456789abcdef"[size & 15];
+        size >>= 4;
+    } while (size != 0);
+    for (size_t index = 0; index < count; index++) text[index] = digits[count - 1 - index];
+    text[count] = '\r';
+    text[count + 1] = '\n';
+    return count + 2;
+}
 
 enum framing { FRAME_NONE, FRAME_LENGTH, FRAME_CHUNKED, FRAME_CLOSE, FRAME_TUNNEL };
 
@@ -821,6 +862,13 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
     /* Whether a call may find something: cleared by EAGAIN, set again by poll, so no call is
      * made that is known to fail (the backend has nothing to say before it got the head). */
     int client_readable = 1, client_writable = 1, backend_readable = 0, backend_writable = 1;
+    /* The next backend recv may block (SO_RCVTIMEO): the backend is all there is to wait for. */
+    int wait_backend = 0;
+    /* Re-chunking a close-delimited response: the current chunk's size line, its data bytes
+     * still to send (from up_start) and its CRLF; the last chunk (size 0) once the body ended. */
+    int rechunk = 0, chunk_open = 0, chunk_terminated = 0;
+    char chunk_head[24];
+    size_t chunk_head_length = 0, chunk_head_sent = 0, chunk_left = 0, chunk_tail_sent = 0;
     if (raw) { /* a tunnel from the first byte: h2c */
         tunnel = 1;
         response_state = BODY;
@@ -846,7 +894,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             struct iovec parts[2] = {
                 {connection->head_out + connection->head_out_sent, connection->head_out_length - connection->head_out_sent},
                 {connection->in + connection->in_start, framed - connection->in_start}};
-            ssize_t sent = writev(backend, parts, 2);
+            ssize_t sent = send_parts(backend, parts, 2);
             if (sent < 0 && errno == EAGAIN) backend_writable = 0;
             if (sent > 0) {
                 progress = 1;
@@ -870,7 +918,7 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->in_start = 0;
         }
         if (reading_client && client_readable && connection->in_end < connection->in_size) {
-            ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+            ssize_t got = recv(client, connection->in + connection->in_end, connection->in_size - connection->in_end, MSG_DONTWAIT);
             if (got < 0 && errno == EAGAIN) client_readable = 0;
             if (got > 0) {
                 connection->in_end += (size_t)got;
@@ -891,7 +939,9 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             connection->up_start = 0;
         }
         if (!backend_eof && backend_readable && response_state != DONE && connection->up_end < BUFFER_SIZE) {
-            ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end, 0);
+            ssize_t got = recv(backend, connection->up + connection->up_end, BUFFER_SIZE - connection->up_end,
+                               wait_backend ? 0 : MSG_DONTWAIT);
+            wait_backend = 0;
             if (got < 0 && errno == EAGAIN) backend_readable = 0;
             if (got > 0) {
                 connection->up_end += (size_t)got;
@@ -915,12 +965,12 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             *status = response->status;
             if (response->status == 101) {
                 if (!upgrade_requested || !response->has_upgrade) return connection->response_started ? RESET : UPSTREAM_FAILED;
-                if (build_response_head(connection, base, "Upgrade", 1) != 0) return UPSTREAM_FAILED;
+                if (build_response_head(connection, base, "Upgrade", 1, 0) != 0) return UPSTREAM_FAILED;
                 tunnel = 1;
                 response_state = BODY;
                 body_start(&response_body, FRAME_TUNNEL, 0);
             } else if (response->status < 200) {
-                if (build_response_head(connection, base, NULL, 0) != 0) return UPSTREAM_FAILED;
+                if (build_response_head(connection, base, NULL, 0, 0) != 0) return UPSTREAM_FAILED;
             } else {
                 enum framing framing;
                 if (head_method || response->status == 204 || response->status == 304) framing = FRAME_NONE;
@@ -931,8 +981,11 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
                 backend_keep_alive = framing != FRAME_CLOSE
                                      && (response->minor == 1 ? !(response->connection & WBH_CONNECTION_CLOSE)
                                                               : (response->connection & WBH_CONNECTION_KEEP_ALIVE) != 0);
-                close_client = !client_keep_alive || framing == FRAME_CLOSE;
-                if (build_response_head(connection, base, close_client ? "close" : "keep-alive", 0) != 0) return UPSTREAM_FAILED;
+                /* A close-delimited body goes to an HTTP/1.1 client as chunks, ended at the
+                 * backend's close, so the client's connection outlives it. */
+                rechunk = framing == FRAME_CLOSE && !response->bad_coding && request->minor == 1;
+                close_client = !client_keep_alive || (framing == FRAME_CLOSE && !rechunk);
+                if (build_response_head(connection, base, close_client ? "close" : "keep-alive", 0, rechunk) != 0) return UPSTREAM_FAILED;
                 response_state = response_body.done ? DONE : BODY;
             }
             connection->up_start += connection->response.length;
@@ -950,19 +1003,40 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
             if (response_body.done) response_state = DONE;
         }
         if (response_state == BODY && backend_eof && response_body.framing == FRAME_CLOSE) response_state = DONE;
-        /* Send back: the head, then the framed body. */
-        if (client_writable && (connection->response_out_length > 0 || connection->up_start < up_framed)) {
-            struct iovec parts[2] = {
+        /* Re-chunking: open a chunk of what is framed, or the last one once the body ended. */
+        if (rechunk && !chunk_open && !chunk_terminated && (connection->up_start < up_framed || response_state == DONE)) {
+            chunk_left = up_framed - connection->up_start;
+            chunk_head_length = format_chunk_size(chunk_head, chunk_left);
+            chunk_head_sent = chunk_tail_sent = 0;
+            chunk_open = 1;
+            if (chunk_left == 0) chunk_terminated = 1;
+        }
+        /* Send back: the head, then the framed body (as chunks when re-chunking). */
+        int back_pending = connection->response_out_length > 0 || (rechunk ? chunk_open : connection->up_start < up_framed);
+        if (client_writable && back_pending) {
+            struct iovec parts[4] = {
                 {connection->response_out + connection->response_out_sent, connection->response_out_length - connection->response_out_sent},
-                {connection->up + connection->up_start, up_framed - connection->up_start}};
-            ssize_t sent = writev(client, parts, 2);
+                {chunk_head + chunk_head_sent, chunk_open ? chunk_head_length - chunk_head_sent : 0},
+                {connection->up + connection->up_start, rechunk ? chunk_left : up_framed - connection->up_start},
+                {(void *)("\r\n" + chunk_tail_sent), chunk_open ? 2 - chunk_tail_sent : 0}};
+            ssize_t sent = send_parts(client, parts, 4);
             if (sent < 0 && errno == EAGAIN) client_writable = 0;
             if (sent > 0) {
                 progress = 1;
                 connection->response_started = 1;
-                size_t head_part = parts[0].iov_len < (size_t)sent ? parts[0].iov_len : (size_t)sent;
-                connection->response_out_sent += head_part;
-                connection->up_start += (size_t)sent - head_part;
+                size_t left_over = (size_t)sent;
+                size_t take = parts[0].iov_len < left_over ? parts[0].iov_len : left_over;
+                connection->response_out_sent += take;
+                left_over -= take;
+                take = parts[1].iov_len < left_over ? parts[1].iov_len : left_over;
+                chunk_head_sent += take;
+                left_over -= take;
+                take = parts[2].iov_len < left_over ? parts[2].iov_len : left_over;
+                connection->up_start += take;
+                if (rechunk) chunk_left -= take;
+                left_over -= take;
+                chunk_tail_sent += left_over;
+                if (chunk_open && chunk_tail_sent == 2) chunk_open = 0;
                 if (connection->response_out_sent == connection->response_out_length) {
                     connection->response_out_sent = connection->response_out_length = 0;
                 }
@@ -970,7 +1044,8 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
                 return RESET;
             }
         }
-        int flushed_back = connection->response_out_length == 0 && connection->up_start == up_framed;
+        int flushed_back = connection->response_out_length == 0 && connection->up_start == up_framed && !chunk_open
+                           && (!rechunk || response_state != DONE || chunk_terminated);
         if (tunnel) {
             if (backend_eof && flushed_back && !client_shut) {
                 shutdown(client, SHUT_WR);
@@ -996,13 +1071,21 @@ static enum outcome pump(struct connection *connection, int *status, int reused,
          * hang-up or error while it is open. */
         struct pollfd pollers[2] = {{.fd = client}, {.fd = backend}};
         if (!client_eof && (tunnel || !request_body.done) && connection->in_end < connection->in_size) pollers[0].events |= POLLIN;
-        if (connection->response_out_length > 0 || connection->up_start < up_framed) pollers[0].events |= POLLOUT;
+        if (connection->response_out_length > 0 || connection->up_start < up_framed || chunk_open) pollers[0].events |= POLLOUT;
         if (!backend_eof && response_state != DONE && connection->up_end < BUFFER_SIZE) pollers[1].events |= POLLIN;
         if (connection->head_out_sent < connection->head_out_length || connection->in_start < framed) pollers[1].events |= POLLOUT;
         if (pollers[0].events == 0 && (client_eof || client_shut)) pollers[0].fd = -1;
         if (pollers[1].events == 0 && (backend_eof || backend_shut)) pollers[1].fd = -1;
         long long left = last_progress + body_timeout_ms - now_ms();
         if (left <= 0) return RESET;
+        if (!tunnel && pollers[0].events == 0 && pollers[1].events == POLLIN) {
+            /* Waiting for the response (or more of it) with nothing to send either way: one
+             * blocking recv instead of poll and recv. A client that leaves meanwhile is seen
+             * at the next send to it. */
+            backend_readable = 1;
+            wait_backend = 1;
+            continue;
+        }
         int ready = poll(pollers, 2, (int)(left > 60000 ? 60000 : left));
         if (ready < 0 && errno != EINTR) return RESET;
         if (pollers[0].revents & (POLLIN | POLLHUP | POLLERR)) client_readable = 1;
@@ -1042,11 +1125,13 @@ static int read_head(struct connection *connection, int first) {
         long long deadline = started != 0 ? started + header_timeout_ms : idle_until;
         long long left = deadline - now_ms();
         if (left <= 0) return started != 0 ? -408 : 0;
-        struct pollfd poller = {.fd = connection->fd, .events = POLLIN};
-        int ready = poll(&poller, 1, (int)left);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) continue;
         if (connection->in_end == connection->in_size) return -431;
+        /* One blocking recv, bounded by SO_RCVTIMEO; set again only when the wait it bounds is
+         * shorter than what is set, or much longer (a timeout returns EAGAIN: looped). */
+        if (connection->receive_timeout == 0 || connection->receive_timeout > left + 2 || connection->receive_timeout < left - 50) {
+            set_receive_timeout(connection->fd, left);
+            connection->receive_timeout = left;
+        }
         ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) return 0;
@@ -1247,7 +1332,7 @@ static int serve_h2(struct connection *connection) {
         long long left = deadline - now_ms();
         struct pollfd poller = {.fd = connection->fd, .events = POLLIN};
         if (left <= 0 || poll(&poller, 1, (int)left) <= 0) break;
-        ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, 0);
+        ssize_t got = recv(connection->fd, connection->in + connection->in_end, connection->in_size - connection->in_end, MSG_DONTWAIT);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) {
             free(decoder);
@@ -1733,7 +1818,7 @@ static void accept_clients(int listener) {
     for (;;) {
         struct sockaddr_in peer;
         socklen_t length = sizeof peer;
-        int fd = accept4(listener, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(listener, (struct sockaddr *)&peer, &length, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {

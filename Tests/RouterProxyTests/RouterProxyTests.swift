@@ -528,10 +528,38 @@ struct RouterProxyTests {
             #expect(web.accepted == 1)
 
             try client.send(get("/close"))
+            let rechunked = try client.readResponse()
+            #expect(rechunked.header("transfer-encoding") == "chunked", "a close-delimited body goes to HTTP/1.1 as chunks")
+            #expect(rechunked.header("connection") == "keep-alive")
+            #expect(rechunked.text == "until the end")
+            try client.send(get("/again"))
+            #expect(try client.readResponse().text.contains("GET /again\n"), "the client connection outlives the backend's")
+        }
+    }
+
+    @Test("an HTTP/1.0 client still gets a close-delimited body, closed after it")
+    func closeDelimitedForHTTP10() async throws {
+        try await Self.withTwoWorkloads { router, _, _ in
+            let client = try router.connect()
+            try client.send("GET /close HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")
             let closing = try client.readResponse()
+            #expect(closing.header("transfer-encoding") == nil)
             #expect(closing.header("connection") == "close")
             #expect(closing.text == "until the end")
             #expect(closing.closedBy == .eof)
+        }
+    }
+
+    @Test("a close-delimited backend that resets mid-body resets the re-chunking client: never a clean last chunk")
+    func rechunkedResetResetsClient() async throws {
+        try await Self.withTwoWorkloads { router, _, _ in
+            let client = try router.connect()
+            try client.send(get("/closereset"))
+            let head = String(decoding: try client.read(through: Array("\r\n\r\n".utf8)), as: UTF8.self)
+            #expect(head.lowercased().contains("transfer-encoding: chunked"))
+            let (body, end) = client.readToEnd()
+            #expect(!String(decoding: body, as: UTF8.self).contains("0\r\n\r\n"))
+            #expect(end == .reset)
         }
     }
 

@@ -592,6 +592,14 @@ final class TestHTTPServer: Sendable {
             try socket.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end")
             return false
         }
+        if path == "/closereset" {
+            // Close-delimited, then reset mid-body.
+            try socket.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npart of it")
+            usleep(50_000)
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(socket.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            return false
+        }
         if path == "/empty" {
             try socket.send("HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n")
             return true
