@@ -61,7 +61,8 @@
  * a head over the limits 431 (a request line over 8 KiB 414), a head not arrived in time 408,
  * all with the connection closed. No rule: 404 listing the routes. No ready replica after
  * --hold-ms (woken at once by a SET): 503 naming the workload, its state and `wbuild logs`,
- * Retry-After: 1. Every ready replica refusing or not answering a connect in 1 s: 502. A backend
+ * Retry-After: 1. Every ready replica refusing, or not answering connects of 1 s each tried again
+ * until the hold runs out (a full accept queue drops SYNs): 502. A backend
  * that fails mid-response (a re-chunked one too: never a clean last chunk), or a body that
  * stalls: the client is reset (SO_LINGER 0) so a cut-off response never looks complete.
  *
@@ -1200,6 +1201,9 @@ static int serve_request(struct connection *connection) {
     struct in_addr tried[MAX_REPLICAS];
     int tried_count = 0;
     long long hold_until = now_ms() + hold_ms;
+    /* A connect that times out is tried again while the hold lasts: a busy replica's full accept
+     * queue drops SYNs, which a fresh connect a second later gets through. */
+    const long long connect_until = hold_until;
     char failures[1024];
     size_t failures_length = 0;
     int retried = 0;
@@ -1234,16 +1238,17 @@ static int serve_request(struct connection *connection) {
                 char address[INET_ADDRSTRLEN];
                 inet_ntop(AF_INET, &replica.address, address, sizeof address);
                 log_error(ERROR_CONNECT, "%s replica %s (%s:%d): %s", route.workload_name, replica.name, address, port, strerror(error));
-                int wrote = snprintf(failures + failures_length, sizeof failures - failures_length, "%sreplica %s (%s:%d) %s",
-                                     failures_length > 0 ? "; " : "", replica.name, address, port,
-                                     error == ETIMEDOUT ? "did not answer within 1 s"
-                                     : error == ECONNREFUSED ? "refused the connection" : strerror(error));
-                if (wrote > 0 && (size_t)wrote < sizeof failures - failures_length) failures_length += (size_t)wrote;
                 pthread_mutex_lock(&state_lock);
                 count_exchange(replica.address, -1);
                 pthread_mutex_unlock(&state_lock);
-                if (tried_count < MAX_REPLICAS) tried[tried_count++] = replica.address;
                 hold_until = 0; /* a refusal is no reason to wait */
+                if (error == ETIMEDOUT && now_ms() + CONNECT_TIMEOUT_MS <= connect_until) continue;
+                int wrote = snprintf(failures + failures_length, sizeof failures - failures_length, "%sreplica %s (%s:%d) %s",
+                                     failures_length > 0 ? "; " : "", replica.name, address, port,
+                                     error == ETIMEDOUT ? "did not answer within 1 s, tried again while the hold lasted"
+                                     : error == ECONNREFUSED ? "refused the connection" : strerror(error));
+                if (wrote > 0 && (size_t)wrote < sizeof failures - failures_length) failures_length += (size_t)wrote;
+                if (tried_count < MAX_REPLICAS) tried[tried_count++] = replica.address;
                 continue;
             }
             upstream->fd = fd;
