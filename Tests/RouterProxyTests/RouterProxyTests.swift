@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import WBuildRouter
 import WBuildSystem
+import WBuildTestSupport
 import WBuildWorkloads
 
 /// `wbuild-router` run on the host on 127.0.0.1 in front of test HTTP servers, as a user of the

@@ -651,29 +651,6 @@ func backendName(_ response: HTTPResponse) -> String? {
     return first.hasPrefix("backend ") ? String(first.dropFirst(8)) : nil
 }
 
-/// Polls `condition` every 20 ms for up to `seconds`.
-func waitUntil(seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        usleep(20_000)
-    }
-    return try condition()
-}
-
-/// Bytes that reveal loss or reordering.
-func patternBytes(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
-    var state = seed
-    var bytes = [UInt8](repeating: 0, count: count)
-    for index in 0..<count {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        bytes[index] = UInt8(truncatingIfNeeded: state)
-    }
-    return bytes
-}
-
 /// `GET <target>` with a Host and extra header lines.
 func get(_ target: String, host: String = "localhost", _ extra: [String] = [], method: String = "GET") -> String {
     "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\n" + extra.map { $0 + "\r\n" }.joined() + "\r\n"
