@@ -8,6 +8,7 @@ enum SuiteName: String, Sendable, CaseIterable {
     case up
     case liveupdate
     case router
+    case publish
 }
 
 /// The command line of `wbuild-bench`: which suites, which wbuild binary, how many samples.
@@ -32,6 +33,8 @@ struct BenchOptions: Sendable {
     var rebuildEdits = 10
     /// Edits timed per live-update mode in the liveupdate suite (≥ 20 for a p95).
     var liveEdits = 20
+    /// First-publish samples in the publish suite (each gets two new empty registries).
+    var publishRuns = 3
     /// How long each wrk measurement of the router suite lasts.
     var routerSeconds = 5
     /// The connection counts the router suite measures at.
@@ -53,7 +56,7 @@ struct BenchOptions: Sendable {
 
     static let usage = """
     usage: wbuild-bench [SUITE…] [options]
-      suites: tree, watch, images, up, liveupdate, router (default: all)
+      suites: tree, watch, images, up, liveupdate, router, publish (default: all)
       --wbuild PATH        wbuild executable (default .build/release/wbuild)
       --sizes N,N,…        tree suite sizes in files (default 1000,10000,100000)
       --runs N             samples per measure (default 5; --large-runs for ≥ 100k files, default 3)
@@ -64,6 +67,7 @@ struct BenchOptions: Sendable {
       --image-sizes N,N,…  images suite context sizes in files (default 1000,10000)
       --rebuild-edits N    edits timed through rebuild-and-replace in the up suite (default 10)
       --live-edits N       edits timed per live-update mode in the liveupdate suite (default 20)
+      --publish-runs N     first-publish samples in the publish suite, each into new registries (default 3)
       --router-seconds N   length of each wrk run in the router suite (default 5)
       --router-connections N,N,…  wrk connection counts in the router suite (default 1,16,64)
       --backend-source PATH  the router suite's backend (default Benchmarks/backend/bench-http.c)
@@ -102,6 +106,7 @@ struct BenchOptions: Sendable {
                 let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
                 guard !sizes.isEmpty else { throw BenchError(.usage, "--image-sizes expects N,N,…, got \(text)") }
                 options.imageSizes = sizes
+            case "--publish-runs": options.publishRuns = try number(argument)
             case "--router-seconds": options.routerSeconds = try number(argument)
             case "--router-connections":
                 let text = try value(argument)

@@ -74,9 +74,11 @@ struct TimedRun: Sendable {
 /// until it has exited and its output is read. Every command (wbuild and its peers) goes
 /// through this same path, so the fixed cost of spawning cancels out of the ratios.
 enum ProcessTimer {
+    /// `tailLines`: how many of the last output lines the run keeps (a `--json` stream with
+    /// progress events needs more than the default to keep every `node.done`).
     static func run(_ command: ProcessCommand, in directory: String,
-                    environment: [String: String] = [:]) async throws(BenchError) -> TimedRun {
-        let launch = ProcessLaunch(command, directory: directory, environment: environment, tailLineCount: 40)
+                    environment: [String: String] = [:], tailLines: Int = 40) async throws(BenchError) -> TimedRun {
+        let launch = ProcessLaunch(command, directory: directory, environment: environment, tailLineCount: tailLines)
         let start = ContinuousClock.now
         let child: ChildProcess
         do {
@@ -93,8 +95,8 @@ enum ProcessTimer {
     /// Runs `command` and throws, with its stderr, unless it exits 0.
     @discardableResult
     static func runChecked(_ command: ProcessCommand, in directory: String,
-                           environment: [String: String] = [:]) async throws(BenchError) -> TimedRun {
-        let run = try await run(command, in: directory, environment: environment)
+                           environment: [String: String] = [:], tailLines: Int = 40) async throws(BenchError) -> TimedRun {
+        let run = try await run(command, in: directory, environment: environment, tailLines: tailLines)
         guard run.status.isSuccess else {
             throw BenchError(.commandFailed, "`\(command)` in \(directory) ended with \(run.status)",
                              detail: run.failureText, hint: nil)
