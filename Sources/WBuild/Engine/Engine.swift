@@ -40,16 +40,19 @@ public final class Engine: Sendable {
 
     /// Reads and validates `projectFile` (default `./wbuild.json`) and builds its graph.
     /// - Throws: `WBuildError` of kind `.projectFile` (exit 2) with every diagnostic.
+    /// With `publishRegistry`, `publish:NAME` nodes push there instead of wbuild.json's
+    /// `publish.registry` (and exist even when wbuild.json has no `publish`).
     public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none,
-                            workloads: WorkloadMode = .buildOnly) throws(WBuildError) -> Engine {
-        try load(projectFile: projectFile, events: events, serveSupervisor: nil, workloads: workloads)
+                            workloads: WorkloadMode = .buildOnly, publishRegistry: String? = nil) throws(WBuildError) -> Engine {
+        try load(projectFile: projectFile, events: events, serveSupervisor: nil, workloads: workloads,
+                 publishRegistry: publishRegistry)
     }
 
     /// `load` for `watch`: with a supervisor, `serve` tasks join the graph; on a reload the
     /// running session's state store is kept rather than re-read.
     static func load(projectFile: String, events: EventSink, serveSupervisor: ServeSupervisor?,
                      workloads: WorkloadMode = .buildOnly, runtime existingRuntime: WorkloadRuntime? = nil,
-                     state existing: StateStore? = nil) throws(WBuildError) -> Engine {
+                     state existing: StateStore? = nil, publishRegistry: String? = nil) throws(WBuildError) -> Engine {
         let path = Self.absolutePath(projectFile)
         let spec: ProjectSpec
         do {
@@ -74,10 +77,11 @@ public final class Engine: Sendable {
                                         beforeStart: WorkloadHooks.beforeStart(client: client),
                                         afterUp: WorkloadHooks.afterUp(client: client, layout: layout, spec: spec))
         }
+        let publishing = try Self.publishServices(spec: spec, workloads: workloads, registry: publishRegistry)
         let project: ProjectGraph
         do {
             project = try ProjectGraph.build(spec: spec, layout: layout, docker: docker, serveSupervisor: serveSupervisor,
-                                             workloads: services)
+                                             workloads: services, publishing: publishing)
         } catch {
             throw WBuildError(.projectFile, error.diagnostic?.description ?? "\(path): \(error.description)")
         }
@@ -93,13 +97,24 @@ public final class Engine: Sendable {
     }
 
     /// One pass: everything stale in scope runs, everything up to date is cached; state is saved.
+    /// Without targets the scope is everything but `publish:` nodes: pushing to a registry is
+    /// asked for by name (`publish:api`) or by `publish`, never a side effect of a build.
     public func once(_ options: OnceOptions = OnceOptions()) async throws(WBuildError) -> RunResult {
-        let targets = try resolve(options.targets)
+        let targets = try resolve(options.targets) ?? defaultScope
         try await checkEngine(for: targets)
         let summary = await scheduler.runPass(PassOptions(targets: targets, force: options.force,
                                                           parallelism: options.parallelism))
         saveState()
-        return RunResult(summary: summary)
+        let result = RunResult(summary: summary)
+        writePublishedImages(result)
+        return result
+    }
+
+    /// Every node but `publish:` ones, or nil (everything) when there are none.
+    var defaultScope: Set<NodeID>? {
+        let order = project.graph.order
+        guard order.contains(where: { $0.kind == PublishRule.kind }) else { return nil }
+        return Set(order.filter { $0.kind != PublishRule.kind })
     }
 
     /// `once` plus the workloads' containers: starts or replaces what changed, leaves alone what

@@ -29,4 +29,32 @@ enum RegistryAddress {
         }
         return nil
     }
+
+    /// What is wrong with the repository path after the host (`/shop`, `/team/shop`), or nil.
+    /// Docker repository components are lowercase letters and digits, separated by `.`, `_`,
+    /// `__` or `-` runs; the engine refuses anything else only when it pushes.
+    static func pathProblem(in registry: String) -> String? {
+        let parts = registry.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        for part in parts {
+            if part.isEmpty { return "the path has an empty part (a doubled or trailing `/`)" }
+            let scalars = part.unicodeScalars
+            func isAlnum(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
+            if let bad = scalars.first(where: { !(isAlnum($0) || $0 == "." || $0 == "_" || $0 == "-") }) {
+                return "`\(bad)` is not allowed in a repository path (lowercase letters, digits, `.`, `_` and `-`)"
+            }
+            if let first = scalars.first, let last = scalars.last, !isAlnum(first) || !isAlnum(last) {
+                return "each part of the path starts and ends with a lowercase letter or digit, got `\(part)`"
+            }
+        }
+        return nil
+    }
+}
+
+extension PublishSettings {
+    /// What is wrong with `registry` as `host[:port][/path]` (a scheme, a bad port, an upper-case
+    /// path), or nil: the check `publish.registry` gets, for `--registry`.
+    public static func registryProblem(_ registry: String) -> String? {
+        if registry.contains("://") { return "leave out the scheme" }
+        return RegistryAddress.problem(in: registry) ?? RegistryAddress.pathProblem(in: registry)
+    }
 }

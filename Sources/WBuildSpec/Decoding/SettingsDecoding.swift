@@ -1,7 +1,7 @@
 /// `publish`, `kubernetes`, `watch`, `images`, `router`.
 extension SpecDecoder {
     func decodePublish(_ node: SpecNode) -> PublishSettings? {
-        guard let object = object(node, allowedKeys: ["registry"]),
+        guard let object = object(node, allowedKeys: ["registry", "tag", "extraTags"]),
               let registryNode = required(object, "registry", hint: "e.g. \"localhost:5000/shop\""),
               let registry = string(registryNode) else { return nil }
         if registry.contains("://") {
@@ -14,7 +14,46 @@ extension SpecDecoder {
                    at: registryNode, hint: "e.g. \"localhost:5000/shop\"; the port is 1–65535")
             return nil
         }
-        return PublishSettings(registry: registry)
+        if let problem = RegistryAddress.pathProblem(in: registry) {
+            report("expected a registry as host[:port][/path], got \"\(Self.shortened(registry))\": \(problem)",
+                   at: registryNode, hint: "repository paths use lowercase letters, digits and `._-` between `/`, e.g. \"localhost:5000/shop\"")
+            return nil
+        }
+        var settings = PublishSettings(registry: registry)
+        if let tagNode = object.member("tag"), let tag = string(tagNode) {
+            if tag == "fingerprint" {
+                settings.tag = .fingerprint
+            } else if let problem = Self.imageTagProblem(tag) {
+                report("invalid tag \"\(Self.shortened(tag))\": \(problem)", at: tagNode,
+                       hint: "use \"fingerprint\" (the image's content hash, the default) or a Docker tag such as \"v1.2.0\"")
+            } else {
+                settings.tag = .fixed(tag)
+            }
+        }
+        if let extraNode = object.member("extraTags"), let extras = stringListNodes(extraNode) {
+            for (text, node) in extras {
+                if let problem = Self.imageTagProblem(text) {
+                    report("invalid tag \"\(Self.shortened(text))\": \(problem)", at: node, hint: "a Docker tag such as \"latest\"")
+                } else if text == settings.tag.description {
+                    report("\"\(text)\" is already the primary tag (`publish.tag`)", at: node, hint: "remove it from extraTags")
+                } else if !settings.extraTags.contains(text) {
+                    settings.extraTags.append(text)
+                }
+            }
+        }
+        return settings
+    }
+
+    /// Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+    static func imageTagProblem(_ tag: String) -> String? {
+        guard let first = tag.unicodeScalars.first else { return "a tag cannot be empty" }
+        if tag.unicodeScalars.count > 128 { return "a tag has at most 128 characters" }
+        func isWord(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_") }
+        if !isWord(first) { return "a tag starts with a letter, digit or `_`" }
+        if let bad = tag.unicodeScalars.first(where: { !(isWord($0) || $0 == "." || $0 == "-") }) {
+            return "`\(bad)` is not allowed in a tag (letters, digits, `_`, `.` and `-` only)"
+        }
+        return nil
     }
 
     func decodeKubernetes(_ node: SpecNode) -> KubernetesSettings? {

@@ -1,10 +1,37 @@
-/// Where `wbuild publish` pushes images.
+/// Where and under which tags `wbuild publish` pushes the images the project builds.
+///
+/// Workload `api` goes to `<registry>/api:<tag>`, then to each of `extraTags`. The primary tag
+/// decides whether anything is pushed (the registry already has it with the same digest ⇒
+/// nothing); extra tags such as `latest` follow it and never decide a skip.
 public struct PublishSettings: Sendable, Equatable {
     /// `host[:port][/path]`, without a scheme, e.g. `localhost:5000/shop`.
     public var registry: String
+    /// The primary tag of every pushed image.
+    public var tag: PublishTag
+    /// Tags pushed after the primary one, e.g. `latest`.
+    public var extraTags: [String]
 
-    public init(registry: String) {
+    public init(registry: String, tag: PublishTag = .fingerprint, extraTags: [String] = []) {
         self.registry = registry
+        self.tag = tag
+        self.extraTags = extraTags
+    }
+}
+
+/// How `publish.tag` names an image in the registry.
+public enum PublishTag: Sendable, Equatable, CustomStringConvertible {
+    /// The image's own fingerprint (the 16 hex of its local `wbuild/…:<hex>` tag): a content
+    /// address, so a tag never has to move and a second publish of the same inputs is a no-op.
+    case fingerprint
+    /// The same fixed tag for every image, e.g. `v1.2.0`; publishing other content under it is a
+    /// conflict error, never an overwrite.
+    case fixed(String)
+
+    public var description: String {
+        switch self {
+        case .fingerprint: return "fingerprint"
+        case .fixed(let tag): return tag
+        }
     }
 }
 

@@ -14,7 +14,8 @@ import Glibc
 /// for each `cmd` task, `image:NAME` for each workload (built or pulled), and — when a
 /// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task; when workloads
 /// run and any has routes, `router:<project>` (`RouterRule`), which each routed workload
-/// consumes. Edges:
+/// consumes; with `PublishServices`, `publish:NAME` for each built image (`PublishRule`),
+/// consuming `image:NAME`. Edges:
 /// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
 /// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
 /// A node's own outputs are excluded from its own inputs, so a task never retriggers itself.
@@ -29,7 +30,8 @@ public struct ProjectGraph: Sendable {
 
     public static func build(spec: ProjectSpec, layout: ProjectLayout, docker: DockerClient? = nil,
                              serveSupervisor: ServeSupervisor? = nil,
-                             workloads: WorkloadServices? = nil) throws(ProjectGraphError) -> ProjectGraph {
+                             workloads: WorkloadServices? = nil,
+                             publishing: PublishServices? = nil) throws(ProjectGraphError) -> ProjectGraph {
         var nodes: [BuildGraph.Node] = []
         var sources: [NodeID: SourceRule] = [:]
         var taskIDs = Set<String>()
@@ -102,6 +104,14 @@ public struct ProjectGraph: Sendable {
             }
             for workload in spec.workloads {
                 nodes += try imageNodes(for: workload, spec: spec, layout: layout, client: client, sources: &sources)
+                if let publishing, case .build = workload.source {
+                    let destination = PublishDestination(registry: publishing.settings.registry, workload: workload.name,
+                                                         tag: publishing.settings.tag, extraTags: publishing.settings.extraTags)
+                    nodes.append(BuildGraph.Node(id: PublishRule.nodeID(workload: workload.name),
+                                                 inputs: [NodeID(kind: "image", name: workload.name)],
+                                                 rule: PublishRule(destination: destination, client: client,
+                                                                   credentials: publishing.credentials)))
+                }
                 if let workloads {
                     var node = workloadNode(for: workload, spec: spec, layout: layout, services: workloads)
                     if routed, !workload.routes.isEmpty {
@@ -302,5 +312,17 @@ public struct WorkloadServices: Sendable {
         self.includesServe = includesServe
         self.beforeStart = beforeStart
         self.afterUp = afterUp
+    }
+}
+
+/// What `publish:NAME` nodes need: where they push (wbuild.json's `publish`, its registry
+/// replaced by `--registry` when given) and the credentials to push with.
+public struct PublishServices: Sendable {
+    public let settings: PublishSettings
+    public let credentials: DockerCredentialStore
+
+    public init(settings: PublishSettings, credentials: DockerCredentialStore = DockerCredentialStore()) {
+        self.settings = settings
+        self.credentials = credentials
     }
 }

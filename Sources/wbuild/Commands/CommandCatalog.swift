@@ -28,6 +28,8 @@ enum CommandCatalog {
     static let follow = FlagSpec(long: "follow", short: "f", takesValue: false, help: "keep following, across container replacements")
     static let explain = FlagSpec(long: "explain", short: nil, takesValue: true,
                                   help: "which route takes a request: --explain METHOD PATH (exit 1 when none does)", valueName: "METHOD")
+    static let registry = FlagSpec(long: "registry", short: nil, takesValue: true,
+                                   help: "push here instead of publish.registry, e.g. 127.0.0.1:5000/shop", valueName: "REGISTRY")
     static let host = FlagSpec(long: "host", short: nil, takesValue: true, help: "the request's Host header, with --explain", valueName: "HOST")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
     static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
@@ -122,6 +124,19 @@ enum CommandCatalog {
                     --explain {"matched":…,"rules":[{"rule","verdict","why"}]}.
                     """,
                     flags: common + [explain, host]),
+        CommandInfo(name: "publish", summary: "build what is stale, then push the images the registry lacks",
+                    usage: "wbuild publish [WORKLOAD…] [--registry HOST[:PORT]/PATH] [-j N] [--json]",
+                    details: """
+                    Pushes each built workload's image (only the named ones with WORKLOAD) to
+                    publish.registry/<workload>:<tag> through the engine, tag from publish.tag (default: the
+                    image's fingerprint), then publish.extraTags. The registry decides: a tag it has with the
+                    same digest is skipped (also after `rm -rf .wbuild`), a missing one is pushed, one that
+                    points at another digest is a conflict and never overwritten. Logins are the Docker CLI's
+                    (`docker login`). Writes .wbuild/out/images.json ({"builds":[{"imageName","tag":"repo:tag@sha256:…"}]}).
+                    Exit 0 when every image is in the registry, 1 when one failed or the registry is unreachable,
+                    2 for a bad target or no registry, 3 without an engine.
+                    """,
+                    flags: common + [jobs, registry]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
                     details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",

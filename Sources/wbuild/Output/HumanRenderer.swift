@@ -137,7 +137,7 @@ final class HumanRenderer: Sendable {
     }
 
     private func outputNote(_ result: NodeResult) -> String {
-        guard let image = result.output?.fields["image"] else { return "" }
+        guard let image = result.output?.fields["ref"] ?? result.output?.fields["image"] else { return "" }
         return "  \(console.paint(image, .dim))"
     }
 
@@ -152,6 +152,20 @@ final class HumanRenderer: Sendable {
         for node in result.nodes where node.status == .failed {
             console.out("\(console.paint("✗", .red)) \(node.id): \(node.failure?.description ?? "failed")")
             for line in node.failure?.tail ?? [] { console.out("    \(line)") }
+        }
+    }
+}
+
+extension HumanRenderer {
+    /// After `publish`: each image's reference with its digest, and whether it went up now.
+    func listPublished(_ result: RunResult) {
+        let published = result.nodes.filter { $0.id.kind == "publish" && $0.output?.fields["ref"] != nil }
+        let width = published.map(\.id.name.count).max() ?? 0
+        for node in published {
+            guard let reference = node.output?.fields["ref"] else { continue }
+            let how = node.status == .built && node.output?.fields["pushed"] == "true" ? "pushed" : "already in the registry"
+            let name = node.id.name + String(repeating: " ", count: width - node.id.name.count)
+            console.out("  \(name)  \(reference)  \(console.paint(how, .dim))")
         }
     }
 }
