@@ -4,13 +4,15 @@
 #
 #   bash scripts/bench.sh [SUITE…] [wbuild-bench options…]
 #
-# Suites: tree, watch, images, up, liveupdate, router (default: all). `compose` alone installs the
+# Suites: tree, watch, images, up, liveupdate, router, publish (default: all). `compose` alone installs the
 # Docker Compose v2 peer and exits; the container suites (images, up, liveupdate) install it
 # when missing and need the engine and the local base image wbuild-samples/busybox:1
 # (scripts/setup.sh). Options go to wbuild-bench as they are; see
 # `.build/release/wbuild-bench --help` (e.g. --runs 3, --sizes 1000,10000, --live-edits 30).
 # Builds in release mode; installs inotify-tools and curl when missing (needs root), and for
-# the router suite wrk, nginx-light and a C compiler (nginx's own service is kept from starting).
+# the router suite wrk, nginx-light and a C compiler (nginx's own service is kept from starting),
+# for the publish suite docker-registry (its own service is kept from starting: the suite runs
+# its own registries on 127.0.0.1) beside the container suites' Compose peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -24,12 +26,14 @@ options=()
 want_compose=0
 want_containers=0
 want_router=0
+want_registry=0
 for argument in "$@"; do
   case "$argument" in
     compose) want_compose=1 ;;
     tree|watch) suites+=("$argument") ;;
     images|up|liveupdate) suites+=("$argument"); want_containers=1 ;;
     router) suites+=("$argument"); want_router=1 ;;
+    publish) suites+=("$argument"); want_containers=1; want_registry=1 ;;
     *) options+=("$argument") ;;
   esac
 done
@@ -39,7 +43,7 @@ else
   only_compose=0
 fi
 # No suite named: all of them, the container suites included.
-if [ ${#suites[@]} -eq 0 ] && [ "$only_compose" -eq 0 ]; then want_containers=1; want_router=1; fi
+if [ ${#suites[@]} -eq 0 ] && [ "$only_compose" -eq 0 ]; then want_containers=1; want_router=1; want_registry=1; fi
 
 # --- Peers -------------------------------------------------------------------
 ensure_debian_packages() {
@@ -74,6 +78,15 @@ keep_system_nginx_stopped() {
   # with the pid file /run/nginx.pid: stop that one only (never our own, which has -p DIR).
   if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
     /usr/sbin/nginx -s quit >/dev/null 2>&1 || kill "$(cat /run/nginx.pid)" 2>/dev/null || true
+  fi
+}
+
+# The publish suite starts its own registries (`docker-registry serve CONFIG` on 127.0.0.1, a
+# temp storage each); the Debian package's service (all interfaces, :5000) must not run beside them.
+keep_system_registry_stopped() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  if command -v systemctl >/dev/null && systemctl is-enabled docker-registry >/dev/null 2>&1; then
+    systemctl disable --now docker-registry >/dev/null 2>&1 || true
   fi
 }
 
@@ -129,6 +142,12 @@ if [ "$want_router" -eq 1 ]; then
   keep_system_nginx_stopped
   command -v docker >/dev/null || die "the router suite needs the Docker CLI; run scripts/setup.sh first"
   docker info >/dev/null 2>&1 || die "the router suite needs a running Docker engine; run scripts/setup.sh first"
+fi
+
+if [ "$want_registry" -eq 1 ]; then
+  # A copy unpacked with `apt-get download docker-registry && dpkg -x …` is enough.
+  [ -x /usr/bin/docker-registry ] || ensure_debian_packages docker-registry
+  keep_system_registry_stopped
 fi
 
 watches=$(cat /proc/sys/fs/inotify/max_user_watches 2>/dev/null || echo 0)

@@ -38,12 +38,15 @@ struct LocalRegistry: Sendable {
                          detail: process.tailText)
     }
 
-    /// The registry's configuration: errors only in its log, filesystem storage, 127.0.0.1 only.
+    /// The registry's configuration: errors only in its log, no access log, filesystem storage,
+    /// 127.0.0.1 only.
     static func config(port: Int, storage: String) -> String {
         """
         version: 0.1
         log:
           level: error
+          accesslog:
+            disabled: true
         storage:
           filesystem:
             rootdirectory: \(storage)
