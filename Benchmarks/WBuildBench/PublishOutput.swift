@@ -59,6 +59,8 @@ struct PublishOutcome: Sendable {
     var statuses: [String: String] = [:]
     /// The result line's `ok`; `nil` when there was none.
     var ok: Bool?
+    /// The result line's `ms`: the pass without process start and exit.
+    var milliseconds: Double?
 
     init(lines: [String]) {
         for line in lines {
@@ -68,6 +70,7 @@ struct PublishOutcome: Sendable {
                 if let id = object["id"] as? String, let status = object["status"] as? String { statuses[id] = status }
             case "result":
                 ok = object["ok"] as? Bool ?? false
+                milliseconds = (object["ms"] as? NSNumber)?.doubleValue
                 for node in object["nodes"] as? [[String: Any]] ?? [] {
                     if let id = node["id"] as? String, let status = node["status"] as? String { statuses[id] = status }
                 }

@@ -12,14 +12,15 @@ extension PublishSuite {
         .argv([options.wbuild, "publish", "--json", "--registry", "\(registry.address)/\(Self.path)", "-f", "wbuild.json"])
     }
 
-    /// The run's milliseconds, or `nil` (with the problem in the report) when it does not count.
+    /// The run's milliseconds and the pass's own (`ms` of its result), or `nil` (with the
+    /// problem in the report) when it does not count.
     func wbuildPublish(into registry: LocalRegistry, root: String, firstPublish: Bool, what: String,
-                       report: inout Report) async throws(BenchError) -> Double? {
+                       report: inout Report) async throws(BenchError) -> (wall: Double, pass: Double?)? {
         try? FileManager.default.removeItem(atPath: PublishedImage.imagesFile(root))
         let command = publishCommand(registry)
         let run = try await ProcessTimer.run(command, in: root, tailLines: 10_000)
         let outcome = PublishOutcome(run)
-        func leftOut(_ why: String) -> Double? {
+        func leftOut(_ why: String) -> (wall: Double, pass: Double?)? {
             report.problem(BenchError(.commandFailed, "\(label): `\(command)` (\(what)) \(why); figure left out",
                                       detail: run.outputText))
             return nil
@@ -45,7 +46,7 @@ extension PublishSuite {
             report.suspect("\(label): `wbuild publish` (\(what)) built \(outcome.built.joined(separator: ", ")) although"
                            + " the images were built beforehand")
         }
-        return run.milliseconds
+        return (run.milliseconds, outcome.milliseconds)
     }
 
     /// What is wrong with images.json against the registry, or `nil` when all three match.

@@ -45,7 +45,7 @@ struct PublishSuite {
 
         // First publish: fresh registries per sample; sample 0 is a warm-up on both sides.
         let runs = options.publishRuns
-        var firstWbuild = Samples(), firstCompose = Samples()
+        var firstWbuild = Samples(), firstCompose = Samples(), firstPass = Samples()
         var lastWbuildRegistry: LocalRegistry?, lastComposeRegistry: LocalRegistry?
         for sample in 0...runs {
             await registries.stopAll()
@@ -59,7 +59,10 @@ struct PublishSuite {
                 if side, let wbuildRegistry {
                     let figure = try await wbuildPublish(into: wbuildRegistry, root: root, firstPublish: true,
                                                          what: "first publish, sample \(sample)", report: &report)
-                    if sample > 0, let figure { firstWbuild.append(figure) }
+                    if sample > 0, let figure {
+                        firstWbuild.append(figure.wall)
+                        if let pass = figure.pass { firstPass.append(pass) }
+                    }
                 } else if !side {
                     let run = try await ProcessTimer.runChecked(DockerPeer.compose(name, ["push"]), in: root)
                     try await checkComposePushed(local, registry: composeRegistry, root: root)
@@ -77,14 +80,17 @@ struct PublishSuite {
         guard let composeRegistry = lastComposeRegistry else { return }
         let pushRefs = try await dockerPushReferences(local, wbuildRegistry: lastWbuildRegistry,
                                                       composeRegistry: composeRegistry, name: name, root: root)
-        var noopWbuild = Samples(), noopPush = Samples(), noopCompose = Samples()
+        var noopWbuild = Samples(), noopPush = Samples(), noopCompose = Samples(), noopPass = Samples()
         var perImage: [String: Samples] = [:]
         for sample in 0...options.runs {
             Progress.say("\(label): no-op, " + (sample == 0 ? "warm-up" : "sample \(sample)/\(options.runs)"))
             if let wbuildRegistry = lastWbuildRegistry {
                 let figure = try await wbuildPublish(into: wbuildRegistry, root: root, firstPublish: false,
                                                      what: "no-op, sample \(sample)", report: &report)
-                if sample > 0, let figure { noopWbuild.append(figure) }
+                if sample > 0, let figure {
+                    noopWbuild.append(figure.wall)
+                    if let pass = figure.pass { noopPass.append(pass) }
+                }
             }
             var total = 0.0
             for (workload, reference) in pushRefs {
@@ -103,12 +109,14 @@ struct PublishSuite {
                              peerName: "docker push ×3, one after the other", peer: noopPush.median, goal: .ratioAtMost(0.1)))
         report.add(ReportRow(suite: label, measure: noop, unit: .milliseconds, wbuild: noopWbuild.median,
                              peerName: "docker compose push", peer: noopCompose.median))
-        func medians(_ samples: Samples) -> String {
+        func values(_ samples: Samples) -> String {
             samples.values.map { Report.format($0) }.joined(separator: ", ")
         }
-        report.notes.append("\(label): first publish samples (ms): wbuild \(medians(firstWbuild)); docker compose push"
-                            + " \(medians(firstCompose)); no-op `docker push` medians per image: "
-                            + perImage.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.median.map(Report.format) ?? "–") ms" }
+        func median(_ samples: Samples) -> String { samples.median.map(Report.format) ?? "–" }
+        report.notes.append("\(label): first publish samples (ms): wbuild \(values(firstWbuild)); docker compose push"
+                            + " \(values(firstCompose)); wbuild's own pass (`ms` of its result, medians): first publish"
+                            + " \(median(firstPass)) ms, no-op \(median(noopPass)) ms; no-op `docker push` medians per image: "
+                            + perImage.sorted { $0.key < $1.key }.map { "\($0.key) \(median($0.value)) ms" }
                                 .joined(separator: ", ")
                             + "; registry: \(LocalRegistry.binary) on 127.0.0.1, a new one (new port, empty storage) per first-publish sample")
     }
