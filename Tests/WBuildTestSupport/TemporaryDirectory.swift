@@ -23,6 +23,14 @@ public struct TemporaryDirectory: Sendable {
         return full
     }
 
+    /// Creates `relativePath` (and its parents); returns its full path.
+    @discardableResult
+    public func makeDirectory(_ relativePath: String) throws -> String {
+        let full = url(relativePath)
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        return full
+    }
+
     public func read(_ relativePath: String) throws -> String {
         let full = (path as NSString).appendingPathComponent(relativePath)
         return try String(contentsOfFile: full, encoding: .utf8)

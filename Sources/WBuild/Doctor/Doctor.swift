@@ -24,8 +24,8 @@ public enum Doctor {
         checks += await engineChecks(needsGPU: spec?.workloads.contains { $0.resources.gpus != .none } ?? false)
         checks += bundledProgramChecks()
         checks += inotifyChecks(root: (path as NSString).deletingLastPathComponent, ignore: spec?.watch.ignore ?? [])
-        if let registry = spec?.publish?.registry {
-            checks.append(registryCheck(registry))
+        if let registry = spec?.publish?.registry, let host = try? DockerHost.fromEnvironment() {
+            checks += await RegistryChecks.run(registry: registry, client: DockerClient(host: host))
         }
         return checks
     }
@@ -136,35 +136,5 @@ public enum Doctor {
             }
         }
         return count
-    }
-
-    /// A TCP connect to the registry's host and port (plain HTTP registries on loopback).
-    static func registryCheck(_ registry: String) -> DoctorCheck {
-        let hostPort = registry.split(separator: "/").first.map(String.init) ?? registry
-        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
-        let host = String(parts.first ?? "localhost")
-        // The loader has checked the port; this stays safe for a spec built in code.
-        guard parts.count <= 2, let port = parts.count == 2 ? UInt16(parts[1]) : 443, port > 0 else {
-            return DoctorCheck("registry", .warning, "cannot check \(registry) (only IPv4 addresses and localhost with a port 1–65535 are checked)")
-        }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else {
-            return DoctorCheck("registry", .warning, "cannot check \(registry): no socket (\(String(cString: strerror(errno))))")
-        }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(port.bigEndian)
-        let resolved = host == "localhost" ? "127.0.0.1" : host
-        guard inet_pton(AF_INET, resolved, &address.sin_addr) == 1 else {
-            return DoctorCheck("registry", .warning, "cannot check \(registry) (only IPv4 addresses and localhost are checked)")
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return connected == 0
-            ? DoctorCheck("registry", .ok, "\(hostPort) accepts connections")
-            : DoctorCheck("registry", .failed, "\(hostPort) does not accept connections",
-                          fix: "start the registry (Debian: `apt-get install docker-registry`, it listens on 127.0.0.1:5000) or fix publish.registry")
     }
 }

@@ -52,7 +52,8 @@ public final class Engine: Sendable {
     /// running session's state store is kept rather than re-read.
     static func load(projectFile: String, events: EventSink, serveSupervisor: ServeSupervisor?,
                      workloads: WorkloadMode = .buildOnly, runtime existingRuntime: WorkloadRuntime? = nil,
-                     state existing: StateStore? = nil, publishRegistry: String? = nil) throws(WBuildError) -> Engine {
+                     state existing: StateStore? = nil, publishRegistry: String? = nil,
+                     publishNodesWithWorkloads: Bool = false) throws(WBuildError) -> Engine {
         let path = Self.absolutePath(projectFile)
         let spec: ProjectSpec
         do {
@@ -77,7 +78,8 @@ public final class Engine: Sendable {
                                         beforeStart: WorkloadHooks.beforeStart(client: client),
                                         afterUp: WorkloadHooks.afterUp(client: client, layout: layout, spec: spec))
         }
-        let publishing = try Self.publishServices(spec: spec, workloads: workloads, registry: publishRegistry)
+        let publishing = try Self.publishServices(spec: spec, workloads: publishNodesWithWorkloads ? .buildOnly : workloads,
+                                                  registry: publishRegistry)
         let project: ProjectGraph
         do {
             project = try ProjectGraph.build(spec: spec, layout: layout, docker: docker, serveSupervisor: serveSupervisor,

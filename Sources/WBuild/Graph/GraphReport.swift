@@ -42,6 +42,7 @@ public struct GraphReport: Sendable {
         case "serve": return "ellipse"
         case "image": return "box3d"
         case "workload": return "component"
+        case "publish": return "cylinder"
         default: return "box"
         }
     }
@@ -85,11 +86,12 @@ public struct GraphReport: Sendable {
 
 extension Engine {
     /// The whole graph of `projectFile` as `up` and `watch` run it — sources, tasks, `serve`
-    /// tasks, images and workloads with every edge between them — with each node's last
-    /// recorded state. Runs nothing and connects to nothing.
+    /// tasks, images and workloads with every edge between them — plus the `publish:` nodes
+    /// `wbuild publish` adds, with each node's last recorded state. Runs nothing and connects
+    /// to nothing.
     public static func graph(projectFile: String = ProjectLoader.defaultFileName) throws(WBuildError) -> GraphReport {
         try load(projectFile: projectFile, events: .none, serveSupervisor: ServeSupervisor(events: .none),
-                 workloads: .run(readyTimeout: .seconds(120))).graphReport()
+                 workloads: .run(readyTimeout: .seconds(120)), publishNodesWithWorkloads: true).graphReport()
     }
 
     /// The graph with each node's last recorded state; runs nothing.
