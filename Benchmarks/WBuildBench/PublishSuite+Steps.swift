@@ -5,27 +5,28 @@ import WBuildSystem
 /// what its row says: wbuild's pushes against the registry's own manifests, Compose's pushes
 /// landed.
 extension PublishSuite {
-    /// Builds the three images untimed and returns workload → local image reference: wbuild's
-    /// (`wbuild once --json`, the `image` of each `image:NAME` node), or, with no wbuild to
-    /// measure, `docker build` of the same contexts.
-    func buildImages(name: String, root: String) async throws(BenchError) -> [String: String] {
-        guard measureWbuild else {
-            var images: [String: String] = [:]
-            for workload in Self.workloads {
-                let reference = "\(name)-\(workload):bench"
-                try await ProcessTimer.runChecked(DockerPeer.docker(["build", "-q", "-t", reference, workload]), in: root)
-                images[workload] = reference
-            }
-            return images
+    /// Builds the three images untimed and returns workload → local image reference, and whether
+    /// they are wbuild's: `wbuild once --json` (the `image` of each `image:NAME` node), or, with no
+    /// wbuild to measure or one whose `once` does not report the three images (a problem then),
+    /// `docker build` of the same contexts, so the peers are still measured.
+    func buildImages(name: String, root: String, report: inout Report) async throws(BenchError)
+        -> (images: [String: String], byWbuild: Bool) {
+        if measureWbuild {
+            let once = ProcessCommand.argv([options.wbuild, "once", "--json", "-f", "wbuild.json"])
+            let run = try await ProcessTimer.run(once, in: root, tailLines: 10_000)
+            let images = Self.builtImages(run.output.filter { $0.stream == .stdout }.map(\.line))
+            if run.status.isSuccess, Set(images.keys) == Set(Self.workloads) { return (images, true) }
+            report.problem(BenchError(.commandFailed, "\(label): `\(once)` ended with \(run.status) reporting images for"
+                                      + " \(images.keys.sorted()), not for \(Self.workloads); wbuild is left out, the peers push"
+                                      + " images from `docker build`", detail: run.outputText))
         }
-        let once = ProcessCommand.argv([options.wbuild, "once", "--json", "-f", "wbuild.json"])
-        let run = try await ProcessTimer.runChecked(once, in: root, tailLines: 10_000)
-        let images = Self.builtImages(run.output.filter { $0.stream == .stdout }.map(\.line))
-        guard Set(images.keys) == Set(Self.workloads) else {
-            throw BenchError(.commandFailed, "\(label): `wbuild once --json` reported images for \(images.keys.sorted()),"
-                             + " not for \(Self.workloads)", detail: run.outputText)
+        var images: [String: String] = [:]
+        for workload in Self.workloads {
+            let reference = "\(name)-\(workload):bench"
+            try await ProcessTimer.runChecked(DockerPeer.docker(["build", "-q", "-t", reference, workload]), in: root)
+            images[workload] = reference
         }
-        return images
+        return (images, false)
     }
 
     /// Workload → `image` of each `image:NAME` node in a `{"type":"result"}` line.

@@ -41,7 +41,7 @@ struct PublishSuite {
         try ContainerProjectFiles.writeShop(at: root, name: name, composeWebPort: try HTTPProbe.freePort())
         try await DockerPeer.checkCompose(in: root)
         Progress.say("\(label): building the three images (untimed)")
-        let local = try await buildImages(name: name, root: root)
+        let (local, withWbuild) = try await buildImages(name: name, root: root, report: &report)
 
         // First publish: fresh registries per sample; sample 0 is a warm-up on both sides.
         let runs = options.publishRuns
@@ -50,7 +50,7 @@ struct PublishSuite {
         for sample in 0...runs {
             await registries.stopAll()
             let composeRegistry = try await registries.start()
-            let wbuildRegistry = measureWbuild ? try await registries.start() : nil
+            let wbuildRegistry = withWbuild ? try await registries.start() : nil
             try await tagForCompose(local, registry: composeRegistry, name: name, root: root)
             let wbuildFirst = sample % 2 == 0
             Progress.say("\(label): first publish, " + (sample == 0 ? "warm-up" : "sample \(sample)/\(runs)")
@@ -110,7 +110,7 @@ struct PublishSuite {
         report.add(ReportRow(suite: label, measure: noop, unit: .milliseconds, wbuild: noopWbuild.median,
                              peerName: "docker compose push", peer: noopCompose.median))
         func values(_ samples: Samples) -> String {
-            samples.values.map { Report.format($0) }.joined(separator: ", ")
+            samples.isEmpty ? "–" : samples.values.map { Report.format($0) }.joined(separator: ", ")
         }
         func median(_ samples: Samples) -> String { samples.median.map(Report.format) ?? "–" }
         report.notes.append("\(label): first publish samples (ms): wbuild \(values(firstWbuild)); docker compose push"
