@@ -29,7 +29,7 @@ struct DockerConfigFile: Sendable, Equatable {
         do {
             raw = try JSONDecoder().decode(Raw.self, from: Data(bytes))
         } catch {
-            throw CredentialError(message: "cannot read the Docker config file \(path): \(Self.problem(in: error))",
+            throw CredentialError(message: "cannot read the Docker config file \(path): \(Self.problem(in: error, bytes: bytes))",
                                   hint: "fix or remove \(path) (the docker CLI writes it; `docker login HOST` rewrites its auths)")
         }
         auths = raw.auths ?? [:]
@@ -58,24 +58,37 @@ struct DockerConfigFile: Sendable, Equatable {
     }
 
     /// A decoding error as a sentence with the key path and position, without any value.
-    static func problem(in error: any Error) -> String {
+    static func problem(in error: any Error, bytes: [UInt8]) -> String {
         guard let error = error as? DecodingError else { return "not valid JSON" }
         func at(_ path: [any CodingKey]) -> String {
             path.isEmpty ? "" : " at " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
         case .dataCorrupted(let context):
-            // Foundation's parser says where ("around line 3, column 7"); keep only that part.
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
-            let position = underlying.range(of: #"(around )?line \d+, column \d+"#, options: .regularExpression)
-                .map { " (" + underlying[$0] + ")" } ?? ""
-            return "it is not valid JSON\(at(context.codingPath))\(position)"
+            return "it is not valid JSON\(at(context.codingPath))\(context.codingPath.isEmpty ? syntaxPosition(in: bytes) : "")"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return "expected \(Self.name(of: type))\(at(context.codingPath))"
         case .keyNotFound(let key, let context):
             return "missing key \"\(key.stringValue)\"\(at(context.codingPath))"
         @unknown default:
             return "not valid JSON"
+        }
+    }
+
+    /// ` (line L, column C)` of a syntax error. JSONDecoder on Linux gives no position, so ask
+    /// JSONSerialization ("around character N") and count lines ourselves; only numbers are kept.
+    static func syntaxPosition(in bytes: [UInt8]) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes))
+            return ""
+        } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
+                  let offset = Int(text[range].dropFirst("character ".count)) else { return "" }
+            let before = bytes.prefix(max(0, min(offset, bytes.count)))
+            let line = before.filter { $0 == 0x0A }.count + 1
+            let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            return " (line \(line), column \(column))"
         }
     }
 

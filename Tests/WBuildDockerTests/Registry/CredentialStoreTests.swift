@@ -79,7 +79,7 @@ struct CredentialStoreTests {
         let error = await #expect(throws: CredentialError.self) { try await store.auth(for: "h:1") }
         let text = try #require(error).description
         #expect(text.contains(store.configPath))
-        #expect(text.contains("not valid JSON"))
+        #expect(text.contains("not valid JSON (line 1, column "))
         #expect(!text.contains("c2VjcmV0"))
 
         let wrongType = try Self.store(directory, config: #"{"credHelpers": ["pass"]}"#)
