@@ -55,6 +55,16 @@ struct CredentialStoreTests {
         #expect(try await store.auth(for: "127.0.0.1:5001").isAnonymous)
     }
 
+    @Test("Docker Hub: docker.io finds the CLI's https://index.docker.io/v1/ key and keeps that address")
+    func dockerHub() async throws {
+        let directory = try TemporaryDirectory(prefix: "creds")
+        defer { directory.remove() }
+        let store = try Self.store(directory, config: #"{"auths":{"https://index.docker.io/v1/":{"auth":"\#(Self.basic("hubuser", "hubpw"))"}}}"#)
+        let auth = try await store.auth(for: "docker.io")
+        #expect(auth.username == "hubuser")
+        #expect(auth.serverAddress == "https://index.docker.io/v1/")
+    }
+
     @Test("an auths entry with username/password fields, or an identitytoken")
     func authsFields() async throws {
         let directory = try TemporaryDirectory(prefix: "creds")
