@@ -15,8 +15,9 @@ needs_root=()
 
 # --- Debian packages -------------------------------------------------------
 # docker-registry: a real registry for the push tests, run by the tests on 127.0.0.1 only.
+# apache2-utils: htpasswd, for the bcrypt (-B) users of the tests' registry with basic auth.
 # iproute2, util-linux (nsenter) and curl: the engine-outage test's private dockerd in a netns.
-packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap docker-registry iproute2 util-linux curl)
+packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap docker-registry apache2-utils iproute2 util-linux curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

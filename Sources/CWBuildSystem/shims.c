@@ -18,20 +18,20 @@ int cwb_wifsignaled(int status) { return WIFSIGNALED(status); }
 int cwb_wtermsig(int status) { return WTERMSIG(status); }
 
 static int spawn_in_group(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                          const char *dir, int stdout_fd, int stderr_fd, int search, int only_stdio);
+                          const char *dir, int stdin_fd, int stdout_fd, int stderr_fd, int search, int only_stdio);
 
 int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
               const char *dir, int stdout_fd, int stderr_fd, int search) {
-    return spawn_in_group(pid, path, argv, envp, dir, stdout_fd, stderr_fd, search, 0);
+    return spawn_in_group(pid, path, argv, envp, dir, -1, stdout_fd, stderr_fd, search, 0);
 }
 
 int cwb_spawn_only_stdio(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                         const char *dir, int stdout_fd, int stderr_fd) {
-    return spawn_in_group(pid, path, argv, envp, dir, stdout_fd, stderr_fd, 0, 1);
+                         const char *dir, int stdin_fd, int stdout_fd, int stderr_fd) {
+    return spawn_in_group(pid, path, argv, envp, dir, stdin_fd, stdout_fd, stderr_fd, 0, 1);
 }
 
 static int spawn_in_group(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                          const char *dir, int stdout_fd, int stderr_fd, int search, int only_stdio) {
+                          const char *dir, int stdin_fd, int stdout_fd, int stderr_fd, int search, int only_stdio) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -39,7 +39,8 @@ static int spawn_in_group(pid_t *pid, const char *path, char *const argv[], char
     rc = posix_spawnattr_init(&attr);
     if (rc != 0) { posix_spawn_file_actions_destroy(&actions); return rc; }
 
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+    else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
     if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     if (dir != NULL) posix_spawn_file_actions_addchdir_np(&actions, dir);

@@ -20,9 +20,10 @@ int cwb_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp
 
 /// cwb_spawn (no PATH search) that also closes every descriptor >= 3 in the child
 /// (posix_spawn_file_actions_addclosefrom_np), so the child gets only stdin/stdout/stderr even
-/// when some code in this process opened a descriptor without O_CLOEXEC.
+/// when some code in this process opened a descriptor without O_CLOEXEC. stdin is `stdin_fd`
+/// (-1: /dev/null).
 int cwb_spawn_only_stdio(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                         const char *dir, int stdout_fd, int stderr_fd);
+                         const char *dir, int stdin_fd, int stdout_fd, int stderr_fd);
 
 /// Where the signal handler installed by cwb_signal_forward writes: one byte, the signal
 /// number, per delivery (the write end of a non-blocking pipe; -1: drop signals).

@@ -4,7 +4,8 @@ import Glibc
 import CWBuildSystem
 
 extension ChildProcess {
-    /// Starts `launch` in a new process group with stdin from `/dev/null` and no other
+    /// Starts `launch` in a new process group with stdin from `/dev/null` (or the launch's
+    /// `standardInput`, already in a pipe, then end of file) and no other
     /// descriptor of this process (all above 2 are closed in the child), and starts the
     /// threads that reap it and read its output.
     ///
@@ -20,14 +21,22 @@ extension ChildProcess {
         output: @escaping @Sendable (OutputChunk) -> Void = { _ in }
     ) throws(ProcessError) -> ChildProcess {
         let plan = try SpawnPlan(launch)
-        var pipes = try OutputPipes(for: launch)
+        let input = try InputPipe(for: launch)
+        var pipes: OutputPipes
+        do {
+            pipes = try OutputPipes(for: launch)
+        } catch {
+            input?.close()
+            throw error
+        }
+        defer { input?.close() }
 
         var pid: pid_t = 0
         let result = CStringArray(plan.arguments).withPointers { argv in
             CStringArray(plan.environment).withPointers { envp in
                 Self.retryingTextFileBusy {
                     cwb_spawn_only_stdio(&pid, plan.executable, argv, envp, launch.directory,
-                                         pipes.standardOutput.write, pipes.standardError.write)
+                                         input?.read ?? -1, pipes.standardOutput.write, pipes.standardError.write)
                 }
             }
         }
@@ -74,6 +83,36 @@ extension ChildProcess {
         }
         return result
     }
+}
+
+/// A child's stdin when the launch gives bytes: a pipe holding them, its write end already
+/// closed, so the child reads them and then end of file. The read end closes after the spawn.
+private struct InputPipe {
+    let read: Int32
+
+    init?(for launch: ProcessLaunch) throws(ProcessError) {
+        guard let bytes = launch.standardInput else { return nil }
+        guard bytes.count <= ProcessLaunch.maximumStandardInput else {
+            throw ProcessError(.pipeFailed, command: launch.command, directory: launch.directory,
+                               detail: "standard input of \(bytes.count) bytes is over the \(ProcessLaunch.maximumStandardInput)-byte limit")
+        }
+        var fds: [Int32] = [-1, -1]
+        guard cwb_pipe_cloexec(&fds, 0) == 0 else {
+            throw ProcessError(.pipeFailed, command: launch.command, directory: launch.directory, errno: Errno.current)
+        }
+        // At most PIPE_BUF bytes into an empty pipe whose read end we hold: never blocks, never SIGPIPE.
+        let written = bytes.withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
+        let errno = Errno.current
+        Glibc.close(fds[1])
+        guard written == bytes.count else {
+            Glibc.close(fds[0])
+            throw ProcessError(.pipeFailed, command: launch.command, directory: launch.directory,
+                               errno: written < 0 ? errno : nil, detail: "writing standard input")
+        }
+        read = fds[0]
+    }
+
+    func close() { Glibc.close(read) }
 }
 
 /// The three pipes of one child: its stdout, its stderr, and the reaper → reader wake-up.

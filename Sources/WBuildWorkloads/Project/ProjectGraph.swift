@@ -319,9 +319,9 @@ public struct WorkloadServices: Sendable {
 /// replaced by `--registry` when given) and the credentials to push with.
 public struct PublishServices: Sendable {
     public let settings: PublishSettings
-    public let credentials: DockerCredentialStore
+    public let credentials: RegistryLogins
 
-    public init(settings: PublishSettings, credentials: DockerCredentialStore = DockerCredentialStore()) {
+    public init(settings: PublishSettings, credentials: RegistryLogins = RegistryLogins()) {
         self.settings = settings
         self.credentials = credentials
     }

@@ -14,9 +14,9 @@ import WBuildDocker
 public final class PublishRule: NodeRule {
     public let destination: PublishDestination
     let client: DockerClient
-    let credentials: DockerCredentialStore
+    let credentials: RegistryLogins
 
-    public init(destination: PublishDestination, client: DockerClient, credentials: DockerCredentialStore) {
+    public init(destination: PublishDestination, client: DockerClient, credentials: RegistryLogins) {
         self.destination = destination
         self.client = client
         self.credentials = credentials
