@@ -5,7 +5,7 @@
 #   bash scripts/bench.sh [SUITE…] [wbuild-bench options…]
 #
 # Suites: tree, watch, images, up, liveupdate, router, publish (default: all). `compose` alone installs the
-# Docker Compose v2 peer and exits; the container suites (images, up, liveupdate) install it
+# Docker Compose v2 peer and exits; the container suites (images, up, liveupdate, publish) install it
 # when missing and need the engine and the local base image wbuild-samples/busybox:1
 # (scripts/setup.sh). Options go to wbuild-bench as they are; see
 # `.build/release/wbuild-bench --help` (e.g. --runs 3, --sizes 1000,10000, --live-edits 30).
