@@ -54,9 +54,8 @@ extension Engine {
     /// refused login) proves it is there; only "not reachable" stops the command.
     func checkRegistryAnswers(_ destination: PublishDestination) async throws(WBuildError) {
         guard let docker = project.docker else { return }
-        let probe = "\(destination.registry)/wbuild-reachability-probe:absent"
         do {
-            _ = try await docker.distributionInspect(probe, auth: nil)
+            _ = try await docker.registryDigest(repository: "\(destination.registry)/wbuild-reachability-probe", tag: "absent", auth: nil)
         } catch let error as DockerError where error.kind == .engineUnreachable {
             throw WBuildError(.engineUnavailable, error.message, hint: error.hint)
         } catch let error as DockerError where DockerClient.registryProblem(in: error.message) == .unreachable {

@@ -4,8 +4,9 @@ import WBuildDocker
 /// A `publish:NAME` node: puts workload NAME's built image into the registry under its
 /// destination's tags, through the engine (`POST /images/{name}/push`).
 ///
-/// The registry is the truth, not `.wbuild/`: before pushing, the engine's distribution
-/// inspect asks the registry for the primary tag. Present with a digest this engine's image
+/// The registry is the truth, not `.wbuild/`: before pushing, wbuild asks the registry for the
+/// primary tag (`DockerClient.registryDigest`: itself for a loopback registry, else the
+/// engine's distribution inspect). Present with a digest this engine's image
 /// already carries (its `RepoDigests`, from an earlier push) means there is nothing to do — also
 /// after `rm -rf .wbuild`; present with another digest is a conflict, never overwritten; absent
 /// means tag and push, the digest read from the push stream. Extra tags (`latest`) follow the
@@ -44,7 +45,7 @@ public final class PublishRule: NodeRule {
         let reference = "\(destination.repository):\(tag)"
         do {
             let auth = try await credentials.auth(for: destination.registryHost)
-            switch try await client.distributionInspect(reference, auth: auth) {
+            switch try await client.registryDigest(repository: destination.repository, tag: tag, auth: auth) {
             case nil: return .missing("the registry no longer has \(reference)")
             case let found? where found != digest: return .missing("\(reference) in the registry now points at \(found)")
             default: return .present
@@ -59,11 +60,11 @@ public final class PublishRule: NodeRule {
         let tag = destination.primaryTag(localImage: image.tag)
         do {
             let auth = try await credentials.auth(for: destination.registryHost)
-            guard let digest = try await client.distributionInspect("\(destination.repository):\(tag)", auth: auth),
+            guard let digest = try await client.registryDigest(repository: destination.repository, tag: tag, auth: auth),
                   let info = try await client.inspectImage(image.id),
                   info.repoDigests.contains("\(destination.repository)@\(digest)") else { return nil }
             for extra in destination.extraTags {
-                guard try await client.distributionInspect("\(destination.repository):\(extra)", auth: auth) == digest else { return nil }
+                guard try await client.registryDigest(repository: destination.repository, tag: extra, auth: auth) == digest else { return nil }
             }
             return (output(image: image, tag: tag, digest: digest, pushed: false), "registry has \(digest)")
         } catch {
@@ -84,7 +85,7 @@ public final class PublishRule: NodeRule {
         do {
             let digest: String
             var pushed = false
-            if let present = try await client.distributionInspect(reference, auth: auth) {
+            if let present = try await client.registryDigest(repository: destination.repository, tag: tag, auth: auth) {
                 let info = try await client.inspectImage(image.id)
                 guard info?.repoDigests.contains("\(destination.repository)@\(present)") == true else {
                     throw conflict(reference: reference, registryDigest: present, image: image)
@@ -97,7 +98,7 @@ public final class PublishRule: NodeRule {
             }
             for extra in destination.extraTags {
                 let extraReference = "\(destination.repository):\(extra)"
-                if try await client.distributionInspect(extraReference, auth: auth) == digest { continue }
+                if try await client.registryDigest(repository: destination.repository, tag: extra, auth: auth) == digest { continue }
                 let extraDigest = try await push(image: image, tag: extra, auth: auth, context)
                 if extraDigest != digest {
                     context.events.emit(.warning("\(extraReference) was pushed as \(extraDigest), not \(digest) like \(reference)"))
