@@ -74,8 +74,10 @@ extension Engine {
         let file = PublishedImages.merged(PublishedImages.read(root: root)?.builds ?? [], fresh, published: published)
         let path = PublishedImages.path(root: root)
         do {
+            let bytes = try file.encoded()
+            if let existing = FileManager.default.contents(atPath: path), Array(existing) == bytes { return }  // a no-op publish
             try AtomicFile.makeDirectories((path as NSString).deletingLastPathComponent)
-            try AtomicFile.write(try file.encoded(), to: path, mode: 0o644)
+            try AtomicFile.write(bytes, to: path, mode: 0o644)
         } catch {
             events.emit(.warning("could not write \(path): \(error); run `wbuild publish` again to write it"))
         }
