@@ -6,195 +6,7 @@ import WBuildSystem
 import WBuildTestSupport
 import WBuildWorkloads
 
-/// A socket call that failed in a router test.
-struct RouterTestError: Error, CustomStringConvertible {
-    var description: String
-    /// The errno of the failed call; 0 when no call failed.
-    var code: Int32
-
-    init(_ what: String, errno code: Int32 = errno) {
-        self.code = code
-        description = code == 0 ? what : "\(what): \(String(cString: strerror(code)))"
-    }
-}
-
-func socketAddress(_ host: String, _ port: Int) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr(host)
-    return address
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = socketAddress("127.0.0.1", 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard ok else { throw RouterTestError("bind") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    var offset = 0
-    while offset < bytes.count {
-        let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        if sent < 0 && errno == EINTR { continue }
-        guard sent > 0 else { return false }
-        offset += sent
-    }
-    return true
-}
-
-/// A blocking TCP socket with a receive timeout, read through a buffer so lines and heads can be
-/// taken off it. Used from one thread at a time (a writer thread may use `fd` alongside).
-// @unchecked: `pending` and `isOpen` are touched only by the one thread that reads and closes the
-// socket (each test hands a socket to one thread); what another thread may use is `fd`, a `let`.
-final class TestSocket: @unchecked Sendable {
-    enum End: Equatable {
-        case eof
-        case reset
-        case timeout
-    }
-
-    let fd: Int32
-    private var pending: [UInt8] = []
-    private var isOpen = true
-
-    init(fd: Int32, timeout: Int = 10) {
-        self.fd = fd
-        var limit = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    deinit {
-        close()
-    }
-
-    func close() {
-        if isOpen { Glibc.close(fd) }
-        isOpen = false
-    }
-
-    static func connect(port: Int, host: String = "127.0.0.1", timeout: Int = 10) throws -> TestSocket {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RouterTestError("socket") }
-        let socket = TestSocket(fd: fd, timeout: timeout)
-        var address = socketAddress(host, port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RouterTestError("connect \(host):\(port)") }
-        return socket
-    }
-
-    func send(_ text: String) throws {
-        try send(Array(text.utf8))
-    }
-
-    func send(_ bytes: [UInt8]) throws {
-        guard sendAll(fd, bytes) else { throw RouterTestError("send") }
-    }
-
-    func shutdownWrite() {
-        shutdown(fd, Int32(SHUT_WR))
-    }
-
-    /// Whether bytes (or the end of the stream) are waiting, polling up to `milliseconds`.
-    func isReadable(within milliseconds: Int32 = 0) -> Bool {
-        if !pending.isEmpty { return true }
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, milliseconds) > 0
-    }
-
-    /// Up to `limit` bytes; empty at the end of the stream.
-    func read(_ limit: Int = 65536) throws -> [UInt8] {
-        if !pending.isEmpty {
-            let take = min(limit, pending.count)
-            defer { pending.removeFirst(take) }
-            return Array(pending.prefix(take))
-        }
-        var buffer = [UInt8](repeating: 0, count: limit)
-        while true {
-            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw RouterTestError("recv") }
-            return Array(buffer.prefix(got))
-        }
-    }
-
-    func read(exactly count: Int) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        while bytes.count < count {
-            let chunk = try read(min(65536, count - bytes.count))
-            guard !chunk.isEmpty else { throw RouterTestError("end of stream after \(bytes.count) of \(count) bytes", errno: 0) }
-            bytes += chunk
-        }
-        return bytes
-    }
-
-    /// Bytes up to and including `delimiter`.
-    func read(through delimiter: [UInt8]) throws -> [UInt8] {
-        var searched = 0
-        while true {
-            if let end = Self.find(delimiter, in: pending, from: searched) {
-                let bytes = Array(pending[..<end])
-                pending.removeFirst(end)
-                return bytes
-            }
-            searched = max(0, pending.count - delimiter.count)
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got < 0 && errno == EINTR { continue }
-            if got == 0 {
-                throw RouterTestError("end of stream before the delimiter, after \"\(String(decoding: pending, as: UTF8.self))\"", errno: 0)
-            }
-            guard got > 0 else { throw RouterTestError("recv") }
-            pending += buffer.prefix(got)
-        }
-    }
-
-    /// The index just past the first `delimiter` in `bytes`.
-    static func find(_ delimiter: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
-        var index = start
-        while index + delimiter.count <= bytes.count {
-            var matches = true
-            for offset in 0..<delimiter.count where bytes[index + offset] != delimiter[offset] {
-                matches = false
-                break
-            }
-            if matches { return index + delimiter.count }
-            index += 1
-        }
-        return nil
-    }
-
-    func readLine() throws -> String {
-        let line = try read(through: [0x0A])
-        return String(decoding: line.dropLast(), as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-    }
-
-    /// Everything until the stream ends, and how it ended.
-    func readToEnd() -> (bytes: [UInt8], end: End) {
-        var bytes: [UInt8] = []
-        while true {
-            do {
-                let chunk = try read()
-                if chunk.isEmpty { return (bytes, .eof) }
-                bytes += chunk
-            } catch let error as RouterTestError where error.code == EAGAIN || error.code == EWOULDBLOCK {
-                return (bytes, .timeout)
-            } catch {
-                return (bytes, .reset)
-            }
-        }
-    }
-
+extension TestSocket {
     /// One HTTP response: its head, then its body by its framing (Content-Length, chunked with
     /// the raw chunked bytes kept, or to the end of the stream).
     func readResponse(head isHead: Bool = false) throws -> HTTPResponse {
@@ -211,7 +23,7 @@ final class TestSocket: @unchecked Sendable {
                 let sizeLine = try read(through: [0x0D, 0x0A])
                 response.raw += sizeLine
                 let sizeText = String(decoding: sizeLine.dropLast(2), as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Int(sizeText, radix: 16) else { throw RouterTestError("bad chunk size \(sizeText)", errno: 0) }
+                guard let size = Int(sizeText, radix: 16) else { throw SocketTestError("bad chunk size \(sizeText)", errno: 0) }
                 if size == 0 {
                     while true {
                         let line = try read(through: [0x0D, 0x0A])
@@ -307,10 +119,10 @@ final class RouterProcess: Sendable {
             if answered { return router }
             let status = await child.terminate(grace: .seconds(1))
             if status != .exited(1) {
-                throw RouterTestError("wbuild-router did not come up (\(status)): \(router.standardError)", errno: 0)
+                throw SocketTestError("wbuild-router did not come up (\(status)): \(router.standardError)", errno: 0)
             }
         }
-        throw RouterTestError("wbuild-router found no free ports", errno: 0)
+        throw SocketTestError("wbuild-router found no free ports", errno: 0)
     }
 
     private func answersPing() -> Bool {
@@ -330,7 +142,7 @@ final class RouterProcess: Sendable {
     func control() throws -> RouterControl {
         let control = RouterControl(try TestSocket.connect(port: controlPort))
         let answer = try control.command("AUTH \(secret)")
-        guard answer == "OK wbuild-router 2" else { throw RouterTestError("AUTH: \(answer)", errno: 0) }
+        guard answer == "OK wbuild-router 2" else { throw SocketTestError("AUTH: \(answer)", errno: 0) }
         return control
     }
 
@@ -350,7 +162,7 @@ final class RouterProcess: Sendable {
     /// Loads `rules` (`ROUTE` arguments, in order) as the live table.
     func load(_ rules: [String], fingerprint: String = "abc123") throws {
         let replies = try commands(["BEGIN \(fingerprint)"] + rules.map { "ROUTE \($0)" } + ["COMMIT"])
-        guard replies.last == "OK \(rules.count)" else { throw RouterTestError("COMMIT: \(replies)", errno: 0) }
+        guard replies.last == "OK \(rules.count)" else { throw SocketTestError("COMMIT: \(replies)", errno: 0) }
     }
 
     /// `SET` for a workload served by `servers` (all on one port), replicas numbered from 0.
@@ -358,12 +170,12 @@ final class RouterProcess: Sendable {
         let port = servers.first?.port ?? 1
         let replicas = servers.enumerated().map { "\($0.offset)=\($0.element.address)" }.joined(separator: " ")
         let reply = try command("SET \(workload) \(port) http \(state)\(replicas.isEmpty ? "" : " " + replicas)")
-        guard reply == "OK \(servers.count)" else { throw RouterTestError("SET: \(reply)", errno: 0) }
+        guard reply == "OK \(servers.count)" else { throw SocketTestError("SET: \(reply)", errno: 0) }
     }
 
     func connections(to address: String) throws -> Int {
         let reply = try command("CONNS \(address)")
-        guard reply.hasPrefix("OK "), let count = Int(reply.dropFirst(3)) else { throw RouterTestError("CONNS: \(reply)", errno: 0) }
+        guard reply.hasPrefix("OK "), let count = Int(reply.dropFirst(3)) else { throw SocketTestError("CONNS: \(reply)", errno: 0) }
         return count
     }
 
@@ -378,7 +190,7 @@ final class RouterProcess: Sendable {
         defer { directory.remove() }
         let secret = secretToken()
         let secretFile = try directory.write("secret", secret)
-        guard chmod(secretFile, 0o400) == 0 else { throw RouterTestError("chmod") }
+        guard chmod(secretFile, 0o400) == 0 else { throw SocketTestError("chmod") }
         let router = try await start(secretFile: secretFile, secret: secret, options: options)
         let outcome = await BlockingWork.run(name: "router-test") { () -> Result<Void, any Error> in
             Result { try body(router) }
@@ -439,7 +251,7 @@ final class TestHTTPServer: Sendable {
 
     init(name: String, address: String = "127.0.0.1", port: Int = 0) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RouterTestError("socket") }
+        guard fd >= 0 else { throw SocketTestError("socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var bound = socketAddress(address, port)
@@ -450,7 +262,7 @@ final class TestHTTPServer: Sendable {
             }
         }
         guard ok else {
-            let error = RouterTestError("listen on \(address):\(port)")
+            let error = SocketTestError("listen on \(address):\(port)")
             close(fd)
             throw error
         }
@@ -478,7 +290,7 @@ final class TestHTTPServer: Sendable {
                 lastError = error
             }
         }
-        throw lastError ?? RouterTestError("no servers", errno: 0)
+        throw lastError ?? SocketTestError("no servers", errno: 0)
     }
 
     func stop() {
@@ -666,7 +478,7 @@ final class RawEchoServer: Sendable {
 
     init(name: String) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RouterTestError("socket") }
+        guard fd >= 0 else { throw SocketTestError("socket") }
         var bound = socketAddress("127.0.0.1", 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &bound) {
@@ -676,7 +488,7 @@ final class RawEchoServer: Sendable {
         }
         guard ok else {
             close(fd)
-            throw RouterTestError("listen")
+            throw SocketTestError("listen")
         }
         self.name = name
         self.port = Int(UInt16(bigEndian: bound.sin_port))
@@ -754,7 +566,7 @@ final class Blackhole: @unchecked Sendable {
 
     init(address: String) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw RouterTestError("socket") }
+        guard listener >= 0 else { throw SocketTestError("socket") }
         descriptors.append(listener)
         var bound = socketAddress(address, 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -766,7 +578,7 @@ final class Blackhole: @unchecked Sendable {
         port = Int(UInt16(bigEndian: bound.sin_port))
         guard listening else {
             close()
-            throw RouterTestError("listen on \(address)")
+            throw SocketTestError("listen on \(address)")
         }
         for _ in 0..<2 {  // a backlog of 0 queues one connection; the second finds the queue full
             let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)

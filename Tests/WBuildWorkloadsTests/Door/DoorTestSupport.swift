@@ -6,159 +6,6 @@ import WBuildSystem
 import WBuildTestSupport
 @testable import WBuildWorkloads
 
-/// A socket call that failed in a door test.
-struct DoorTestError: Error, CustomStringConvertible {
-    var description: String
-    /// The errno of the failed call; 0 when no call failed.
-    var code: Int32
-
-    init(_ what: String, errno code: Int32 = errno) {
-        self.code = code
-        description = code == 0 ? what : "\(what): \(String(cString: strerror(code)))"
-    }
-}
-
-/// The IPv4 address `text` in network order, for `sockaddr_in`.
-private func socketAddress(_ host: String, _ port: Int) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr(host)
-    return address
-}
-
-/// A blocking TCP client socket with a receive timeout, so a test that waits for bytes that never
-/// come fails instead of hanging. Used from one thread at a time.
-final class TestSocket {
-    /// How a read to the end of the stream ended.
-    enum End: Equatable {
-        case eof
-        case reset
-        case timeout
-    }
-
-    let fd: Int32
-    private var pending: [UInt8] = []
-    private var isOpen = true
-
-    private init(fd: Int32) {
-        self.fd = fd
-    }
-
-    deinit {
-        close()
-    }
-
-    func close() {
-        if isOpen { Glibc.close(fd) }
-        isOpen = false
-    }
-
-    static func connect(port: Int, host: String = "127.0.0.1", timeout: Int = 10) throws -> TestSocket {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DoorTestError("socket") }
-        let socket = TestSocket(fd: fd)
-        var limit = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = socketAddress(host, port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw DoorTestError("connect \(host):\(port)") }
-        return socket
-    }
-
-    func send(_ text: String) throws {
-        try send(Array(text.utf8))
-    }
-
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 && errno == EINTR { continue }
-            guard sent > 0 else { throw DoorTestError("send") }
-            offset += sent
-        }
-    }
-
-    /// Closes the connection with a reset (SO_LINGER 0) instead of an end of stream.
-    func reset() {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-        close()
-    }
-
-    /// Whether bytes (or the end of the stream) are waiting to be read, polling up to `milliseconds`.
-    func isReadable(within milliseconds: Int32 = 0) -> Bool {
-        if !pending.isEmpty { return true }
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, milliseconds) > 0
-    }
-
-    func shutdownWrite() {
-        shutdown(fd, Int32(SHUT_WR))
-    }
-
-    /// Up to `limit` bytes; empty at the end of the stream.
-    func read(_ limit: Int = 65536) throws -> [UInt8] {
-        if !pending.isEmpty {
-            defer { pending = [] }
-            return pending
-        }
-        var buffer = [UInt8](repeating: 0, count: limit)
-        while true {
-            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw DoorTestError("recv") }
-            return Array(buffer.prefix(got))
-        }
-    }
-
-    /// Exactly `count` bytes; throws when the stream ends first.
-    func read(exactly count: Int) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        while bytes.count < count {
-            let chunk = try read(min(65536, count - bytes.count))
-            guard !chunk.isEmpty else { throw DoorTestError("end of stream after \(bytes.count) of \(count) bytes", errno: 0) }
-            bytes += chunk
-        }
-        return bytes
-    }
-
-    /// The next line, without its "\n".
-    func readLine() throws -> String {
-        var line: [UInt8] = []
-        while true {
-            let chunk = try read()
-            guard !chunk.isEmpty else { throw DoorTestError("end of stream inside a line: \(String(decoding: line, as: UTF8.self))", errno: 0) }
-            if let newline = chunk.firstIndex(of: 0x0A) {
-                line += chunk[..<newline]
-                pending = Array(chunk[(newline + 1)...])
-                return String(decoding: line, as: UTF8.self)
-            }
-            line += chunk
-        }
-    }
-
-    /// Everything until the stream ends, and how it ended.
-    func readToEnd() -> (bytes: [UInt8], end: End) {
-        var bytes: [UInt8] = []
-        while true {
-            do {
-                let chunk = try read()
-                if chunk.isEmpty { return (bytes, .eof) }
-                bytes += chunk
-            } catch let error as DoorTestError where error.code == EAGAIN || error.code == EWOULDBLOCK {
-                return (bytes, .timeout)
-            } catch {
-                return (bytes, .reset)
-            }
-        }
-    }
-}
-
 /// A TCP server on a loopback address standing in for a replica, accepting on a thread of its own
 /// with a thread per connection (never the cooperative pool).
 final class TestBackend: Sendable {
@@ -189,7 +36,7 @@ final class TestBackend: Sendable {
     /// Listens on `address`:`port` (0: any free port).
     init(address: String, port: Int, mode: Mode) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DoorTestError("socket") }
+        guard fd >= 0 else { throw SocketTestError("socket") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var bound = socketAddress(address, port)
@@ -200,7 +47,7 @@ final class TestBackend: Sendable {
             }
         }
         guard ok else {
-            let error = DoorTestError("listen on \(address):\(port)")
+            let error = SocketTestError("listen on \(address):\(port)")
             close(fd)
             throw error
         }
@@ -236,7 +83,7 @@ final class TestBackend: Sendable {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var received: [UInt8] = []
-        if mode != .replyAtEnd, !Self.sendAll(fd, Array("\(address)\n".utf8)) { return }
+        if mode != .replyAtEnd, !sendAll(fd, Array("\(address)\n".utf8)) { return }
         if mode == .greetAndReset {
             _ = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 1, 0) }
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
@@ -252,24 +99,13 @@ final class TestBackend: Sendable {
             }
             if got == 0 { break }
             if mode == .echo {
-                if !Self.sendAll(fd, Array(buffer.prefix(got))) { return }
+                if !sendAll(fd, Array(buffer.prefix(got))) { return }
             } else {
                 received += buffer.prefix(got)
             }
         }
-        if mode == .replyAtEnd, !Self.sendAll(fd, received) { return }
+        if mode == .replyAtEnd, !sendAll(fd, received) { return }
         shutdown(fd, Int32(SHUT_WR))
-    }
-
-    private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 && errno == EINTR { continue }
-            guard sent > 0 else { return false }
-            offset += sent
-        }
-        return true
     }
 
     /// One server per address, all on the same port (as replicas of one workload are).
@@ -287,7 +123,7 @@ final class TestBackend: Sendable {
                 lastError = error
             }
         }
-        throw lastError ?? DoorTestError("no backends", errno: 0)
+        throw lastError ?? SocketTestError("no backends", errno: 0)
     }
 }
 
@@ -298,7 +134,7 @@ final class Blackhole {
 
     init(address: String, port: Int) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw DoorTestError("socket") }
+        guard listener >= 0 else { throw SocketTestError("socket") }
         descriptors.append(listener)
         var bound = socketAddress(address, port)
         let length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -306,7 +142,7 @@ final class Blackhole {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 0) == 0 }
         }
         guard listening else {
-            let error = DoorTestError("listen on \(address):\(port)")
+            let error = SocketTestError("listen on \(address):\(port)")
             close()
             throw error
         }
@@ -368,10 +204,10 @@ struct DoorProcess: Sendable {
             if answered { return door }
             let status = await child.terminate(grace: .seconds(1))
             if status != .exited(1) {
-                throw DoorTestError("wbuild-door did not come up (\(status)): \(door.standardError)", errno: 0)
+                throw SocketTestError("wbuild-door did not come up (\(status)): \(door.standardError)", errno: 0)
             }
         }
-        throw DoorTestError("wbuild-door found no free ports", errno: 0)
+        throw SocketTestError("wbuild-door found no free ports", errno: 0)
     }
 
     /// Polls the control port until HELLO is answered, or the door exits, for up to 5 s.
@@ -399,7 +235,7 @@ struct DoorProcess: Sendable {
         let stat = try String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8)
         let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
         guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else {
-            throw DoorTestError("cannot read /proc/\(child.pid)/stat", errno: 0)
+            throw SocketTestError("cannot read /proc/\(child.pid)/stat", errno: 0)
         }
         return user + system
     }
@@ -413,7 +249,7 @@ struct DoorProcess: Sendable {
     func control() throws -> DoorControl {
         let control = DoorControl(try TestSocket.connect(port: controlPort))
         let answer = try control.command("AUTH \(secret)")
-        guard answer == "OK wbuild-door 2" else { throw DoorTestError("AUTH: \(answer)", errno: 0) }
+        guard answer == "OK wbuild-door 2" else { throw SocketTestError("AUTH: \(answer)", errno: 0) }
         return control
     }
 
@@ -432,7 +268,7 @@ struct DoorProcess: Sendable {
     func connections(to backend: String) throws -> Int {
         let reply = try command("CONNS \(backend)")
         guard reply.hasPrefix("OK "), let count = Int(reply.dropFirst(3)) else {
-            throw DoorTestError("CONNS \(backend): \(reply)", errno: 0)
+            throw SocketTestError("CONNS \(backend): \(reply)", errno: 0)
         }
         return count
     }
@@ -461,7 +297,7 @@ extension DoorProcess {
     static func writeSecret(in directory: TemporaryDirectory) throws -> String {
         try directory.write("secret", ControlEndpoint.freshToken())
         let path = directory.url("secret")
-        guard chmod(path, 0o400) == 0 else { throw DoorTestError("chmod \(path)") }
+        guard chmod(path, 0o400) == 0 else { throw SocketTestError("chmod \(path)") }
         return path
     }
 }

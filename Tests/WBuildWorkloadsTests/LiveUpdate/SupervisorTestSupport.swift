@@ -61,7 +61,7 @@ enum SupervisorTest {
         if authenticate {
             try socket.send("AUTH \(endpoint.secret)\n")
             let greeting = try socket.readLine()
-            guard greeting == "OK wbuild-init 2" else { throw DoorTestError("AUTH: \(greeting)", errno: 0) }
+            guard greeting == "OK wbuild-init 2" else { throw SocketTestError("AUTH: \(greeting)", errno: 0) }
         }
         return socket
     }
