@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "WBuildWatcher", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // wbuild.json: JSON5 reader, typed model, validation, bindings; routes decode into WBuildRouter's rules.
         .target(name: "WBuildSpec", dependencies: ["WBuildPatterns", "WBuildRouter"], swiftSettings: strict),
+        // Spec → Kubernetes, Helm, Terraform and Swarm files: pure, deterministic renderers and their YAML/JSON writers.
+        .target(name: "WBuildRender", dependencies: ["WBuildSpec", "WBuildRouter"], swiftSettings: strict),
         // HTTP/1.1 over the engine socket, tar, Engine API calls.
         .target(name: "WBuildDocker", dependencies: ["WBuildSystem", "CWBuildSystem"], swiftSettings: strict),
         // Node kinds (task, image, …) and spec → graph.
         .target(name: "WBuildWorkloads",
-                dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher", "WBuildRouter"],
+                dependencies: ["WBuildCore", "WBuildFiles", "WBuildSpec", "WBuildDocker", "WBuildSystem", "WBuildWatcher", "WBuildRouter",
+                               "WBuildRender"],
                 swiftSettings: strict,
                 plugins: ["SupervisorBuilder"]),
         // Links the static helpers (Sources/Supervisor/wbuild-init.c, Sources/Door/wbuild-door.c, Sources/Router/wbuild-router.c) with cc (resources of WBuildWorkloads).
@@ -45,7 +48,7 @@ let package = Package(
         // Public library facade.
         .target(name: "WBuild",
                 dependencies: ["WBuildWorkloads", "WBuildCore", "WBuildSpec", "WBuildFiles", "WBuildWatcher", "WBuildDocker", "WBuildSystem",
-                               "WBuildRouter"],
+                               "WBuildRouter", "WBuildRender"],
                 swiftSettings: strict),
         // Command line.
         // Release: the Swift runtime and Foundation linked statically, which halves process start
@@ -79,6 +82,8 @@ let package = Package(
         .testTarget(name: "WBuildBenchTests", dependencies: ["wbuild-bench"], swiftSettings: strict),
         // The command line's argument parsing and option conversions (the executable, @testable).
         .testTarget(name: "WBuildCLITests", dependencies: ["wbuild", "WBuildTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WBuildRenderTests", dependencies: ["WBuildRender", "WBuildSpec", "WBuildRouter", "WBuildTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "WBuildRouterTests", dependencies: ["WBuildRouter"], swiftSettings: strict),
         // wbuild-router run on the host on loopback in front of test backends (the unit tier: fast, no engine).
         .testTarget(name: "RouterProxyTests", dependencies: ["WBuildWorkloads", "WBuildRouter", "WBuildSystem", "WBuildTestSupport"],

@@ -1,6 +1,6 @@
 /// The top level of `wbuild.json`.
 extension SpecDecoder {
-    static let projectKeys = ["name", "workloads", "tasks", "publish", "kubernetes", "watch", "images", "router"]
+    static let projectKeys = ["name", "workloads", "tasks", "publish", "kubernetes", "helm", "swarm", "watch", "images", "router"]
 
     /// Decodes the document; nil only when the top level is not an object.
     /// Problems are in `diagnostics`; a spec is only usable when there are none.
@@ -48,6 +48,8 @@ extension SpecDecoder {
         }
         spec.publish = object.member("publish").flatMap { decodePublish($0) }
         spec.kubernetes = object.member("kubernetes").flatMap { decodeKubernetes($0) }
+        spec.helm = object.member("helm").flatMap { decodeHelm($0) }
+        spec.swarm = object.member("swarm").flatMap { decodeSwarm($0) }
         if let node = object.member("watch"), let watch = decodeWatch(node) { spec.watch = watch }
         if let node = object.member("images"), let images = decodeImages(node) { spec.images = images }
         if let node = object.member("router"), let router = decodeRouter(node) { spec.router = router }

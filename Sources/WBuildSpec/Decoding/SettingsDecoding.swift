@@ -1,4 +1,4 @@
-/// `publish`, `kubernetes`, `watch`, `images`, `router`.
+/// `publish`, `kubernetes`, `helm`, `swarm`, `watch`, `images`, `router`.
 extension SpecDecoder {
     func decodePublish(_ node: SpecNode) -> PublishSettings? {
         guard let object = object(node, allowedKeys: ["registry", "tag", "extraTags"]),
@@ -56,11 +56,14 @@ extension SpecDecoder {
         return nil
     }
 
+    static let kubernetesKeys = ["namespace", "ingressClass", "routesAs", "imagePullSecrets", "hostPaths", "gpuResource",
+                                 "gateway", "kubectl", "helm", "cluster"]
+
     func decodeKubernetes(_ node: SpecNode) -> KubernetesSettings? {
-        guard let object = object(node, allowedKeys: ["namespace", "ingressClass", "cluster"]) else { return nil }
+        guard let object = object(node, allowedKeys: Self.kubernetesKeys) else { return nil }
         var settings = KubernetesSettings()
         if let namespaceNode = object.member("namespace"), let namespace = string(namespaceNode) {
-            if Names.isValidName(namespace) && !namespace.hasSuffix("-") {
+            if Self.isKubernetesName(namespace) {
                 settings.namespace = namespace
             } else {
                 report("invalid namespace \"\(Self.shortened(namespace))\"", at: namespaceNode,
@@ -68,12 +71,110 @@ extension SpecDecoder {
             }
         }
         settings.ingressClass = object.member("ingressClass").flatMap { string($0) }
+        if let routesNode = object.member("routesAs"),
+           let routesAs = choice(routesNode, RoutesRendering.allCases.map { ($0.rawValue, $0) }) {
+            settings.routesAs = routesAs
+        }
+        if let secretsNode = object.member("imagePullSecrets"), let secrets = stringListNodes(secretsNode) {
+            for (name, secretNode) in secrets {
+                if Self.isKubernetesName(name) {
+                    if !settings.imagePullSecrets.contains(name) { settings.imagePullSecrets.append(name) }
+                } else {
+                    report("invalid Secret name \"\(Self.shortened(name))\"", at: secretNode,
+                           hint: "the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace, e.g. \"regcred\"")
+                }
+            }
+        }
+        if let hostPathsNode = object.member("hostPaths"),
+           let hostPaths = choice(hostPathsNode, HostPathRendering.allCases.map { ($0.rawValue, $0) }) {
+            settings.hostPaths = hostPaths
+        }
+        if let gpuNode = object.member("gpuResource"), let gpu = string(gpuNode) {
+            if gpu.contains("/") && !gpu.contains(" ") {
+                settings.gpuResource = gpu
+            } else {
+                report("expected an extended resource name like \"nvidia.com/gpu\", got \"\(Self.shortened(gpu))\"", at: gpuNode,
+                       hint: "the name the cluster's device plugin advertises: nvidia.com/gpu, amd.com/gpu, gpu.intel.com/i915")
+            }
+        }
+        if let gatewayNode = object.member("gateway"), let gateway = string(gatewayNode) {
+            if Self.isKubernetesName(gateway) {
+                settings.gateway = gateway
+            } else {
+                report("invalid Gateway name \"\(Self.shortened(gateway))\"", at: gatewayNode,
+                       hint: "the name of the Gateway the HTTPRoutes attach to, in lowercase letters, digits and `-`")
+            }
+        }
+        settings.kubectl = object.member("kubectl").flatMap { string($0) }
+        settings.helm = object.member("helm").flatMap { string($0) }
         if let clusterNode = object.member("cluster"),
            let cluster = self.object(clusterNode, allowedKeys: ["existing", "context", "valuesFile"]) {
+            let valuesNode = cluster.member("valuesFile")
+            if let valuesNode { locate(valuesNode) }
             settings.cluster = ClusterSettings(
                 existing: cluster.member("existing").flatMap { bool($0) } ?? false,
                 context: cluster.member("context").flatMap { string($0) },
-                valuesFile: cluster.member("valuesFile").flatMap { string($0) })
+                valuesFile: valuesNode.flatMap { string($0) })
+        }
+        return settings
+    }
+
+    /// A DNS-1123 label: lowercase letters, digits and `-`, starting and ending with a letter or
+    /// digit, at most 63 characters (namespaces, Secret and Gateway names).
+    static func isKubernetesName(_ text: String) -> Bool {
+        Names.isValidName(text) && !text.hasSuffix("-")
+    }
+
+    func decodeHelm(_ node: SpecNode) -> HelmSettings? {
+        guard let object = object(node, allowedKeys: ["chart", "version"]) else { return nil }
+        var settings = HelmSettings()
+        if let chartNode = object.member("chart"), let chart = string(chartNode) {
+            if Self.isKubernetesName(chart) {
+                settings.chart = chart
+            } else {
+                report("invalid chart name \"\(Self.shortened(chart))\"", at: chartNode,
+                       hint: "Helm chart names use lowercase letters, digits and `-`, e.g. \"shop\"")
+            }
+        }
+        if let versionNode = object.member("version"), let version = string(versionNode) {
+            if Self.isSemanticVersion(version) {
+                settings.version = version
+            } else {
+                report("expected a SemVer 2 version like \"0.1.0\", got \"\(Self.shortened(version))\"", at: versionNode,
+                       hint: "Helm requires MAJOR.MINOR.PATCH, optionally with -PRERELEASE or +BUILD")
+            }
+        }
+        return settings
+    }
+
+    /// `MAJOR.MINOR.PATCH[-pre][+build]` with numeric, non-padded parts.
+    static func isSemanticVersion(_ text: String) -> Bool {
+        let core = text.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { part in
+            !part.isEmpty && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && (part.count == 1 || !part.hasPrefix("0"))
+        } && !text.hasSuffix("-") && !text.hasSuffix("+")
+    }
+
+    func decodeSwarm(_ node: SpecNode) -> SwarmSettings? {
+        guard let object = object(node, allowedKeys: ["stack", "host"]) else { return nil }
+        var settings = SwarmSettings()
+        if let stackNode = object.member("stack"), let stack = string(stackNode) {
+            if Names.isValidName(stack) {
+                settings.stack = stack
+            } else {
+                report("invalid stack name \"\(Self.shortened(stack))\"", at: stackNode,
+                       hint: "lowercase letters, digits and `-`, e.g. \"shop\"")
+            }
+        }
+        if let hostNode = object.member("host"), let host = string(hostNode) {
+            if host.hasPrefix("unix://") || host.hasPrefix("tcp://") {
+                settings.host = host
+            } else {
+                report("expected an engine address like unix:///run/docker.sock or tcp://10.0.0.1:2375, got \"\(Self.shortened(host))\"",
+                       at: hostNode, hint: "the swarm manager's engine, as DOCKER_HOST writes it")
+            }
         }
         return settings
     }

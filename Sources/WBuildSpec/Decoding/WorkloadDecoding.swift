@@ -3,7 +3,7 @@
 extension SpecDecoder {
     static let workloadKeys = [
         "build", "image", "command", "entrypoint", "workdir", "env", "secretEnv", "ports", "resources", "readiness",
-        "liveness", "replicas", "autoscale", "routes", "volumes", "sidecars", "debug", "dependsOn",
+        "liveness", "startup", "replicas", "autoscale", "rollout", "routes", "volumes", "sidecars", "debug", "dependsOn",
         "stopGraceMs", "liveUpdate",
     ]
     /// Longest duration a `…Ms` setting accepts: one day.
@@ -46,11 +46,15 @@ extension SpecDecoder {
         }
         workload.readiness = object.member("readiness").flatMap { decodeProbe($0) }
         workload.liveness = object.member("liveness").flatMap { decodeProbe($0) }
+        workload.startup = object.member("startup").flatMap { decodeProbe($0) }
         if let replicas = object.member("replicas").flatMap({ integer($0, in: 1...1000) }) {
             workload.replicas = replicas
         }
         if let autoscaleNode = object.member("autoscale") {
             workload.autoscale = decodeAutoscale(autoscaleNode, replicasNode: object.member("replicas"))
+        }
+        if let rolloutNode = object.member("rollout") {
+            workload.rollout = decodeRollout(rolloutNode)
         }
         if let routesNode = object.member("routes") {
             workload.routes = decodeRoutes(routesNode, owner: name, ports: workload.ports)
@@ -139,6 +143,25 @@ extension SpecDecoder {
         default:
             break
         }
+    }
+
+    private func decodeRollout(_ node: SpecNode) -> RolloutSpec? {
+        guard let object = object(node, allowedKeys: ["order", "parallelism", "failureAction", "monitorMs"]) else { return nil }
+        var rollout = RolloutSpec()
+        if let order = object.member("order").flatMap({ choice($0, RolloutSpec.Order.allCases.map { ($0.rawValue, $0) }) }) {
+            rollout.order = order
+        }
+        if let parallelism = object.member("parallelism").flatMap({ integer($0, in: 1...1000) }) {
+            rollout.parallelism = parallelism
+        }
+        if let action = object.member("failureAction")
+            .flatMap({ choice($0, RolloutSpec.FailureAction.allCases.map { ($0.rawValue, $0) }) }) {
+            rollout.failureAction = action
+        }
+        if let monitor = object.member("monitorMs").flatMap({ integer($0, in: 0...Self.maximumMilliseconds) }) {
+            rollout.monitorMs = monitor
+        }
+        return rollout
     }
 
     private func decodeAutoscale(_ node: SpecNode, replicasNode: SpecNode?) -> AutoscaleSpec? {

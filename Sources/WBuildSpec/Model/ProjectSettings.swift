@@ -35,17 +35,57 @@ public enum PublishTag: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Settings for rendered Kubernetes objects.
+/// Settings for rendered Kubernetes objects (`render --target kubernetes|helm`, `deploy`).
 public struct KubernetesSettings: Sendable, Equatable {
     public var namespace: String?
     public var ingressClass: String?
+    /// How routes become cluster objects (default: an Ingress).
+    public var routesAs: RoutesRendering
+    /// Secrets the pods pull their images with (`imagePullSecrets`), created by the cluster's owner.
+    public var imagePullSecrets: [String]
+    /// What a host bind mount becomes; by default it cannot be rendered (an error at its key path).
+    public var hostPaths: HostPathRendering
+    /// The extended resource that GPUs are requested as, e.g. `nvidia.com/gpu`.
+    public var gpuResource: String?
+    /// The Gateway an HTTPRoute attaches to (`routesAs: "httproute"`), default `<project>-gateway`.
+    public var gateway: String?
+    /// The kubectl and helm binaries deploy runs (default: from PATH).
+    public var kubectl: String?
+    public var helm: String?
     public var cluster: ClusterSettings?
 
-    public init(namespace: String? = nil, ingressClass: String? = nil, cluster: ClusterSettings? = nil) {
+    public init(namespace: String? = nil, ingressClass: String? = nil, routesAs: RoutesRendering = .ingress,
+                imagePullSecrets: [String] = [], hostPaths: HostPathRendering = .refuse, gpuResource: String? = nil,
+                gateway: String? = nil, kubectl: String? = nil, helm: String? = nil, cluster: ClusterSettings? = nil) {
         self.namespace = namespace
         self.ingressClass = ingressClass
+        self.routesAs = routesAs
+        self.imagePullSecrets = imagePullSecrets
+        self.hostPaths = hostPaths
+        self.gpuResource = gpuResource
+        self.gateway = gateway
+        self.kubectl = kubectl
+        self.helm = helm
         self.cluster = cluster
     }
+}
+
+/// `kubernetes.routesAs`: the object routes are rendered as.
+public enum RoutesRendering: String, Sendable, Equatable, CaseIterable {
+    /// `networking.k8s.io/v1` Ingress (the default).
+    case ingress
+    /// Gateway API `gateway.networking.k8s.io/v1` HTTPRoute.
+    case httpRoute = "httproute"
+    /// No routing object: the cluster's owner routes to the Services.
+    case none
+}
+
+/// `kubernetes.hostPaths`: what a host bind mount becomes in a cluster, where the host's files are not.
+public enum HostPathRendering: String, Sendable, Equatable, CaseIterable {
+    /// An error at the mount's key path (the default): the files would silently be missing.
+    case refuse = "error"
+    /// An empty directory per pod (`emptyDir`), asked for on purpose.
+    case emptyDir
 }
 
 /// Which cluster to deploy to: one made for the app (default), or an existing one.

@@ -8,6 +8,8 @@ public struct ProjectSpec: Sendable, Equatable {
     public var tasks: [TaskSpec]
     public var publish: PublishSettings?
     public var kubernetes: KubernetesSettings?
+    public var helm: HelmSettings?
+    public var swarm: SwarmSettings?
     public var watch: WatchSettings
     public var images: ImageSettings
     /// `router`: defaults when absent.
@@ -18,6 +20,7 @@ public struct ProjectSpec: Sendable, Equatable {
     public init(
         name: String, workloads: [WorkloadSpec] = [], tasks: [TaskSpec] = [],
         publish: PublishSettings? = nil, kubernetes: KubernetesSettings? = nil,
+        helm: HelmSettings? = nil, swarm: SwarmSettings? = nil,
         watch: WatchSettings = WatchSettings(), images: ImageSettings = ImageSettings(),
         router: RouterSettings = RouterSettings()
     ) {
@@ -26,6 +29,8 @@ public struct ProjectSpec: Sendable, Equatable {
         self.tasks = tasks
         self.publish = publish
         self.kubernetes = kubernetes
+        self.helm = helm
+        self.swarm = swarm
         self.watch = watch
         self.images = images
         self.router = router

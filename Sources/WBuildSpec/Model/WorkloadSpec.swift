@@ -18,9 +18,14 @@ public struct WorkloadSpec: Sendable, Equatable {
     public var resources: ResourceLimits
     public var readiness: ProbeSpec?
     public var liveness: ProbeSpec?
+    /// Gates liveness until the workload has started (Kubernetes `startupProbe`); rendered for
+    /// clusters, and locally liveness waits for it too.
+    public var startup: ProbeSpec?
     /// Replica count, at least 1 (default 1).
     public var replicas: Int
     public var autoscale: AutoscaleSpec?
+    /// How a cluster replaces replicas with a new version; nil means the defaults of `RolloutSpec`.
+    public var rollout: RolloutSpec?
     /// The requests the router sends to this workload (`routePort`), in declaration order; each
     /// rule's `workload` is this workload's name.
     public var routes: [RouteRule]
@@ -37,7 +42,7 @@ public struct WorkloadSpec: Sendable, Equatable {
         name: String, source: ImageSource, command: [String]? = nil, entrypoint: [String]? = nil,
         workdir: String? = nil, env: [KeyValuePair] = [], secretEnv: [SecretSpec] = [], ports: [PortSpec] = [],
         resources: ResourceLimits = ResourceLimits(), readiness: ProbeSpec? = nil, liveness: ProbeSpec? = nil,
-        replicas: Int = 1, autoscale: AutoscaleSpec? = nil, routes: [RouteRule] = [], volumes: [VolumeSpec] = [],
+        startup: ProbeSpec? = nil, replicas: Int = 1, autoscale: AutoscaleSpec? = nil, rollout: RolloutSpec? = nil, routes: [RouteRule] = [], volumes: [VolumeSpec] = [],
         sidecars: [SidecarSpec] = [], debug: DebugSpec? = nil, dependsOn: [DependencyReference] = [],
         stopGraceMs: Int = WorkloadSpec.defaultStopGraceMs, liveUpdate: LiveUpdateSpec? = nil
     ) {
@@ -52,8 +57,10 @@ public struct WorkloadSpec: Sendable, Equatable {
         self.resources = resources
         self.readiness = readiness
         self.liveness = liveness
+        self.startup = startup
         self.replicas = replicas
         self.autoscale = autoscale
+        self.rollout = rollout
         self.routes = routes
         self.volumes = volumes
         self.sidecars = sidecars

@@ -29,6 +29,7 @@ extension WorkloadPlan {
         ])
         builder.add("readiness", readiness.map(Self.describe) ?? "")
         builder.add("liveness", liveness.map(Self.describe) ?? "")
+        if let startup { builder.add("startup", Self.describe(startup)) }  // absent: fingerprints as before
         builder.add("replicas", String(replicas))
         builder.add("volumes", volumes.map(\.bind))
         builder.add("sidecars", sidecars.map { sidecar in

@@ -39,6 +39,7 @@ extension WorkloadPlan {
             gpus: spec.resources.gpus)
         plan.readiness = spec.readiness
         plan.liveness = spec.liveness
+        plan.startup = spec.startup
         plan.replicas = max(1, spec.replicas)
         plan.volumes = try spec.volumes.enumerated().map { (index, volume) throws(WorkloadPlanError) in
             try plannedVolume(volume, workload: name, project: project.name, projectRoot: projectRoot,

@@ -31,6 +31,8 @@ public struct WorkloadPlan: Sendable, Equatable {
     public var resources: PlannedResources
     public var readiness: ProbeSpec?
     public var liveness: ProbeSpec?
+    /// Passes once before liveness is checked; failing it `failureThreshold` times restarts the container.
+    public var startup: ProbeSpec?
     public var replicas: Int
     public var volumes: [PlannedVolume]
     public var sidecars: [PlannedSidecar]
