@@ -3,3 +3,5 @@
 @_exported import WBuildCore
 // The project-file model (ProjectSpec, WorkloadSpec, …) and its diagnostics.
 @_exported import WBuildSpec
+// Render targets, Kubernetes versions and the renderers' output types (RenderTarget, Rendering, …).
+@_exported import WBuildRender

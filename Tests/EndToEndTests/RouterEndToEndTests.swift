@@ -8,15 +8,7 @@ import WBuildTestSupport
 /// prefix stripped) served from one URL by `up` and `watch`, on the real engine.
 @Suite struct RouterEndToEndTests {
     func shopProject() throws -> (TemporaryDirectory, String) {
-        let dir = try TemporaryDirectory()
-        let project = "wbt-route-\(UUID().uuidString.prefix(6).lowercased())"
-        let root = WBuildBinary.packageRoot + "/Samples/shop"
-        for item in try FileManager.default.contentsOfDirectory(atPath: root) where item != ".wbuild" {
-            try FileManager.default.copyItem(atPath: root + "/" + item, toPath: dir.url(item))
-        }
-        let spec = try dir.read("wbuild.json").replacingOccurrences(of: "name: \"shop\"", with: "name: \"\(project)\"")
-        _ = try dir.write("wbuild.json", spec)
-        return (dir, project)
+        try SampleCopy.make("shop", prefix: "wbt-route")
     }
 
     /// The router's port from a result's `router:<project>` node.

@@ -43,9 +43,10 @@ public final class Engine: Sendable {
     /// With `publishRegistry`, `publish:NAME` nodes push there instead of wbuild.json's
     /// `publish.registry` (and exist even when wbuild.json has no `publish`).
     public static func load(projectFile: String = ProjectLoader.defaultFileName, events: EventSink = .none,
-                            workloads: WorkloadMode = .buildOnly, publishRegistry: String? = nil) throws(WBuildError) -> Engine {
+                            workloads: WorkloadMode = .buildOnly, publishRegistry: String? = nil,
+                            render: RenderOptions? = nil) throws(WBuildError) -> Engine {
         try load(projectFile: projectFile, events: events, serveSupervisor: nil, workloads: workloads,
-                 publishRegistry: publishRegistry)
+                 publishRegistry: publishRegistry, render: render)
     }
 
     /// `load` for `watch`: with a supervisor, `serve` tasks join the graph; on a reload the
@@ -53,7 +54,7 @@ public final class Engine: Sendable {
     static func load(projectFile: String, events: EventSink, serveSupervisor: ServeSupervisor?,
                      workloads: WorkloadMode = .buildOnly, runtime existingRuntime: WorkloadRuntime? = nil,
                      state existing: StateStore? = nil, publishRegistry: String? = nil,
-                     publishNodesWithWorkloads: Bool = false) throws(WBuildError) -> Engine {
+                     publishNodesWithWorkloads: Bool = false, render: RenderOptions? = nil) throws(WBuildError) -> Engine {
         let path = Self.absolutePath(projectFile)
         let spec: ProjectSpec
         do {
@@ -80,10 +81,12 @@ public final class Engine: Sendable {
         }
         let publishing = try Self.publishServices(spec: spec, workloads: publishNodesWithWorkloads ? .buildOnly : workloads,
                                                   registry: publishRegistry)
+        let rendering = try Self.renderServices(spec: spec, layout: layout,
+                                                workloads: publishNodesWithWorkloads ? .buildOnly : workloads, options: render)
         let project: ProjectGraph
         do {
             project = try ProjectGraph.build(spec: spec, layout: layout, docker: docker, serveSupervisor: serveSupervisor,
-                                             workloads: services, publishing: publishing)
+                                             workloads: services, publishing: publishing, rendering: rendering)
         } catch {
             throw WBuildError(.projectFile, error.diagnostic?.description ?? "\(path): \(error.description)")
         }
@@ -99,8 +102,9 @@ public final class Engine: Sendable {
     }
 
     /// One pass: everything stale in scope runs, everything up to date is cached; state is saved.
-    /// Without targets the scope is everything but `publish:` nodes: pushing to a registry is
-    /// asked for by name (`publish:api`) or by `publish`, never a side effect of a build.
+    /// Without targets the scope is everything but `publish:` and `manifest:` nodes: pushing to a
+    /// registry or writing cluster files is asked for by name (`publish:api`,
+    /// `manifest:kubernetes`) or by `publish` / `render`, never a side effect of a build.
     public func once(_ options: OnceOptions = OnceOptions()) async throws(WBuildError) -> RunResult {
         let targets = try resolve(options.targets) ?? defaultScope
         try await checkEngine(for: targets)
@@ -112,11 +116,12 @@ public final class Engine: Sendable {
         return result
     }
 
-    /// Every node but `publish:` ones, or nil (everything) when there are none.
+    /// Every node but `publish:` and `manifest:` ones, or nil (everything) when there are none.
     var defaultScope: Set<NodeID>? {
         let order = project.graph.order
-        guard order.contains(where: { $0.kind == PublishRule.kind }) else { return nil }
-        return Set(order.filter { $0.kind != PublishRule.kind })
+        let askedForByName: Set<String> = [PublishRule.kind, ManifestRule.kind]
+        guard order.contains(where: { askedForByName.contains($0.kind) }) else { return nil }
+        return Set(order.filter { !askedForByName.contains($0.kind) })
     }
 
     /// `once` plus the workloads' containers: starts or replaces what changed, leaves alone what

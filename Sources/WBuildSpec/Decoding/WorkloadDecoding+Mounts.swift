@@ -5,6 +5,7 @@ extension SpecDecoder {
         var volumes: [VolumeSpec] = []
         var targetsSeen: [String: SpecKeyPath] = [:]
         for element in elements {
+            locate(element)  // a rendering that cannot express the mount points here
             guard let object = object(element, allowedKeys: ["source", "name", "target", "readOnly"]) else { continue }
             var source: VolumeSource?
             switch exactlyOne(

@@ -69,6 +69,7 @@ extension SpecDecoder {
             limits.memoryBytes = decodeMemory(memoryNode)
         }
         if let gpusNode = object.member("gpus") {
+            locate(gpusNode)
             switch gpusNode.value.kind {
             case .string("all"):
                 limits.gpus = .all

@@ -7,6 +7,7 @@ extension SpecDecoder {
         guard let elements = array(node) else { return [] }
         var rules: [RouteRule] = []
         for element in elements {
+            locate(element)  // a rendering that cannot express the route points here
             guard let rule = decodeRoute(element, owner: owner) else { continue }
             rules.append(rule)
             routeMentions.append(RouteMention(rule: rule, node: element))

@@ -51,6 +51,7 @@ extension SpecDecoder {
             workload.replicas = replicas
         }
         if let autoscaleNode = object.member("autoscale") {
+            locate(autoscaleNode)
             workload.autoscale = decodeAutoscale(autoscaleNode, replicasNode: object.member("replicas"))
         }
         if let rolloutNode = object.member("rollout") {

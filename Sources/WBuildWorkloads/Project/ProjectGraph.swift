@@ -1,6 +1,7 @@
 import WBuildCore
 import WBuildDocker
 import WBuildFiles
+import WBuildRender
 import WBuildSpec
 import WBuildSystem
 #if canImport(Glibc)
@@ -15,7 +16,8 @@ import Glibc
 /// `ServeSupervisor` is given (`watch`) — `serve:NAME` for each `serve` task; when workloads
 /// run and any has routes, `router:<project>` (`RouterRule`), which each routed workload
 /// consumes; with `PublishServices`, `publish:NAME` for each built image (`PublishRule`),
-/// consuming `image:NAME`. Edges:
+/// consuming `image:NAME`; with `RenderServices`, `manifest:TARGET` per target (`ManifestRule`),
+/// consuming every `image:NAME`. Edges:
 /// a task consumes its source; `dependsOn` entries; a task whose declared outputs fall inside
 /// another node's inputs feeds that node's source (so `assets` runs before what reads `web/dist`).
 /// A node's own outputs are excluded from its own inputs, so a task never retriggers itself.
@@ -31,7 +33,8 @@ public struct ProjectGraph: Sendable {
     public static func build(spec: ProjectSpec, layout: ProjectLayout, docker: DockerClient? = nil,
                              serveSupervisor: ServeSupervisor? = nil,
                              workloads: WorkloadServices? = nil,
-                             publishing: PublishServices? = nil) throws(ProjectGraphError) -> ProjectGraph {
+                             publishing: PublishServices? = nil,
+                             rendering: RenderServices? = nil) throws(ProjectGraphError) -> ProjectGraph {
         var nodes: [BuildGraph.Node] = []
         var sources: [NodeID: SourceRule] = [:]
         var taskIDs = Set<String>()
@@ -119,6 +122,15 @@ public struct ProjectGraph: Sendable {
                     }
                     nodes.append(node)
                 }
+            }
+        }
+        if let rendering, engineClient != nil {
+            let images = spec.workloads.map { NodeID(kind: "image", name: $0.name) }
+            for manifest in rendering.manifests {
+                nodes.append(BuildGraph.Node(id: ManifestRule.nodeID(manifest.renderer.target), inputs: images,
+                                             rule: ManifestRule(renderer: manifest.renderer, spec: spec, folder: manifest.folder,
+                                                                kubeVersion: rendering.kubeVersion,
+                                                                readPublished: rendering.readPublished)))
             }
         }
         let outputEdges = Self.outputEdges(spec: spec, sources: sources)
@@ -324,5 +336,31 @@ public struct PublishServices: Sendable {
     public init(settings: PublishSettings, credentials: RegistryLogins = RegistryLogins()) {
         self.settings = settings
         self.credentials = credentials
+    }
+}
+
+/// What `manifest:TARGET` nodes need: a renderer and a folder per target, the cluster version
+/// to render for, and where the published digests are read from.
+public struct RenderServices: Sendable {
+    /// One target's renderer and its output folder (absolute).
+    public struct Manifest: Sendable {
+        public let renderer: any Renderer
+        public let folder: String
+
+        public init(renderer: any Renderer, folder: String) {
+            self.renderer = renderer
+            self.folder = folder
+        }
+    }
+
+    public let manifests: [Manifest]
+    public let kubeVersion: KubernetesVersion?
+    public let readPublished: @Sendable () -> [String: PublishedImage]
+
+    public init(manifests: [Manifest], kubeVersion: KubernetesVersion?,
+                readPublished: @escaping @Sendable () -> [String: PublishedImage]) {
+        self.manifests = manifests
+        self.kubeVersion = kubeVersion
+        self.readPublished = readPublished
     }
 }

@@ -30,6 +30,11 @@ enum CommandCatalog {
                                   help: "which route takes a request: --explain METHOD PATH (exit 1 when none does)", valueName: "METHOD")
     static let registry = FlagSpec(long: "registry", short: nil, takesValue: true,
                                    help: "push here instead of publish.registry, e.g. 127.0.0.1:5000/shop", valueName: "REGISTRY")
+    static let target = FlagSpec(long: "target", short: nil, takesValue: true, help: "kubernetes, helm, terraform or swarm", valueName: "TARGET")
+    static let out = FlagSpec(long: "out", short: "o", takesValue: true, help: "write here (default: .wbuild/out/TARGET)", valueName: "DIR")
+    static let values = FlagSpec(long: "values", short: nil, takesValue: true, help: "check a Helm values file against the chart's schema", valueName: "FILE")
+    static let kubeVersion = FlagSpec(long: "kube-version", short: nil, takesValue: true,
+                                      help: "the cluster's Kubernetes version, e.g. 1.20 (default: a current one)", valueName: "VERSION")
     static let host = FlagSpec(long: "host", short: nil, takesValue: true, help: "the request's Host header, with --explain", valueName: "HOST")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
     static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
@@ -137,6 +142,21 @@ enum CommandCatalog {
                     2 for a bad target or no registry, 3 without an engine.
                     """,
                     flags: common + [jobs, registry]),
+        CommandInfo(name: "render", summary: "write Kubernetes, Helm, Terraform or Swarm files for the app",
+                    usage: "wbuild render --target kubernetes|helm|terraform|swarm [--out DIR] [--values FILE] [--kube-version V] [--json]",
+                    details: """
+                    Builds what is stale (so each image reference is exact), then writes the target's files
+                    into .wbuild/out/TARGET (or DIR). Images are repo@sha256:… from .wbuild/out/images.json
+                    when `wbuild publish` pushed the very image the workload builds now; otherwise the local
+                    tag, with a warning that only a cluster sharing this engine can run it. The same spec
+                    and images always give the same bytes; files that already hold them are not rewritten,
+                    and files an earlier render wrote that are no longer rendered are removed (never others).
+                    What a target cannot express (a host folder mount, a route that strips its prefix without
+                    a way to do so) is an error at its wbuild.json key path, exit 1.
+                    Exit 0 when the files are written or already up to date, 1 when they cannot be rendered,
+                    2 for a bad option, 3 without an engine.
+                    """,
+                    flags: common + [target, out, values, kubeVersion, jobs]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
                     details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",

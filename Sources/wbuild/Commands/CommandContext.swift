@@ -74,5 +74,6 @@ struct CommandContext: Sendable {
                              command: arguments.command)
         }
         if arguments.command == "routes" { _ = try RoutesCommand.query(arguments) }
+        if arguments.command == "render" { _ = try RenderCommand.options(arguments) }
     }
 }

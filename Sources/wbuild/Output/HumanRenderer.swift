@@ -170,6 +170,19 @@ extension HumanRenderer {
     }
 }
 
+extension HumanRenderer {
+    /// `kubernetes → .wbuild/out/kubernetes: 9 files (2 written)` per rendered target.
+    func listRendered(_ result: RunResult) {
+        for node in result.nodes where node.id.kind == "manifest" {
+            guard let fields = node.output?.fields, let folder = fields["folder"] else { continue }
+            let files = (fields["files"] ?? "").split(separator: ",").count
+            let written = node.status == .built ? Int(fields["written"] ?? "0") ?? 0 : 0
+            let how = written == 0 ? "up to date" : "\(written) written"
+            console.out("  \(node.id.name) → \(folder): \(files) file\(files == 1 ? "" : "s") \(console.paint("(\(how))", .dim))")
+        }
+    }
+}
+
 extension Duration {
     /// "840 ms", "2.3 s".
     static func formatted(ms: Int) -> String {
