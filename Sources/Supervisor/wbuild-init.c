@@ -32,6 +32,10 @@
  *   wbuild-init rm PATH...
  *     removes files, links and directory trees (missing ones are fine) exactly as DEL does: for
  *     images with no shell or rm, through `docker exec`; exit 1 when one could not be removed.
+ *
+ *   wbuild-init probe http PORT PATH [TIMEOUT_MS] | probe tcp PORT [TIMEOUT_MS]
+ *     a readiness or liveness check of 127.0.0.1:PORT for a cluster's healthcheck (wbuild-probe.h);
+ *     exit 0 healthy, 1 not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +61,7 @@
 #include "wbuild-log.h"
 #include "wbuild-control.h"
 #include "wbuild-files.h"
+#include "wbuild-probe.h"
 
 #define DEFAULT_PORT 47011
 #define MAX_CLIENTS 8
@@ -472,7 +477,8 @@ static int run_rm(int count, char **paths) {
 static void usage(void) {
     log_line("usage: wbuild-init [--port N] [--grace-ms N] [--secret-file PATH] -- COMMAND [ARGS...]\n"
              "       wbuild-init ctl [--port N] [--secret-file PATH] restart|pid|hello\n"
-             "       wbuild-init rm PATH...");
+             "       wbuild-init rm PATH...\n"
+             "       wbuild-init probe http PORT PATH [TIMEOUT_MS] | probe tcp PORT [TIMEOUT_MS]");
 }
 
 int main(int argc, char **argv) {
@@ -481,6 +487,7 @@ int main(int argc, char **argv) {
     int ctl = 0;
     const char *secret_file = WBC_DEFAULT_SECRET_FILE;
     if (index < argc && strcmp(argv[index], "rm") == 0) return run_rm(argc - index - 1, argv + index + 1);
+    if (index < argc && strcmp(argv[index], "probe") == 0) return run_probe(argc - index - 1, argv + index + 1);
     if (index < argc && strcmp(argv[index], "ctl") == 0) { ctl = 1; index++; }
     for (; index < argc; index++) {
         if (strcmp(argv[index], "--") == 0) { index++; break; }

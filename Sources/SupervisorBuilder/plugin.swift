@@ -14,7 +14,7 @@ struct SupervisorBuilder: BuildToolPlugin {
     /// Each helper: its source under the package, the headers of its own beside it, the executable's
     /// name, what the build log says, compiler flags of its own.
     private static let helpers: [(source: String, headers: [String], name: String, what: String, flags: [String])] = [
-        (source: "Sources/Supervisor/wbuild-init.c", headers: ["Sources/Supervisor/wbuild-files.h"], name: "wbuild-init",
+        (source: "Sources/Supervisor/wbuild-init.c", headers: ["Sources/Supervisor/wbuild-files.h", "Sources/Supervisor/wbuild-probe.h"], name: "wbuild-init",
          what: "the static supervisor", flags: []),
         (source: "Sources/Door/wbuild-door.c", headers: [], name: "wbuild-door", what: "the static front door", flags: []),
         (source: "Sources/Router/wbuild-router.c", headers: ["Sources/Router/wbuild-http.h", "Sources/Router/wbuild-h2-authority.h"], name: "wbuild-router",

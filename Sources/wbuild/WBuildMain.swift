@@ -38,6 +38,7 @@ enum WBuildMain {
             case "once": return try await OnceCommand.run(context)
             case "publish": return try await PublishCommand.run(context)
             case "render": return try await RenderCommand.run(context)
+            case "deploy": return try await DeployCommand.run(context)
             case "graph": return try GraphCommand.run(context)
             case "routes": return try await RoutesCommand.run(context)
             case "watch": return try await WatchCommand.run(context)

@@ -15,7 +15,7 @@ import WBuildDocker
 public final class PublishRule: NodeRule {
     public let destination: PublishDestination
     let client: DockerClient
-    let credentials: RegistryLogins
+    public let credentials: RegistryLogins
 
     public init(destination: PublishDestination, client: DockerClient, credentials: RegistryLogins) {
         self.destination = destination

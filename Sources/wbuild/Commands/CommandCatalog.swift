@@ -35,6 +35,11 @@ enum CommandCatalog {
     static let values = FlagSpec(long: "values", short: nil, takesValue: true, help: "check a Helm values file against the chart's schema", valueName: "FILE")
     static let kubeVersion = FlagSpec(long: "kube-version", short: nil, takesValue: true,
                                       help: "the cluster's Kubernetes version, e.g. 1.20 (default: a current one)", valueName: "VERSION")
+    static let deployTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "the cluster: swarm", valueName: "TARGET")
+    static let plan = FlagSpec(long: "plan", short: nil, takesValue: false, help: "print what would be created, updated, removed or left; change nothing")
+    static let noWait = FlagSpec(long: "no-wait", short: nil, takesValue: false, help: "return once the changes are made, without waiting for convergence")
+    static let initSwarm = FlagSpec(long: "init", short: nil, takesValue: false, help: "make an engine that is in no swarm a one-node swarm first")
+    static let deployTimeout = FlagSpec(long: "timeout", short: nil, takesValue: true, help: "seconds to wait for every service to converge (default 180)", valueName: "SECONDS")
     static let host = FlagSpec(long: "host", short: nil, takesValue: true, help: "the request's Host header, with --explain", valueName: "HOST")
     /// `logs` gives `-f` to `--follow` (as `docker logs` does); its project file is `--file` only.
     static let fileLongOnly = FlagSpec(long: "file", short: nil, takesValue: true, help: "project file (default: wbuild.json here or in the nearest parent)", valueName: "PATH")
@@ -85,11 +90,11 @@ enum CommandCatalog {
         CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
                     usage: "wbuild down [--volumes]",
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
-                    flags: common + [volumes]),
+                    flags: common + [volumes, deployTarget]),
         CommandInfo(name: "status", summary: "workloads, replicas, health, URLs; each image's state and when, and why it last ran",
                     usage: "wbuild status [WORKLOAD…] [--json]",
                     details: "Reads the engine, so it works while another wbuild runs.",
-                    flags: common),
+                    flags: common + [deployTarget]),
         CommandInfo(name: "logs", summary: "container logs, prefixed by workload and replica",
                     usage: "wbuild logs [WORKLOAD] [-f] [--tail N] [--since DURATION] [--timestamps]",
                     details: """
@@ -157,6 +162,22 @@ enum CommandCatalog {
                     2 for a bad option, 3 without an engine.
                     """,
                     flags: common + [target, out, values, kubeVersion, jobs]),
+        CommandInfo(name: "deploy", summary: "publish, then make a Docker Swarm run the app",
+                    usage: "wbuild deploy --target swarm [--plan] [--no-wait] [--timeout SECONDS] [--registry R] [--init] [--json]",
+                    details: """
+                    Publishes what is stale (images pinned by digest), bakes wbuild's probe into images whose
+                    readiness or liveness is an http or tcp check, creates the stack's overlay network and its
+                    secrets (secretEnv, a new secret per value), then creates, updates or removes one service per
+                    workload and sidecar on the swarm manager of DOCKER_HOST (or swarm.host), labelled as
+                    `docker stack deploy` labels them. A service whose dev.wbuild.fingerprint matches is left
+                    alone: a deploy with nothing changed makes no update. --plan prints create / update (with the
+                    changed parts) / remove / unchanged and changes nothing. Waits until every changed service
+                    runs its new tasks healthy, showing tasks per node; a failure names the task, its error and
+                    the service's last log lines. Exit 0 when every service converged, 1 when one did not,
+                    2 for a bad option, 3 without an engine. Early: not yet run against a multi-node swarm in
+                    wbuild's own tests, and routes are not yet served on a swarm.
+                    """,
+                    flags: common + [deployTarget, plan, noWait, deployTimeout, registry, initSwarm]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
                     usage: "wbuild doctor [--json]",
                     details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",

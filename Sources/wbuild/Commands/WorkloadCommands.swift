@@ -32,6 +32,17 @@ enum UpCommand {
 /// `wbuild down`.
 enum DownCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
+        if context.arguments.value("target") != nil {
+            _ = try DeployCommand.target(context.arguments)
+            let removed = try await Engine.load(projectFile: context.projectFile, events: context.events).swarmDown()
+            if context.json {
+                context.console.out(JSONText.object([("type", .string("down")), ("target", .string("swarm")),
+                                                     ("removed", .array(removed.map(JSONText.string)))]).rendered)
+            } else {
+                context.console.out("down: removed \(removed.isEmpty ? "nothing (the stack was not deployed)" : removed.joined(separator: ", "))")
+            }
+            return 0
+        }
         try await Engine.down(projectFile: context.projectFile, volumes: context.arguments.has("volumes"), events: context.events)
         if !context.json { context.console.out("down: nothing of this project is left in the engine") }
         return 0
@@ -41,6 +52,12 @@ enum DownCommand {
 /// `wbuild status`.
 enum StatusCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
+        if context.arguments.value("target") != nil {
+            _ = try DeployCommand.target(context.arguments)
+            let status = try await Engine.load(projectFile: context.projectFile, events: context.events).swarmStatus()
+            if context.json { context.console.out(status.json.rendered) } else { SwarmReport(console: context.console).status(status) }
+            return 0
+        }
         let statuses = try await Engine.status(projectFile: context.projectFile, targets: context.arguments.positionals)
         let router = context.arguments.positionals.isEmpty ? try await Engine.routerStatus(projectFile: context.projectFile) : nil
         let console = context.console
