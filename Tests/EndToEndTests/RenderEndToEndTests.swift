@@ -119,4 +119,29 @@ import WBuildTestSupport
         #expect(bad.exitCode == 2)
         #expect(bad.stderr.contains("--target takes one of kubernetes, helm, terraform, swarm"), "\(bad.stderr)")
     }
+
+    @Test func kubernetesFilesAndAChartWhoseClusterValuesAreCheckedAgainstItsSchema() throws {
+        let (dir, project) = try SampleCopy.make("shop", prefix: "wbt-render")
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let kubernetes = try render(["--target", "kubernetes"], in: dir)
+        #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)\(kubernetes.stdout)")
+        let kustomization = try dir.read(".wbuild/out/kubernetes/kustomization.yaml")
+        for file in ["web-deployment.yaml", "api-service.yaml", "api-strip-ingress.yaml", "data-persistentvolumeclaim.yaml"] {
+            #expect(kustomization.contains("  - \(file)\n"), "\(kustomization)")
+        }
+        #expect(try dir.read(".wbuild/out/kubernetes/api-configmap.yaml").contains("KV_ADDR: kv:7000"))
+
+        _ = try dir.write("prod.yaml", "workloads:\n  api:\n    replicas: 3\ningress:\n  className: traefik\n")
+        let good = try render(["--target", "helm", "--values", "prod.yaml"], in: dir)
+        #expect(good.exitCode == 0, "\(good.stderr)\(good.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dir.url(".wbuild/out/helm/\(project)/values.schema.json")))
+        _ = try dir.write("typo.yaml", "workloads:\n  api:\n    replica: 3\n")
+        let bad = try WBuildBinary.run(["render", "--target", "helm", "--values", "typo.yaml"], in: dir.path)
+        #expect(bad.exitCode == 1)
+        #expect(bad.stderr.contains("typo.yaml does not fit the chart"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("Additional property replica is not allowed"), "\(bad.stderr)")
+        let misplaced = try WBuildBinary.run(["render", "--target", "kubernetes", "--values", "prod.yaml"], in: dir.path)
+        #expect(misplaced.exitCode == 2)
+        #expect(misplaced.stderr.contains("--values is for --target helm"), "\(misplaced.stderr)")
+    }
 }

@@ -22,7 +22,13 @@ extension Engine {
         }
         var passOptions = OnceOptions(targets: [id.description])
         if let parallelism { passOptions.parallelism = parallelism }
-        return try await once(passOptions)
+        let result = try await once(passOptions)
+        if result.ok, options.target == .helm, let valuesFile = options.valuesFile {
+            let folder = options.out.map(Self.absoluteFolder) ?? project.layout.root + "/.wbuild/out/" + options.target.defaultFolder
+            try await HelmValuesCheck.check(chartFolder: folder + "/" + HelmChartRenderer.chartName(project.spec),
+                                            valuesFile: valuesFile, spec: project.spec, projectRoot: project.layout.root)
+        }
+        return result
     }
 
     /// `manifest:` nodes for a build-only graph: every available target in its default folder,

@@ -5,7 +5,8 @@ public enum Renderers {
         switch target {
         case .swarm: return SwarmStackRenderer()
         case .terraform: return TerraformModuleRenderer()
-        case .kubernetes, .helm: return nil
+        case .kubernetes: return KubernetesRenderer()
+        case .helm: return HelmChartRenderer()
         }
     }
 

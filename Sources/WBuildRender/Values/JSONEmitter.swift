@@ -17,6 +17,7 @@ public enum JSONEmitter {
         case .bool(let flag): out += flag ? "true" : "false"
         case .null: out += "null"
         case .raw(let text): out += text
+        case .guarded(_, let inner): write(inner, indent: indent, into: &out)
         case .list(let items):
             guard !items.isEmpty else { out += "[]"; return }
             out += "[\n"
@@ -40,24 +41,7 @@ public enum JSONEmitter {
 
     /// A JSON string literal (RFC 8259 escapes).
     public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let digits = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        DoubleQuoted.quoted(text)
     }
 
     /// A finite number in its shortest form (`0.5`, `2`), integers without a fraction.

@@ -2,7 +2,8 @@
 /// were added in, so the same inputs always give the same bytes.
 ///
 /// `raw` is text written as it is — a Helm template expression (`{{ .Values.api.replicas }}`)
-/// where a value goes; it is the caller's job that it is valid where it lands.
+/// where a value goes; it is the caller's job that it is valid where it lands. `guarded` is a map
+/// entry that a Helm template keeps only when its condition holds (`{{- if COND }}` around it).
 public indirect enum RenderValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
@@ -12,6 +13,8 @@ public indirect enum RenderValue: Sendable, Equatable {
     case list([RenderValue])
     case map(RenderMap)
     case raw(String)
+    /// As a map entry's value: the entry, inside `{{- if CONDITION }}` … `{{- end }}`.
+    case guarded(String, RenderValue)
 
     /// An empty map, to fill with `RenderMap.set`.
     public static var emptyMap: RenderValue { .map(RenderMap()) }

@@ -29,6 +29,13 @@ public enum YAMLEmitter {
         let pad = String(repeating: " ", count: indent)
         for entry in map.entries {
             let key = scalar(entry.key)
+            if case .guarded(let condition, let inner) = entry.value {
+                // `{{-` eats the line break before it, so the entry stays on a line of its own.
+                out += "\(pad){{- if \(condition) }}\n"
+                writeMap(RenderMap([RenderMap.Entry(key: entry.key, value: inner)]), indent: indent, into: &out)
+                out += "\(pad){{- end }}\n"
+                continue
+            }
             switch entry.value {
             case .map(let inner) where !inner.isEmpty:
                 out += "\(pad)\(key):\n"
@@ -47,9 +54,10 @@ public enum YAMLEmitter {
         for item in items {
             switch item {
             case .map(let inner) where !inner.isEmpty:
-                // The first entry shares the dash's line; the rest line up under it.
+                // The first entry shares the dash's line; the rest line up under it. A guarded
+                // entry would leave the dash alone on its line: an unguarded one goes first.
                 var nested = ""
-                writeMap(inner, indent: indent + 2, into: &nested)
+                writeMap(unguardedFirst(inner), indent: indent + 2, into: &nested)
                 out += pad + "- " + nested.dropFirst(indent + 2)
             case .list(let inner) where !inner.isEmpty:
                 var nested = ""
@@ -61,6 +69,15 @@ public enum YAMLEmitter {
         }
     }
 
+    private static func unguardedFirst(_ map: RenderMap) -> RenderMap {
+        guard case .guarded = map.entries[0].value,
+              let index = map.entries.firstIndex(where: { if case .guarded = $0.value { return false } else { return true } })
+        else { return map }
+        var entries = map.entries
+        entries.insert(entries.remove(at: index), at: 0)
+        return RenderMap(entries)
+    }
+
     /// A scalar, or an empty collection, on one line.
     static func inline(_ value: RenderValue) -> String {
         switch value {
@@ -70,6 +87,7 @@ public enum YAMLEmitter {
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
         case .raw(let text): return text
+        case .guarded(_, let inner): return inline(inner)
         case .list: return "[]"
         case .map: return "{}"
         }
@@ -80,30 +98,12 @@ public enum YAMLEmitter {
         isPlainSafe(text) ? text : quoted(text)
     }
 
+    /// Double-quoted, with what YAML may not hold as it is escaped too: DEL, C1 controls,
+    /// the line and paragraph separators and the byte-order mark.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
-                    out += "\\u" + hex4(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        DoubleQuoted.quoted(text) { value in
+            value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF
         }
-        return out + "\""
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Words YAML 1.1 or 1.2 reads as booleans or null.
