@@ -39,9 +39,10 @@ pkg/kubelet/cm/container_manager_linux.go	s|b := KernelTunableModify|b := Kernel
 pkg/kubelet/dockershim/docker_sandbox.go	s|(defaultSandboxOOMAdj\s+int\s*=\s*)-998|${1}0|
 pkg/kubelet/qos/policy.go	s|(guaranteedOOMScoreAdj\s+int\s*=\s*)-997|${1}0|
 # 4. Not the kubelet: the version every binary and the apiserver's /version report is 1.20.2, not
-#    the tarball's "v0.0.0-master" (the -X link flags did not reach /version; clients such as Helm
-#    and wbuild's API choice read it).
+#    the tarball's "v0.0.0-master": component-base's and client-go's copies (the aggregator serves
+#    /version from the latter; the -X link flags did not reach it). Helm and API choices read it.
 staging/src/k8s.io/component-base/version/base.go	s|gitMajor string |gitMajor string = "1" |; s|gitMinor string |gitMinor string = "20" |; s|gitVersion   = "v0.0.0-master\+[0-9a-f]*"|gitVersion   = "v1.20.2"|; s|gitTreeState = ""|gitTreeState = "clean"|
+staging/src/k8s.io/client-go/pkg/version/base.go	s|gitMajor string = ""|gitMajor string = "1"|; s|gitMinor string = ""|gitMinor string = "20"|; s|gitVersion   string = "v0.0.0-master\+[0-9a-f]*"|gitVersion   string = "v1.20.2"|; s|gitTreeState string = ""|gitTreeState string = "clean"|
 PATCHES
 PATCH_HASH=$(printf '%s' "$KUBELET_PATCHES" | sha256sum | cut -c1-16)
 STAMP_TEXT="kubernetes $VERSION patches $PATCH_HASH"
