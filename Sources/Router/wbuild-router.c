@@ -7,6 +7,8 @@
  *   wbuild-router [--bind ADDR] [--listen PORT] [--control PORT] [--secret-file PATH]
  *                 [--hold-ms N] [--idle-ms N] [--header-timeout-ms N] [--body-timeout-ms N]
  *                 [--max-header-bytes N] [--max-headers N]
+ *                 [--route "<workload> <exact|prefix> <host|-> <0|1> <path>"]...
+ *                 [--discover "<workload> <dns-name> <port> <http|h2>"]... [--resolver IPv4[:PORT]]
  *     serves HTTP on ADDR (IPv4, default 0.0.0.0) port PORT (default 8000) and the control
  *     protocol on port --control (default 47013). --hold-ms (5000): how long a request waits for
  *     its workload to have a ready replica; --idle-ms (60000): a kept-alive connection's wait for
@@ -15,6 +17,10 @@
  *     way; --max-header-bytes (32768), --max-headers (100): the largest request head. Bad
  *     arguments: usage on stderr, exit 2. A port that cannot be bound: exit 1. SIGTERM or SIGINT:
  *     exit 0 at once.
+ *     Without wbuild beside it (a Swarm service): --route rules (as ROUTE lines, in precedence
+ *     order) are the table from the start, and each --discover workload's replicas are the A
+ *     records of its DNS name (`tasks.<service>`: Swarm's running tasks), asked every second of
+ *     --resolver (default: the first nameserver of /etc/resolv.conf) and applied as a SET would.
  *
  * Control protocol: the dialect of Sources/HelperSupport/wbuild-control.h (read it for the
  * framing and the words' syntax). A connection's first line must be `AUTH <secret>` with the
@@ -102,6 +108,7 @@
 #include "wbuild-control.h"
 #include "wbuild-http.h"
 #include "wbuild-h2-authority.h"
+#include "wbuild-dns.h"
 
 #define DEFAULT_LISTEN_PORT 8000
 #define DEFAULT_CONTROL_PORT 47013
@@ -1467,7 +1474,8 @@ static struct connection *new_connection(int fd, const struct sockaddr_in *peer)
 static atomic_int control_count = 0;
 
 struct control {
-    int fd;
+    int fd; /* -1: the router's own (arguments, discovery), whose replies go to last_reply */
+    char last_reply[256];
     struct wbc_parser parser;
     struct wbc_request request;
     struct table *staging;
@@ -1485,6 +1493,10 @@ static int reply(struct control *control, const char *format, ...) {
     if (length < 0) return -1;
     if ((size_t)length > sizeof line - 2) length = (int)sizeof line - 2;
     line[length++] = '\n';
+    if (control->fd < 0) {
+        snprintf(control->last_reply, sizeof control->last_reply, "%.*s", length - 1, line);
+        return 0;
+    }
     return send_all(control->fd, line, (size_t)length, 10000);
 }
 
@@ -1637,6 +1649,103 @@ static void stream_events(struct control *control) {
 }
 
 /* 0 to go on, -1 to close, 1 when the connection became an EVENTS stream (and ended). */
+static int command_commit(struct control *control) {
+    if (control->staging == NULL) return reply(control, "ERR COMMIT before BEGIN");
+    struct table *table = control->staging;
+    control->staging = NULL;
+    pthread_mutex_lock(&state_lock);
+    struct table *old = live_table;
+    live_table = table;
+    int changed = old == NULL || strcmp(old->fingerprint, table->fingerprint) != 0 || old->count != table->count;
+    free_table(old); /* under the lock: nobody reads it after */
+    pthread_mutex_unlock(&state_lock);
+    if (changed) log_line("table %s: %d rule%s", table->fingerprint, table->count, table->count == 1 ? "" : "s");
+    return reply(control, "OK %d", table->count);
+}
+
+/* ---- routes and replicas from the command line and DNS (no wbuild beside the router) ---- */
+
+static const char *route_arguments[MAX_RULES];
+static int route_argument_count = 0;
+struct discovered {
+    char workload[WBC_WORKLOAD_MAX + 1];
+    char name[256];
+    int port;
+    int h2;
+};
+static struct discovered discovered[64];
+static int discovered_count = 0;
+static struct sockaddr_in resolver;
+static int have_resolver = 0;
+
+/* The --route rules as the live table; -1 (after saying which) when one is refused. */
+static int load_route_arguments(void) {
+    if (route_argument_count == 0) return 0;
+    struct control boot = {.fd = -1};
+    boot.staging = calloc(1, sizeof(struct table) + MAX_RULES * sizeof(struct rule));
+    if (boot.staging == NULL) return -1;
+    snprintf(boot.staging->fingerprint, sizeof boot.staging->fingerprint, "arguments");
+    for (int index = 0; index < route_argument_count; index++) {
+        char copy[WBC_LINE_MAX + 1];
+        snprintf(copy, sizeof copy, "%s", route_arguments[index]);
+        command_route(&boot, copy);
+        if (strncmp(boot.last_reply, "OK", 2) != 0) {
+            log_line("--route \"%s\": %s", route_arguments[index], boot.last_reply);
+            free_table(boot.staging);
+            return -1;
+        }
+    }
+    command_commit(&boot);
+    return 0;
+}
+
+/* `<workload> <dns-name> <port> <http|h2>` into discovered[]; -1 for anything else. */
+static int parse_discover(const char *text) {
+    if (discovered_count == (int)(sizeof discovered / sizeof discovered[0])) return -1;
+    struct discovered entry = {0};
+    char wire[8];
+    int port = 0;
+    if (sscanf(text, "%63s %255s %d %7s", entry.workload, entry.name, &port, wire) != 4) return -1;
+    if (port < 1 || port > 65535 || (strcmp(wire, "http") != 0 && strcmp(wire, "h2") != 0)) return -1;
+    entry.port = port;
+    entry.h2 = strcmp(wire, "h2") == 0;
+    discovered[discovered_count++] = entry;
+    return 0;
+}
+
+/* Every second: each --discover name's A records become its workload's replicas. A failed
+ * lookup keeps the last set (the engine's DNS restarting must not empty a working route). */
+static void *discover_replicas(void *unused) {
+    (void)unused;
+    struct control own = {.fd = -1};
+    int logged_failure[64] = {0};
+    for (;;) {
+        for (int index = 0; index < discovered_count; index++) {
+            struct discovered *entry = &discovered[index];
+            struct in_addr addresses[WBD_MAX_ADDRESSES];
+            int capacity = MAX_REPLICAS < WBD_MAX_ADDRESSES ? MAX_REPLICAS : WBD_MAX_ADDRESSES;
+            int count = wbd_resolve(&resolver, entry->name, 1000, addresses, capacity);
+            if (count < 0) {
+                if (!logged_failure[index]) log_line("%s: no answer from the name server for %s; keeping its replicas", entry->workload, entry->name);
+                logged_failure[index] = 1;
+                continue;
+            }
+            logged_failure[index] = 0;
+            char arguments[WBC_LINE_MAX + 1];
+            int length = snprintf(arguments, sizeof arguments, "%.63s %d %s %s", entry->workload, entry->port, entry->h2 ? "h2" : "http",
+                                  count > 0 ? "ready" : "starting");
+            for (int r = 0; r < count && length < (int)sizeof arguments - 40; r++) {
+                char address[INET_ADDRSTRLEN];
+                inet_ntop(AF_INET, &addresses[r], address, sizeof address);
+                length += snprintf(arguments + length, sizeof arguments - (size_t)length, " %s=%s", address, address);
+            }
+            command_set(&own, arguments);
+        }
+        usleep(1000 * 1000);
+    }
+    return NULL;
+}
+
 static int handle_request(struct control *control) {
     struct wbc_request *request = &control->request;
     switch (request->verb) {
@@ -1651,19 +1760,8 @@ static int handle_request(struct control *control) {
     }
     case WBC_VERB_ROUTE:
         return command_route(control, request->arguments);
-    case WBC_VERB_COMMIT: {
-        if (control->staging == NULL) return reply(control, "ERR COMMIT before BEGIN");
-        struct table *table = control->staging;
-        control->staging = NULL;
-        pthread_mutex_lock(&state_lock);
-        struct table *old = live_table;
-        live_table = table;
-        int changed = old == NULL || strcmp(old->fingerprint, table->fingerprint) != 0 || old->count != table->count;
-        free_table(old); /* under the lock: nobody reads it after */
-        pthread_mutex_unlock(&state_lock);
-        if (changed) log_line("table %s: %d rule%s", table->fingerprint, table->count, table->count == 1 ? "" : "s");
-        return reply(control, "OK %d", table->count);
-    }
+    case WBC_VERB_COMMIT:
+        return command_commit(control);
     case WBC_VERB_TABLE: {
         pthread_mutex_lock(&state_lock);
         char fingerprint[65] = "-";
@@ -1737,6 +1835,8 @@ static void *serve_control(void *argument) {
 static void usage(void) {
     log_line("usage: wbuild-router [--bind ADDR] [--listen PORT] [--control PORT] [--secret-file PATH] [--hold-ms N]\n"
              "         [--idle-ms N] [--header-timeout-ms N] [--body-timeout-ms N] [--max-header-bytes N] [--max-headers N]\n"
+             "         [--route \"WORKLOAD exact|prefix HOST|- 0|1 PATH\"]... [--discover \"WORKLOAD DNS-NAME PORT http|h2\"]...\n"
+             "         [--resolver IPv4[:PORT]]\n"
              "  routes HTTP requests on the listen port (default %d) to the workloads' replicas set on the control port\n"
              "  (default %d), which answers only connections that send `AUTH <secret>` first, the secret read from\n"
              "  --secret-file (default %s)",
@@ -1773,6 +1873,25 @@ static int parse_arguments(int argc, char **argv) {
             if ((listen_port = (int)parse_number(value, 1, 65535)) < 0) return -1;
         } else if (strcmp(argument, "--control") == 0) {
             if ((control_port = (int)parse_number(value, 1, 65535)) < 0) return -1;
+        } else if (strcmp(argument, "--route") == 0) {
+            if (route_argument_count == MAX_RULES) return -1;
+            const char *why = wbc_check_router(WBC_VERB_ROUTE, value, strlen(value));
+            if (why != NULL) {
+                log_line("--route \"%s\": %s", value, why);
+                return -1;
+            }
+            route_arguments[route_argument_count++] = value;
+        } else if (strcmp(argument, "--discover") == 0) {
+            if (parse_discover(value) != 0) return -1;
+        } else if (strcmp(argument, "--resolver") == 0) {
+            char host[INET_ADDRSTRLEN];
+            int port = 53;
+            if (sscanf(value, "%15[0-9.]:%d", host, &port) < 1 || port < 1 || port > 65535) return -1;
+            memset(&resolver, 0, sizeof resolver);
+            resolver.sin_family = AF_INET;
+            resolver.sin_port = htons((uint16_t)port);
+            if (inet_pton(AF_INET, host, &resolver.sin_addr) != 1) return -1;
+            have_resolver = 1;
         } else {
             int known = 0;
             for (size_t n = 0; n < sizeof numbers / sizeof numbers[0] && !known; n++) {
@@ -1900,6 +2019,18 @@ int main(int argc, char **argv) {
         return 1;
     }
     raise_descriptor_limit();
+
+    if (load_route_arguments() != 0) return 2;
+    if (discovered_count > 0) {
+        if (!have_resolver && wbd_resolv_conf_server("/etc/resolv.conf", &resolver) != 0) {
+            log_line("--discover needs a name server: none in /etc/resolv.conf; give --resolver IPv4[:PORT]");
+            return 2;
+        }
+        if (spawn(discover_replicas, NULL) != 0) {
+            log_line("cannot start discovery: out of threads");
+            return 1;
+        }
+    }
 
     char address[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &bind_address, address, sizeof address);

@@ -17,7 +17,7 @@ struct SupervisorBuilder: BuildToolPlugin {
         (source: "Sources/Supervisor/wbuild-init.c", headers: ["Sources/Supervisor/wbuild-files.h", "Sources/Supervisor/wbuild-probe.h"], name: "wbuild-init",
          what: "the static supervisor", flags: []),
         (source: "Sources/Door/wbuild-door.c", headers: [], name: "wbuild-door", what: "the static front door", flags: []),
-        (source: "Sources/Router/wbuild-router.c", headers: ["Sources/Router/wbuild-http.h", "Sources/Router/wbuild-h2-authority.h"], name: "wbuild-router",
+        (source: "Sources/Router/wbuild-router.c", headers: ["Sources/Router/wbuild-http.h", "Sources/Router/wbuild-h2-authority.h", "Sources/Router/wbuild-dns.h"], name: "wbuild-router",
          what: "the static HTTP router", flags: ["-O2", "-pthread"]),
     ]
 

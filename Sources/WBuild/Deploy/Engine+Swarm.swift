@@ -22,7 +22,9 @@ extension Engine {
 
         let images = try await deployedImages(client: client)
         let secrets = options.plan ? [:] : try await SwarmSecrets(client: client, projectRoot: project.layout.root).ensure(spec: spec, stack: stack)
-        let deployment = SwarmDeployment(spec: spec, stack: stack, images: images.references, probeImages: images.probed, secrets: secrets)
+        let routerImage = try await deployedRouterImage(client: client, published: images.published)
+        let deployment = SwarmDeployment(spec: spec, stack: stack, images: images.references, probeImages: images.probed,
+                                         secrets: secrets, routerImage: routerImage)
         let live: [SwarmService]
         do {
             live = try await client.listServices(labels: ["com.docker.stack.namespace=\(stack)"])
@@ -42,6 +44,11 @@ extension Engine {
             try await ensureNetwork(client, deployment)
         }
         let auth = try? await (publishLogins ?? RegistryLogins()).auth(for: registryHost ?? "")
+        let readyNodes = ((try? await client.listNodes()) ?? []).filter { $0.Status.State == "ready" }.count
+        // A global service (the router) runs a task per ready node.
+        func replicas(_ spec: SwarmServiceSpec) -> Int {
+            spec.Mode.Global != nil ? max(readyNodes, 1) : spec.Mode.Replicated?.Replicas ?? 1
+        }
         var targets: [SwarmConvergence.Target] = []
         for (index, change) in changes.enumerated() {
             do {
@@ -49,11 +56,11 @@ extension Engine {
                 case .create(let desired):
                     let id = try await client.createService(desired.spec, auth: auth)
                     targets.append(.init(id: id, name: desired.spec.Name, image: desired.spec.TaskTemplate.ContainerSpec.Image,
-                                         replicas: desired.spec.Mode.Replicated?.Replicas ?? 1, isUpdate: false))
+                                         replicas: replicas(desired.spec), isUpdate: false))
                 case .update(let desired, let current, _):
                     try await client.updateService(current.ID, version: current.Version.Index, spec: desired.spec, auth: auth)
                     targets.append(.init(id: current.ID, name: desired.spec.Name, image: desired.spec.TaskTemplate.ContainerSpec.Image,
-                                         replicas: desired.spec.Mode.Replicated?.Replicas ?? 1, isUpdate: true))
+                                         replicas: replicas(desired.spec), isUpdate: true))
                 case .remove(let current):
                     try await client.removeService(current.ID)
                 case .unchanged:
@@ -129,7 +136,9 @@ extension Engine {
 
     /// Per workload the reference its tasks run: published digests (publishing first), a probe
     /// baked in where an http or tcp check needs one; pulled images as written.
-    private func deployedImages(client: DockerClient) async throws(WBuildError) -> (references: [String: String], probed: Set<String>) {
+    private func deployedImages(client: DockerClient) async throws(WBuildError)
+        -> (references: [String: String], probed: Set<String>, published: [String])
+    {
         var references: [String: String] = [:]
         var probed = Set<String>()
         let built = project.spec.workloads.filter { if case .build = $0.source { return true } else { return false } }
@@ -165,7 +174,18 @@ extension Engine {
                 }
             }
         }
-        return (references, probed)
+        return (references, probed, published.values.map(\.repository).sorted())
+    }
+
+    /// The router's image beside the published ones, when the project has routes.
+    private func deployedRouterImage(client: DockerClient, published: [String]) async throws(WBuildError) -> String? {
+        guard project.spec.hasRoutes else { return nil }
+        guard let repository = published.first, let host = registryHost else {
+            throw WBuildError(.usage, "the routes need wbuild's router on the swarm, pushed beside the app's images, and no workload is published",
+                              hint: "set publish.registry in wbuild.json (or --registry) so that deploy pushes the images and the router")
+        }
+        return try await SwarmRouterImage(client: client, logins: publishLogins ?? RegistryLogins())
+            .ensure(repository: SwarmRouterImage.repository(besides: repository), registryHost: host)
     }
 
     private func ensureNetwork(_ client: DockerClient, _ deployment: SwarmDeployment) async throws(WBuildError) {

@@ -40,7 +40,9 @@ extension Engine {
             let nodes = try await client.listNodes().map { node in
                 SwarmStatus.Node(name: names[node.ID] ?? node.ID, state: node.Status.State, address: node.Status.Addr)
             }.sorted { $0.name < $1.name }
-            let downNodes = Set(try await client.listNodes().filter { $0.Status.State != "ready" }.map(\.ID))
+            let listed = try await client.listNodes()
+            let downNodes = Set(listed.filter { $0.Status.State != "ready" }.map(\.ID))
+            let readyNodes = listed.count - downNodes.count
             var services: [SwarmStatus.Service] = []
             for service in try await client.listServices(labels: ["com.docker.stack.namespace=\(stack)"]).sorted(by: { $0.Spec.Name < $1.Spec.Name }) {
                 let tasks = try await client.listTasks(services: [service.ID])
@@ -50,7 +52,7 @@ extension Engine {
                 let moved = tasks.filter { $0.DesiredState == "shutdown" && downNodes.contains($0.NodeID ?? "") }
                     .compactMap { names[$0.NodeID ?? ""] }
                 services.append(SwarmStatus.Service(
-                    name: service.Spec.Name, running: running.count, desired: service.Spec.Mode?.Replicated?.Replicas ?? 0,
+                    name: service.Spec.Name, running: running.count, desired: service.Spec.Mode?.Global != nil ? readyNodes : service.Spec.Mode?.Replicated?.Replicas ?? 0,
                     nodes: perNode, updateState: service.UpdateStatus?.State, rescheduledFrom: Array(Set(moved)).sorted()))
             }
             return SwarmStatus(stack: stack, services: services, nodes: nodes)

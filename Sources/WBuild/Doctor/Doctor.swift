@@ -8,7 +8,8 @@ import WBuildSpec
 /// (socket, API version, storage driver, GPU runtime), the helper programs it ships, inotify
 /// limits against the size of the project, the registry — and says how to fix each failure.
 public enum Doctor {
-    public static func run(projectFile: String) async -> [DoctorCheck] {
+    /// The checks; with `target` "swarm" also the swarm manager, its nodes and IPVS.
+    public static func run(projectFile: String, target: String? = nil) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
         let path = Engine.absolutePath(projectFile)
         var spec: ProjectSpec?
@@ -27,6 +28,7 @@ public enum Doctor {
         if let registry = spec?.publish?.registry, let host = try? DockerHost.fromEnvironment() {
             checks += await RegistryChecks.run(registry: registry, client: DockerClient(host: host))
         }
+        if target == "swarm" { checks += await SwarmChecks.run(spec: spec) }
         return checks
     }
 

@@ -32,7 +32,10 @@ public struct SwarmService: Sendable, Decodable, Equatable {
     public struct LiveSpec: Sendable, Decodable, Equatable {
         public struct Mode: Sendable, Decodable, Equatable {
             public struct Replicated: Sendable, Decodable, Equatable { public var Replicas: Int? }
+            public struct Global: Sendable, Decodable, Equatable {}
             public var Replicated: Replicated?
+            /// Present for a service with a task on every node.
+            public var Global: Global?
         }
         public var Name: String
         public var Labels: [String: String]?

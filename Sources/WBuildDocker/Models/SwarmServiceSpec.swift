@@ -173,8 +173,16 @@ public struct SwarmServiceSpec: Sendable, Codable, Equatable {
             public var Replicas: Int
             public init(Replicas: Int) { self.Replicas = Replicas }
         }
+        /// One task on every node (`{}` on the wire).
+        public struct GlobalMode: Sendable, Codable, Equatable {
+            public init() {}
+        }
         public var Replicated: ReplicatedMode?
+        public var Global: GlobalMode?
         public init(replicas: Int) { Replicated = ReplicatedMode(Replicas: replicas) }
+        private init(global: GlobalMode) { Global = global }
+        /// A task on every node.
+        public static var global: ServiceMode { ServiceMode(global: GlobalMode()) }
     }
 
     /// `UpdateConfig` and `RollbackConfig`. Durations in nanoseconds.

@@ -74,8 +74,14 @@ public struct RouterPlan: Sendable, Equatable {
 
     /// `ROUTE <workload> <exact|prefix> <host|-> <0|1> <path>`, in precedence order.
     var controlRouteLines: [String] {
+        routeArguments.map { "ROUTE " + $0 }
+    }
+
+    /// Each rule as the router's `ROUTE` line (and `--route` argument) takes it, in precedence
+    /// order: `api prefix - 1 /api`.
+    public var routeArguments: [String] {
         rules.map { rule in
-            "ROUTE \(rule.workload) \(rule.match.rawValue) \(rule.host ?? "-") \(rule.stripPrefix ? 1 : 0) \(rule.path)"
+            "\(rule.workload) \(rule.match.rawValue) \(rule.host ?? "-") \(rule.stripPrefix ? 1 : 0) \(rule.path)"
         }
     }
 }

@@ -23,14 +23,17 @@ public struct SwarmDeployment: Sendable {
     public var probeImages: Set<String>
     /// Workload → variable name → its secret.
     public var secrets: [String: [String: Secret]]
+    /// The router's image (`repo@sha256:…`), when the project has routes.
+    public var routerImage: String?
 
     public init(spec: ProjectSpec, stack: String, images: [String: String], probeImages: Set<String> = [],
-                secrets: [String: [String: Secret]] = [:]) {
+                secrets: [String: [String: Secret]] = [:], routerImage: String? = nil) {
         self.spec = spec
         self.stack = stack
         self.images = images
         self.probeImages = probeImages
         self.secrets = secrets
+        self.routerImage = routerImage
     }
 
     /// `<stack>_default`: the attachable overlay network of the stack.
@@ -54,6 +57,9 @@ public enum SwarmServicePlanner {
                 services.append(SwarmDesiredService(workload: "\(workload.name)-\(sidecar.name)",
                                                     spec: sidecarSpec(sidecar, of: workload, deployment)))
             }
+        }
+        if let routerImage = deployment.routerImage, let router = SwarmRouterService.service(deployment, image: routerImage) {
+            services.append(router)
         }
         return services
     }

@@ -35,6 +35,7 @@ enum CommandCatalog {
     static let values = FlagSpec(long: "values", short: nil, takesValue: true, help: "check a Helm values file against the chart's schema", valueName: "FILE")
     static let kubeVersion = FlagSpec(long: "kube-version", short: nil, takesValue: true,
                                       help: "the cluster's Kubernetes version, e.g. 1.20 (default: a current one)", valueName: "VERSION")
+    static let doctorTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "also check a cluster: swarm", valueName: "TARGET")
     static let deployTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "the cluster: swarm", valueName: "TARGET")
     static let plan = FlagSpec(long: "plan", short: nil, takesValue: false, help: "print what would be created, updated, removed or left; change nothing")
     static let noWait = FlagSpec(long: "no-wait", short: nil, takesValue: false, help: "return once the changes are made, without waiting for convergence")
@@ -174,14 +175,20 @@ enum CommandCatalog {
                     changed parts) / remove / unchanged and changes nothing. Waits until every changed service
                     runs its new tasks healthy, showing tasks per node; a failure names the task, its error and
                     the service's last log lines. Exit 0 when every service converged, 1 when one did not,
-                    2 for a bad option, 3 without an engine. Early: not yet run against a multi-node swarm in
-                    wbuild's own tests, and routes are not yet served on a swarm.
+                    2 for a bad option, 3 without an engine. Routes are served by wbuild's router as a global
+                    service published in host mode on router.port of every node (it finds each workload's
+                    tasks by DNS: tasks.<stack>_<workload>).
                     """,
                     flags: common + [deployTarget, plan, noWait, deployTimeout, registry, initSwarm]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
-                    usage: "wbuild doctor [--json]",
-                    details: "Exit 0 when every check passes (warnings allowed), 2 when the project file is invalid, 3 when another check fails.",
-                    flags: common),
+                    usage: "wbuild doctor [--target swarm] [--json]",
+                    details: """
+                    --target swarm also checks the swarm manager deploy uses (swarm.host, else DOCKER_HOST), its
+                    nodes, and whether this kernel has IPVS (without it Swarm's routing mesh does not answer;
+                    wbuild's deploy does not need it). Exit 0 when every check passes (warnings allowed), 2 when
+                    the project file is invalid, 3 when another check fails.
+                    """,
+                    flags: common + [doctorTarget]),
         CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
                     details: "", flags: [help]),
     ]

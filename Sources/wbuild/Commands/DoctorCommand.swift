@@ -4,7 +4,12 @@ import WBuild
 /// project file is invalid, 3 when another check fails.
 enum DoctorCommand {
     static func run(_ context: CommandContext) async -> Int32 {
-        let checks = await Doctor.run(projectFile: context.projectFile)
+        let target = context.arguments.value("target")
+        if let target, target != "swarm" {
+            context.console.err("wbuild doctor: --target takes swarm, got `\(target)`")
+            return 2
+        }
+        let checks = await Doctor.run(projectFile: context.projectFile, target: target)
         let console = context.console
         for check in checks {
             if context.json {

@@ -85,4 +85,27 @@ struct SwarmServicePlannerTests {
         let spec = try Self.spec(Self.project)
         #expect(SwarmServicePlanner.services(Self.deployment(spec)) == SwarmServicePlanner.services(Self.deployment(spec)))
     }
+
+    @Test func routesRunAsAGlobalRouterPublishedInHostModeThatFindsTasksByDNS() throws {
+        let text = """
+        { name: "shop", router: { port: 8088 }, workloads: {
+            web: { build: { context: "web" }, ports: [{ container: 8080, protocol: "http" }], routes: ["/"] },
+            api: { build: { context: "api" }, ports: [{ container: 9000, protocol: "http2" }], routes: [{ path: "/api", stripPrefix: true }] },
+        } }
+        """
+        var deployment = SwarmDeployment(spec: try Self.spec(text), stack: "store", images: ["web": "r/web@sha256:1", "api": "r/api@sha256:2"])
+        #expect(!SwarmServicePlanner.services(deployment).contains { $0.spec.Name == "store_router" }, "no router image: no router")
+        deployment.routerImage = "r/wbuild-router@sha256:3"
+        let router = try #require(SwarmServicePlanner.services(deployment).first { $0.spec.Name == "store_router" })
+        #expect(router.spec.Mode.Global != nil && router.spec.Mode.Replicated == nil)
+        #expect(router.spec.EndpointSpec?.Ports == [.init(TargetPort: 8000, PublishedPort: 8088, PublishMode: "host")])
+        #expect(router.spec.UpdateConfig?.Order == "stop-first", "a fixed host port cannot hold two tasks on one node")
+        let arguments = router.spec.TaskTemplate.ContainerSpec.Args ?? []
+        // Precedence order: the longer prefix first.
+        #expect(arguments.joined(separator: " ").contains("--route api prefix - 1 /api --route web prefix - 0 /"), "\(arguments)")
+        #expect(arguments.contains("api tasks.store_api 9000 h2"))
+        #expect(arguments.contains("web tasks.store_web 8080 http"))
+        #expect(router.spec.Labels["com.docker.stack.namespace"] == "store")
+        #expect(router.spec.TaskTemplate.Networks?.first?.Target == "store_default")
+    }
 }
