@@ -85,7 +85,8 @@ start_dockerd() {
     [ -f "$DIR/$node/daemon.json" ] || echo '{}' > "$DIR/$node/daemon.json"
     rm -f "$DIR/$node/dockerd.pid"
     # setsid: the engine outlives this script and its caller's process group.
-    in_ns "$(ns "$node")" env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid /usr/sbin/dockerd \
+    # A simple command, not a function, in the background: no subshell keeps this script's stdout.
+    nsenter --net="/run/netns/$(ns "$node")" env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid /usr/sbin/dockerd \
         --config-file "$DIR/$node/daemon.json" \
         --data-root "$DIR/$node/data" --exec-root "$DIR/$node/exec" --pidfile "$DIR/$node/dockerd.pid" \
         -H "unix://$(socket "$node")" --bip 10.252.${node#n}.1/24 \
@@ -174,7 +175,7 @@ storage:
 http:
   addr: $REGISTRY
 EOF
-    in_ns "$hub" setsid /usr/bin/docker-registry serve "$DIR/registry/config.yml" \
+    nsenter --net="/run/netns/$hub" setsid /usr/bin/docker-registry serve "$DIR/registry/config.yml" \
         </dev/null >>"$DIR/registry/registry.log" 2>&1 &
     echo $! > "$DIR/registry.pid"
 
