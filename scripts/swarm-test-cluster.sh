@@ -17,7 +17,7 @@
 # (Debian's docker-registry at 10.251.X.1:5000, storage in a temp dir); nodes n1..n3 are network
 # namespaces joined to the hub by veth pairs (10.251.X.11-13), each with its own dockerd (own data
 # root, exec root, pid file, socket, --bip, address pool, empty --config-file, cgroup parent,
-# --insecure-registry for the hub's registry, DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1). n1 is the
+# --insecure-registry for the hub's registry, no default route). n1 is the
 # swarm's manager, n2 and n3 workers; each node carries the label dev.wbuild.node=nK.
 # Everything lives under /tmp/wbuild-swarm-NAME. The machine's default engine, its docker0 and its
 # iptables are never touched: dockerds run with --iptables=false, and nothing is added to the root
@@ -55,6 +55,11 @@ if [ "$NAME" = default ]; then OCTET=0; else OCTET=$(( $(printf '%s' "$NAME" | c
 HUB_IP=10.251.$OCTET.1
 REGISTRY=$HUB_IP:5000
 DOCKER=/usr/bin/docker
+# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 makes a node never pull a task's image, not even from the
+# hub's registry: images built on n1 would run on n1 only. Without it a node pulls, and a name
+# of an unreachable public registry fails at once (the nodes have no default route: no timeout)
+# and the node runs its local copy. WBUILD_SWARM_OFFLINE_IMAGES=1 sets it anyway.
+if [ "${WBUILD_SWARM_OFFLINE_IMAGES:-0}" = 1 ]; then OFFLINE=DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1; else OFFLINE=WBUILD_SWARM=1; fi
 
 ns() { echo "$PREFIX-$1"; }
 node_ip() { echo "10.251.$OCTET.1${1#n}"; }
@@ -86,7 +91,7 @@ start_dockerd() {
     rm -f "$DIR/$node/dockerd.pid"
     # setsid: the engine outlives this script and its caller's process group.
     # A simple command, not a function, in the background: no subshell keeps this script's stdout.
-    nsenter --net="/run/netns/$(ns "$node")" env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid /usr/sbin/dockerd \
+    nsenter --net="/run/netns/$(ns "$node")" env $OFFLINE setsid /usr/sbin/dockerd \
         --config-file "$DIR/$node/daemon.json" \
         --data-root "$DIR/$node/data" --exec-root "$DIR/$node/exec" --pidfile "$DIR/$node/dockerd.pid" \
         -H "unix://$(socket "$node")" --bip 10.252.${node#n}.1/24 \
@@ -160,7 +165,6 @@ start() {
         ip -n "$hub" link set "v-$node" master br0 up
         in_ns "$(ns "$node")" ip addr add "$(node_ip "$node")/24" dev eth0
         in_ns "$(ns "$node")" ip link set eth0 up
-        in_ns "$(ns "$node")" ip route add default via "$HUB_IP"
     done
 
     cat > "$DIR/registry/config.yml" <<EOF
