@@ -47,8 +47,7 @@ extension Engine {
                 let running = tasks.filter { $0.DesiredState == "running" && $0.Status.State == "running" }
                 var perNode: [String: Int] = [:]
                 for task in running { perNode[names[task.NodeID ?? ""] ?? task.NodeID ?? "?", default: 0] += 1 }
-                let moved = tasks.filter { $0.DesiredState == "shutdown" && downNodes.contains($0.NodeID ?? "") }
-                    .compactMap { names[$0.NodeID ?? ""] }
+                let moved = SwarmRescheduling.movedOff(tasks, downNodes: downNodes).map { names[$0] ?? $0 }
                 services.append(SwarmStatus.Service(
                     name: service.Spec.Name, running: running.count, desired: service.Spec.Mode?.Replicated?.Replicas ?? 0,
                     nodes: perNode, updateState: service.UpdateStatus?.State, rescheduledFrom: Array(Set(moved)).sorted()))
