@@ -76,7 +76,11 @@ extension Engine {
             }
             // The network and secrets can go once no task uses them.
             for _ in 0..<120 {
-                let left = try await client.listTasks(services: services.map(\.ID)).filter { $0.Status.State == "running" || $0.DesiredState == "running" }
+                // Not filtered by service: the engine answers 404 for a removed service's id.
+                let ids = Set(services.map(\.ID))
+                let left = try await client.listTasks(services: []).filter {
+                    ids.contains($0.ServiceID) && ($0.Status.State == "running" || $0.DesiredState == "running")
+                }
                 if left.isEmpty || services.isEmpty { break }
                 try? await Task.sleep(for: .milliseconds(250))
             }
