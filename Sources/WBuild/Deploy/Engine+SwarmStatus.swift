@@ -49,8 +49,7 @@ extension Engine {
                 let running = tasks.filter { $0.DesiredState == "running" && $0.Status.State == "running" }
                 var perNode: [String: Int] = [:]
                 for task in running { perNode[names[task.NodeID ?? ""] ?? task.NodeID ?? "?", default: 0] += 1 }
-                let moved = tasks.filter { $0.DesiredState == "shutdown" && downNodes.contains($0.NodeID ?? "") }
-                    .compactMap { names[$0.NodeID ?? ""] }
+                let moved = SwarmRescheduling.movedOff(tasks, downNodes: downNodes).map { names[$0] ?? $0 }
                 services.append(SwarmStatus.Service(
                     name: service.Spec.Name, running: running.count, desired: service.Spec.Mode?.Global != nil ? readyNodes : service.Spec.Mode?.Replicated?.Replicas ?? 0,
                     nodes: perNode, updateState: service.UpdateStatus?.State, rescheduledFrom: Array(Set(moved)).sorted()))
@@ -79,7 +78,11 @@ extension Engine {
             }
             // The network and secrets can go once no task uses them.
             for _ in 0..<120 {
-                let left = try await client.listTasks(services: services.map(\.ID)).filter { $0.Status.State == "running" || $0.DesiredState == "running" }
+                // Not filtered by service: the engine answers 404 for a removed service's id.
+                let ids = Set(services.map(\.ID))
+                let left = try await client.listTasks(services: []).filter {
+                    ids.contains($0.ServiceID) && ($0.Status.State == "running" || $0.DesiredState == "running")
+                }
                 if left.isEmpty || services.isEmpty { break }
                 try? await Task.sleep(for: .milliseconds(250))
             }
