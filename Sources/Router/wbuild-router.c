@@ -575,6 +575,42 @@ static size_t describe_routes(char *text, size_t size) {
 
 /* ---- picking a replica ---- */
 
+/* The CLOCK_MONOTONIC time `ms` from now, for the condition variables (made monotonic in main). */
+static struct timespec monotonic_after(long long ms) {
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    return until;
+}
+
+/* Discovery (--discover) asks the name server every second; a refused connection to a
+ * discovered replica asks at once (state_lock guards the flag): a rolling update's old task
+ * leaves the name before the next tick, and the request waits for the new set instead of
+ * failing. */
+static pthread_cond_t discovery_wake;
+static int discovery_wanted = 0;
+#define DISCOVERY_RETRY_MS 2000
+
+static int is_discovered(const char *workload);
+
+/* The hold left after a refused connection: none for a workload wbuild sets (it says when a
+ * replica goes), up to DISCOVERY_RETRY_MS (within `limit`) for a discovered one, whose name is
+ * asked again now. */
+static long long hold_after_refusal(const char *workload, long long limit) {
+    if (!is_discovered(workload)) return 0;
+    pthread_mutex_lock(&state_lock);
+    discovery_wanted = 1;
+    pthread_cond_signal(&discovery_wake);
+    pthread_mutex_unlock(&state_lock);
+    long long until = now_ms() + DISCOVERY_RETRY_MS;
+    return until < limit ? until : limit;
+}
+
 /* Picks a replica of the route's workload, reusing the held upstream connection when it is to
  * one still in the set; waits up to hold_ms for one to be ready. 1 picked (counted), 0 none
  * (the state word in `state`). `tried`: addresses not to pick again for this request. */
@@ -608,18 +644,12 @@ static int pick_replica(struct connection *connection, const struct route *route
                 pthread_mutex_unlock(&state_lock);
                 return 1;
             }
-            if (tried_count > 0) break; /* every one tried */
+            /* Every one tried: give up, unless a refusal asked discovery for a fresh set. */
+            if (tried_count > 0 && hold_until <= now_ms()) break;
         }
         long long left = hold_until - now_ms();
         if (left <= 0) break;
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += left / 1000;
-        until.tv_nsec += (left % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
+        struct timespec until = monotonic_after(left);
         pthread_cond_timedwait(&state_changed, &state_lock, &until);
     }
     snprintf(state, WBC_STATE_MAX + 1, "%s", workload->state);
@@ -1248,7 +1278,7 @@ static int serve_request(struct connection *connection) {
                 pthread_mutex_lock(&state_lock);
                 count_exchange(replica.address, -1);
                 pthread_mutex_unlock(&state_lock);
-                hold_until = 0; /* a refusal is no reason to wait */
+                hold_until = hold_after_refusal(route.workload_name, connect_until); /* a refusal is no reason to wait, but for news */
                 if (error == ETIMEDOUT && now_ms() + CONNECT_TIMEOUT_MS <= connect_until) continue;
                 int wrote = snprintf(failures + failures_length, sizeof failures - failures_length, "%sreplica %s (%s:%d) %s",
                                      failures_length > 0 ? "; " : "", replica.name, address, port,
@@ -1384,7 +1414,7 @@ static int serve_h2(struct connection *connection) {
             count_exchange(replica.address, -1);
             pthread_mutex_unlock(&state_lock);
             if (tried_count < MAX_REPLICAS) tried[tried_count++] = replica.address;
-            hold_until = 0;
+            hold_until = hold_after_refusal(route.workload_name, now_ms() + hold_ms);
             continue;
         }
         struct upstream *upstream = &connection->upstream;
@@ -1699,6 +1729,13 @@ static int load_route_arguments(void) {
     return 0;
 }
 
+static int is_discovered(const char *workload) {
+    for (int index = 0; index < discovered_count; index++) {
+        if (strcmp(discovered[index].workload, workload) == 0) return 1;
+    }
+    return 0;
+}
+
 /* `<workload> <dns-name> <port> <http|h2>` into discovered[]; -1 for anything else. */
 static int parse_discover(const char *text) {
     if (discovered_count == (int)(sizeof discovered / sizeof discovered[0])) return -1;
@@ -1741,7 +1778,13 @@ static void *discover_replicas(void *unused) {
             }
             command_set(&own, arguments);
         }
-        usleep(1000 * 1000);
+        pthread_mutex_lock(&state_lock);
+        if (!discovery_wanted) {
+            struct timespec until = monotonic_after(1000);
+            pthread_cond_timedwait(&discovery_wake, &state_lock, &until);
+        }
+        discovery_wanted = 0;
+        pthread_mutex_unlock(&state_lock);
     }
     return NULL;
 }
@@ -2006,6 +2049,7 @@ int main(int argc, char **argv) {
     pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
     pthread_cond_init(&state_changed, &monotonic);
     pthread_cond_init(&events_ready, &monotonic);
+    pthread_cond_init(&discovery_wake, &monotonic);
 
     signal(SIGPIPE, SIG_IGN);
     sigset_t handled;

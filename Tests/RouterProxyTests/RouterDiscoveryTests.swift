@@ -39,6 +39,40 @@ struct RouterDiscoveryTests {
         }
     }
 
+    @Test("a replica that refuses (its task stopped) makes the router ask the name again at once: the request reaches the new one")
+    func aRefusedReplicaAsksTheNameAgainAtOnce() async throws {
+        let dns = try TestNameServer()
+        defer { dns.stop() }
+        let servers = try TestHTTPServer.group(["old", "new"], addresses: ["127.0.0.1", "127.0.0.2"])
+        defer { servers.forEach { $0.stop() } }
+        dns.answer("tasks.shop_api", with: ["127.0.0.1"])
+        let options = ["--hold-ms", "3000", "--resolver", "127.0.0.1:\(dns.port)",
+                       "--route", "api prefix - 1 /api", "--discover", "api tasks.shop_api \(servers[0].port) http"]
+        try await RouterProcess.with(options: options) { router in
+            #expect(try Self.backend(router, "/api/x", until: "old") == "old")
+            // A rolling update: the old task stops and leaves the name; the router's set still
+            // holds it until the next one-second lookup, which this request does not wait for.
+            servers[0].stop()
+            var refused = false
+            for _ in 0..<100 where !refused {
+                if let socket = try? TestSocket.connect(port: servers[0].port, host: "127.0.0.1", timeout: 1) {
+                    socket.close()
+                    usleep(20_000)
+                } else {
+                    refused = true
+                }
+            }
+            try #require(refused, "the old replica still accepts connections")
+            dns.answer("tasks.shop_api", with: ["127.0.0.2"])
+            let client = try router.connect()
+            defer { client.close() }
+            try client.send(get("/api/x"))
+            let response = try client.readResponse()
+            #expect(response.status == 200, "\(response.status): \(String(decoding: response.body, as: UTF8.self))")
+            #expect(backendName(response) == "new")
+        }
+    }
+
     @Test("a route the router cannot take is refused at start, saying which")
     func aBadRouteArgumentIsRefused() async throws {
         let binary = try RouterBinary.resource.hostPath()
