@@ -111,6 +111,15 @@ extension Trait where Self == SwarmTestClusterTrait {
             cluster.docker(["exec", task.container, "wget", "-q", "-O", "-", "http://127.0.0.1:8080/"], on: task.node)
         }
 
+        /// `curl` of `path` on `node`'s router port, from the hub (where every node's address
+        /// answers): the HTTP status and body.
+        func throughRouter(on node: String, _ path: String) -> (status: String, body: String) {
+            let address = cluster.nodes[node] ?? node
+            let run = cluster.run(in: "hub", ["/usr/bin/curl", "-s", "--max-time", "5", "-w", "\n%{http_code}", "http://\(address):8000\(path)"])
+            let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
+            return (lines.last.map(String.init) ?? "", lines.dropLast().joined(separator: "\n"))
+        }
+
         func tearDown() {
             _ = cluster.wbuild(["down", "--target", "swarm"], in: dir.path)
             dir.remove()
@@ -123,11 +132,12 @@ extension Trait where Self == SwarmTestClusterTrait {
         let first = shop.deploy()
         #expect(first.exitCode == 0, "\(first.stderr)\(first.stdout)")
         #expect(Shop.result(first)?["ok"] as? Bool == true)
-        let services = ["web", "api", "api-heartbeat", "kv"].map { "\(shop.stack)_\($0)" }
+        let services = ["web", "api", "api-heartbeat", "kv", "router"].map { "\(shop.stack)_\($0)" }
         #expect(Shop.actions(first) == Dictionary(uniqueKeysWithValues: services.map { ($0, "create") }))
         let replicas = shop.replicas()
-        #expect(replicas == ["\(shop.stack)_web": "3/3", "\(shop.stack)_api": "1/1", "\(shop.stack)_api-heartbeat": "1/1", "\(shop.stack)_kv": "1/1"],
-                "\(replicas)")
+        // The router is global: one task per node.
+        #expect(replicas == ["\(shop.stack)_web": "3/3", "\(shop.stack)_api": "1/1", "\(shop.stack)_api-heartbeat": "1/1", "\(shop.stack)_kv": "1/1",
+                             "\(shop.stack)_router": "3/3"], "\(replicas)")
 
         let web = shop.runningTasks("web")
         #expect(Set(web.map(\.node)).count >= 2, "web's tasks on \(web.map(\.node))")
@@ -142,7 +152,7 @@ extension Trait where Self == SwarmTestClusterTrait {
                 "\(web.map(\.image))")
 
         let versions = shop.serviceVersions()
-        #expect(versions.count == 4)
+        #expect(versions.count == 5)
         let again = shop.deploy()
         #expect(again.exitCode == 0, "\(again.stderr)\(again.stdout)")
         #expect(Shop.actions(again) == Dictionary(uniqueKeysWithValues: services.map { ($0, "unchanged") }))
@@ -233,5 +243,68 @@ extension Trait where Self == SwarmTestClusterTrait {
         #expect(human.exitCode == 0, "\(human.stderr)")
         #expect(human.stdout.contains("node \(victim)  down"), "\(human.stdout)")
         #expect(human.stdout.contains("\(shop.stack)_web  3/3 running") && human.stdout.contains("(moved off \(victim))"), "\(human.stdout)")
+    }
+
+    @Test func theRouterAnswersOnEveryNodeAndARollingUpdateOfAPIFailsNoRequest() async throws {
+        let shop = try Shop()
+        defer { shop.tearDown() }
+        let deployed = shop.deploy()
+        try #require(deployed.exitCode == 0, "\(deployed.stderr)\(deployed.stdout)")
+        // Every node's router sends / to web and /api/… to api (as /…), wherever their tasks run.
+        for node in shop.cluster.nodeNames {
+            let page = shop.throughRouter(on: node, "/")
+            #expect(page.status == "200" && page.body.contains("<h1>shop</h1>"), "\(node): \(page)")
+            let hello = await eventually(within: .seconds(10), every: .milliseconds(200)) {
+                shop.throughRouter(on: node, "/api/cgi-bin/hello").body.contains("hello from api")
+            }
+            #expect(hello, "\(node): \(shop.throughRouter(on: node, "/api/cgi-bin/hello"))")
+        }
+
+        // Requests to every node's router, one after another, for as long as api's update runs.
+        let log = shop.dir.url("requests.log")
+        let stop = shop.dir.url("requests.stop")
+        let addresses = shop.cluster.nodeNames.compactMap { shop.cluster.nodes[$0] }.joined(separator: " ")
+        let loop = """
+            while [ ! -e '\(stop)' ]; do for address in \(addresses); do
+              printf '%s %s\\n' "$address" "$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' "http://$address:8000/api/cgi-bin/health")" >> '\(log)'
+            done; done
+            """
+        let cluster = shop.cluster
+        let requests = DispatchGroup()
+        requests.enter()
+        DispatchQueue.global().async {
+            _ = cluster.run(in: "hub", ["/bin/sh", "-c", loop])
+            requests.leave()
+        }
+        defer { _ = try? shop.dir.write("requests.stop", "") }
+        let started = await eventually(within: .seconds(10), every: .milliseconds(100)) {
+            ((try? shop.dir.read("requests.log")) ?? "").split(separator: "\n").count >= 3
+        }
+        try #require(started, "the request loop did not start")
+
+        let hello = try shop.dir.read("api/www/cgi-bin/hello")
+        let changed = hello.replacingOccurrences(of: "hello from api", with: "hello again from api")
+        try #require(changed != hello)
+        _ = try shop.dir.write("api/www/cgi-bin/hello", changed)
+        let updated = shop.deploy()
+        #expect(updated.exitCode == 0, "\(updated.stderr)\(updated.stdout)")
+        #expect(Shop.actions(updated)["\(shop.stack)_api"] == "update", "\(Shop.actions(updated))")
+        for node in shop.cluster.nodeNames {
+            let followed = await eventually(within: .seconds(10), every: .milliseconds(200)) {
+                shop.throughRouter(on: node, "/api/cgi-bin/hello").body.contains("hello again from api")
+            }
+            #expect(followed, "\(node) still answers \(shop.throughRouter(on: node, "/api/cgi-bin/hello"))")
+        }
+        // A little longer, past the old task's removal.
+        try await Task.sleep(for: .seconds(2))
+        _ = try shop.dir.write("requests.stop", "")
+        _ = await withCheckedContinuation { continuation in
+            requests.notify(queue: .global()) { continuation.resume(returning: true) }
+        }
+
+        let answers = try shop.dir.read("requests.log").split(separator: "\n")
+        let failed = answers.filter { !$0.hasSuffix(" 200") }
+        #expect(answers.count >= 30, "only \(answers.count) requests during the update")
+        #expect(failed.isEmpty, "\(failed.count) of \(answers.count) failed: \(failed.prefix(10))")
     }
 }
