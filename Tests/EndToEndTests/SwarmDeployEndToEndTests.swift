@@ -132,6 +132,8 @@ extension Trait where Self == SwarmTestClusterTrait {
         let first = shop.deploy()
         #expect(first.exitCode == 0, "\(first.stderr)\(first.stdout)")
         #expect(Shop.result(first)?["ok"] as? Bool == true)
+        // shop's heartbeat sidecar asks api on 127.0.0.1, which on a swarm is the sidecar itself.
+        #expect((first.stdout + first.stderr).contains("api's sidecar heartbeat runs as the service api-heartbeat"), "\(first.stdout)")
         let services = ["web", "api", "api-heartbeat", "kv", "router"].map { "\(shop.stack)_\($0)" }
         #expect(Shop.actions(first) == Dictionary(uniqueKeysWithValues: services.map { ($0, "create") }))
         let replicas = shop.replicas()

@@ -73,6 +73,16 @@ struct SwarmStackRendererTests {
         }
     }
 
+    @Test func aSidecarThatAsksForLoopbackIsToldToUseTheWorkloadsName() throws {
+        let spec = try Self.spec(Self.project.replacingOccurrences(of: "command: [\"run\"]",
+                                                                    with: "command: [\"run\", \"--target=http://127.0.0.1:8080/metrics\"]"))
+        let rendering = try SwarmStackRenderer().render(RenderInput(spec: spec, images: [:]))
+        let warning = rendering.warnings.first { $0.contains("api's sidecar metrics") }
+        #expect(warning?.contains("it asks for 127.0.0.1, which will not reach api on a swarm: write `${api.host}` instead") == true, "\(rendering.warnings)")
+        let plain = try SwarmStackRenderer().render(RenderInput(spec: try Self.spec(Self.project), images: [:]))
+        #expect(plain.warnings.contains { $0.contains("api's sidecar metrics") && !$0.contains("it asks for") }, "\(plain.warnings)")
+    }
+
     @Test func unpublishedImagesAreWarnedAbout() throws {
         let spec = try Self.spec(Self.project)
         let rendering = try SwarmStackRenderer().render(RenderInput(spec: spec, images: [

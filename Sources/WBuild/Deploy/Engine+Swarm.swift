@@ -20,6 +20,9 @@ extension Engine {
         let client = try swarmClient()
         try await checkManager(client, initSwarm: options.initSwarm)
 
+        for workload in spec.workloads {
+            for sidecar in workload.sidecars { events.emit(.warning(SwarmSidecarNetwork.warning(sidecar, of: workload.name))) }
+        }
         let images = try await deployedImages(client: client)
         let secrets = options.plan ? [:] : try await SwarmSecrets(client: client, projectRoot: project.layout.root).ensure(spec: spec, stack: stack)
         let routerImage = try await deployedRouterImage(client: client, published: images.published)

@@ -30,7 +30,7 @@ public struct SwarmStackRenderer: Renderer {
             services.set(workload.name, service.main(problems: &problems, warnings: &warnings))
             for sidecar in workload.sidecars {
                 services.set("\(workload.name)-\(sidecar.name)", service.sidecar(sidecar))
-                warnings.append("\(workload.name)'s sidecar \(sidecar.name) runs as the service \(workload.name)-\(sidecar.name): Swarm has no pods, so it does not share \(workload.name)'s network (127.0.0.1 there is itself; reach \(workload.name) by its name)")
+                warnings.append(SwarmSidecarNetwork.warning(sidecar, of: workload.name))
             }
             for volume in workload.volumes {
                 if case .named(let name) = volume.source {
