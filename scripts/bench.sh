@@ -4,7 +4,7 @@
 #
 #   bash scripts/bench.sh [SUITE…] [wbuild-bench options…]
 #
-# Suites: tree, watch, images, up, liveupdate, router, publish (default: all). `compose` alone installs the
+# Suites: tree, watch, images, up, liveupdate, router, publish, swarm (default: all). `compose` alone installs the
 # Docker Compose v2 peer and exits; the container suites (images, up, liveupdate, publish) install it
 # when missing and need the engine and the local base image wbuild-samples/busybox:1
 # (scripts/setup.sh). Options go to wbuild-bench as they are; see
@@ -12,7 +12,8 @@
 # Builds in release mode; installs inotify-tools and curl when missing (needs root), and for
 # the router suite wrk, nginx-light and a C compiler (nginx's own service is kept from starting),
 # for the publish suite docker-registry (its own service is kept from starting: the suite runs
-# its own registries on 127.0.0.1) beside the container suites' Compose peer.
+# its own registries on 127.0.0.1) beside the container suites' Compose peer; the swarm suite
+# starts scripts/swarm-test-cluster.sh under the name `bench` (root) and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -34,6 +35,7 @@ for argument in "$@"; do
     images|up|liveupdate) suites+=("$argument"); want_containers=1 ;;
     router) suites+=("$argument"); want_router=1 ;;
     publish) suites+=("$argument"); want_containers=1; want_registry=1 ;;
+    swarm) suites+=("$argument"); want_containers=1; want_registry=1 ;;
     *) options+=("$argument") ;;
   esac
 done

@@ -9,6 +9,7 @@ enum SuiteName: String, Sendable, CaseIterable {
     case liveupdate
     case router
     case publish
+    case swarm
 }
 
 /// The command line of `wbuild-bench`: which suites, which wbuild binary, how many samples.
@@ -35,6 +36,8 @@ struct BenchOptions: Sendable {
     var liveEdits = 20
     /// First-publish samples in the publish suite (each gets two new empty registries).
     var publishRuns = 3
+    /// Samples per side in the swarm suite (each deploys, no-ops, updates and removes shop).
+    var swarmRuns = 2
     /// How long each wrk measurement of the router suite lasts.
     var routerSeconds = 5
     /// The connection counts the router suite measures at.
@@ -56,7 +59,7 @@ struct BenchOptions: Sendable {
 
     static let usage = """
     usage: wbuild-bench [SUITE…] [options]
-      suites: tree, watch, images, up, liveupdate, router, publish (default: all)
+      suites: tree, watch, images, up, liveupdate, router, publish, swarm (default: all)
       --wbuild PATH        wbuild executable (default .build/release/wbuild)
       --sizes N,N,…        tree suite sizes in files (default 1000,10000,100000)
       --runs N             samples per measure (default 5; --large-runs for ≥ 100k files, default 3)
@@ -68,6 +71,7 @@ struct BenchOptions: Sendable {
       --rebuild-edits N    edits timed through rebuild-and-replace in the up suite (default 10)
       --live-edits N       edits timed per live-update mode in the liveupdate suite (default 20)
       --publish-runs N     first-publish samples in the publish suite, each into new registries (default 3)
+      --swarm-runs N       samples per side in the swarm suite (default 2)
       --router-seconds N   length of each wrk run in the router suite (default 5)
       --router-connections N,N,…  wrk connection counts in the router suite (default 1,16,64)
       --backend-source PATH  the router suite's backend (default Benchmarks/backend/bench-http.c)
@@ -107,6 +111,7 @@ struct BenchOptions: Sendable {
                 guard !sizes.isEmpty else { throw BenchError(.usage, "--image-sizes expects N,N,…, got \(text)") }
                 options.imageSizes = sizes
             case "--publish-runs": options.publishRuns = try number(argument)
+            case "--swarm-runs": options.swarmRuns = try number(argument)
             case "--router-seconds": options.routerSeconds = try number(argument)
             case "--router-connections":
                 let text = try value(argument)

@@ -32,6 +32,7 @@ func runSuites(_ options: BenchOptions, in workspace: BenchDirectory) async -> R
         case .liveupdate: await LiveUpdateSuite(options: options, workspace: workspace).run(into: &report)
         case .router: await RouterSuite(options: options, workspace: workspace).run(into: &report)
         case .publish: await PublishSuite(options: options, workspace: workspace).run(into: &report)
+        case .swarm: await SwarmSuite(options: options, workspace: workspace).run(into: &report)
         }
     }
     return report

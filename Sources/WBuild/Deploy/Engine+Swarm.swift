@@ -159,7 +159,7 @@ extension Engine {
                 published[node.id.name] = (repository, digest, tag)
             }
         }
-        let baker = SwarmProbeImage(client: client, logins: publishLogins ?? RegistryLogins())
+        var baker: SwarmProbeImage?
         for workload in project.spec.workloads {
             switch workload.source {
             case .image(let reference):
@@ -170,6 +170,10 @@ extension Engine {
                 }
                 let base = "\(pin.repository)@\(pin.digest)"
                 if SwarmServicePlanner.needsProbe(workload), let host = registryHost {
+                    if baker == nil {
+                        baker = SwarmProbeImage(client: client, logins: publishLogins ?? RegistryLogins(), supervisor: try await .load())
+                    }
+                    guard let baker else { continue }
                     references[workload.name] = try await baker.bake(base: base, repository: pin.repository, tag: pin.tag, registryHost: host)
                     probed.insert(workload.name)
                 } else {

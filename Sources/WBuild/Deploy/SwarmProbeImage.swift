@@ -9,20 +9,32 @@ import WBuildWorkloads
 /// Content-addressed like publishing: the tag is `<tag>-probe-<12 hex of the supervisor>`, so
 /// the registry answers whether it exists (same digest, nothing built or pushed).
 struct SwarmProbeImage {
+    /// The supervisor's bytes and the 12 hex of its hash that name the probe tags.
+    struct Supervisor: Sendable {
+        var binary: [UInt8]
+        var hash: String
+
+        /// Read and hashed once per deploy (about 0.7 MB; every probed workload bakes the same).
+        static func load() async throws(WBuildError) -> Supervisor {
+            do {
+                let binary = try await SupervisorBinary.contents()
+                return Supervisor(binary: binary, hash: String(SHA256.hash(binary).hexString.prefix(12)))
+            } catch {
+                throw WBuildError(.failed, "cannot read wbuild's supervisor to bake the health probe in: \(error)",
+                                  hint: "reinstall wbuild, or set \(SupervisorBinary.pathVariable) to the wbuild-init binary")
+            }
+        }
+    }
+
     let client: DockerClient
     let logins: RegistryLogins
+    let supervisor: Supervisor
 
     /// `repository@sha256:…` of `base` (a pinned `repository@sha256:…`) plus the supervisor,
     /// pushed to `repository` under `tag`-probe-….
     func bake(base: String, repository: String, tag: String, registryHost: String) async throws(WBuildError) -> String {
-        let binary: [UInt8]
-        do {
-            binary = try await SupervisorBinary.contents()
-        } catch {
-            throw WBuildError(.failed, "cannot read wbuild's supervisor to bake the health probe into \(repository): \(error)",
-                              hint: "reinstall wbuild, or set \(SupervisorBinary.pathVariable) to the wbuild-init binary")
-        }
-        let probeTag = "\(tag.prefix(100))-probe-\(SHA256.hash(binary).hexString.prefix(12))"
+        let binary = supervisor.binary
+        let probeTag = "\(tag.prefix(100))-probe-\(supervisor.hash)"
         do {
             let auth = try await logins.auth(for: registryHost)
             if let digest = try await client.registryDigest(repository: repository, tag: probeTag, auth: auth) {

@@ -1,3 +1,5 @@
+import WBuildRender
+
 /// A tiny JSON writer that keeps key order (so `"type"` comes first in every event line)
 /// and escapes strings per RFC 8259.
 public indirect enum JSONText: Sendable, Equatable {
@@ -45,20 +47,6 @@ public indirect enum JSONText: Sendable, Equatable {
     }
 
     private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += DoubleQuoted.quoted(text)
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 extension DockerClient {
     /// This engine's swarm membership (`GET /info`).
     public func swarmMembership() async throws -> SwarmMembership {
-        struct Info: Decodable { var Swarm: SwarmMembership? }
+        struct Info: Decodable { var Swarm: SwarmMembership?; var RegistryConfig: EngineRegistryConfig? }
         let info = try await decoding(Info.self, request("GET", "/info"))
+        registrySecurity.remember(info.RegistryConfig)
         guard let swarm = info.Swarm else {
             throw DockerError(.protocolError, method: "GET", endpoint: "/info", status: 200, message: "the engine reports no Swarm section")
         }

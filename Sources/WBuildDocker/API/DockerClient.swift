@@ -11,6 +11,8 @@ public struct DockerClient: Sendable {
 
     let transport: HTTPTransport
     private let negotiated: NegotiatedVersion
+    /// The engine's insecure registries, asked once (`registryDigest`).
+    let registrySecurity = EngineRegistrySecurity()
 
     /// A client for `host`. Nothing is connected until the first call.
     public init(host: DockerHost) {

@@ -1,8 +1,9 @@
 /// A double-quoted string as JSON and YAML both write it: `\"`, `\\`, `\n`, `\r`, `\t`, and
-/// `\uXXXX` for the other characters the format cannot hold as they are.
-enum DoubleQuoted {
+/// `\uXXXX` for the other characters the format cannot hold as they are. Public so that the
+/// event stream's JSON (`JSONText` in WBuild) writes its strings with the same escaper.
+public enum DoubleQuoted {
     /// `text` in quotes; `mustEscape` names what else than C0 controls goes as `\uXXXX`.
-    static func quoted(_ text: String, mustEscape: (UInt32) -> Bool = { _ in false }) -> String {
+    public static func quoted(_ text: String, mustEscape: (UInt32) -> Bool = { _ in false }) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
