@@ -92,6 +92,6 @@ extension Engine {
 
     private func delete(_ kubectl: KubectlSession, _ arguments: [String]) async throws(WBuildError) -> [String] {
         let output = try await kubectl.checked(arguments, "removing the project's objects")
-        return output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        return output.split(separator: "\n").map(String.init).filter { $0.contains("/") }
     }
 }
