@@ -66,7 +66,12 @@ struct KubernetesRollout {
             if lastStates.allSatisfy({ finished[$0.name] != nil }) && !lastStates.isEmpty { break }
             try? await Task.sleep(for: .milliseconds(500))
         }
-        return lastStates.compactMap { finished[$0.name] }.sorted { $0.name < $1.name }
+        var outcomes = lastStates.compactMap { finished[$0.name] }
+        for missing in (names ?? []).subtracting(lastStates.map(\.name)).sorted() {
+            outcomes.append(Outcome(name: missing, ready: 0, desired: 0,
+                                    failure: "Deployment \(missing) was applied but not found in namespace \(namespace) within \(timeout)"))
+        }
+        return outcomes.sorted { $0.name < $1.name }
     }
 
     /// The project's Deployments in the namespace; empty when kubectl fails (the next poll retries).
