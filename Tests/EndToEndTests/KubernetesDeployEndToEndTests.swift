@@ -212,6 +212,24 @@ extension Trait where Self == KubernetesTestClusterTrait {
         #expect(shop.pods("api").contains(apiPods.first ?? "?"), "\(apiPods) → \(shop.pods("api"))")
     }
 
+    @Test func anImageThatCannotBePulledFailsAtOnceNamingThePodAndTheReason() throws {
+        let shop = try Shop()
+        defer { shop.tearDown() }
+        let spec = try shop.dir.read("wbuild.json")
+        let ghost = spec.replacingOccurrences(of: "  workloads: {\n", with: "  workloads: {\n    ghost: { image: \"wbuild-samples/absent:1\" },\n")
+        #expect(ghost != spec)
+        _ = try shop.dir.write("wbuild.json", ghost)
+        let started = ContinuousClock.now
+        let failed = try shop.wbuild(["deploy", "--target", "kubernetes", "--timeout", "240"])
+        let took = ContinuousClock.now - started
+        #expect(failed.exitCode == 1, "\(failed.stderr)\(failed.stdout)")
+        #expect(failed.stderr.range(of: #"Deployment ghost cannot become ready \(.*\): pod ghost-[a-z0-9]+-[a-z0-9]+: container ghost: (ErrImagePull|ImagePullBackOff)"#,
+                                    options: .regularExpression) != nil, "\(failed.stderr)")
+        #expect(took < .seconds(120), "a pull that cannot succeed fails before the timeout: \(took)")
+        // The other workloads rolled out all the same.
+        #expect(shop.deployments().filter { $0.key != "ghost" } == Self.everyDeployment)
+    }
+
     @Test func helmInstallsANoOpLeavesTheReleaseAFailingProbeRollsBackAndDownRemovesEverything() throws {
         let shop = try Shop()
         defer { shop.tearDown("helm") }

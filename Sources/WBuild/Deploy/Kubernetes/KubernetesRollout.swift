@@ -47,7 +47,9 @@ struct KubernetesRollout {
                 }
             }
             let pending = lastStates.filter { finished[$0.name] == nil }
-            if pending.isEmpty, !lastStates.isEmpty || names?.isEmpty == true { break }
+            // Applied but not listed yet: waited for like the others, a failure at the end.
+            let unseen = (names ?? []).subtracting(lastStates.map(\.name))
+            if pending.isEmpty, unseen.isEmpty, !lastStates.isEmpty || names?.isEmpty == true { break }
             let expired = ContinuousClock.now >= deadline || stop?() == true
             let diagnosis = pending.isEmpty ? nil : await pods()
             for state in pending {
@@ -62,8 +64,8 @@ struct KubernetesRollout {
                     finished[state.name] = Outcome(name: state.name, ready: state.ready, desired: state.desired, failure: failure)
                 }
             }
-            if expired && lastStates.isEmpty { break }
-            if lastStates.allSatisfy({ finished[$0.name] != nil }) && !lastStates.isEmpty { break }
+            if expired { break }
+            if unseen.isEmpty, !lastStates.isEmpty, lastStates.allSatisfy({ finished[$0.name] != nil }) { break }
             try? await Task.sleep(for: .milliseconds(500))
         }
         var outcomes = lastStates.compactMap { finished[$0.name] }
