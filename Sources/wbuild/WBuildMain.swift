@@ -42,7 +42,7 @@ enum WBuildMain {
             case "graph": return try GraphCommand.run(context)
             case "routes": return try await RoutesCommand.run(context)
             case "watch": return try await WatchCommand.run(context)
-            case "doctor": return await DoctorCommand.run(context)
+            case "doctor": return try await DoctorCommand.run(context)
             case "up": return try await UpCommand.run(context)
             case "restart": return try await RestartCommand.run(context)
             case "exec": return try await ExecCommand.run(context)

@@ -35,6 +35,13 @@ def keyed(path):
     objects = {}
     for doc in documents(path):
         key = (doc.get("kind"), doc.get("metadata", {}).get("namespace"), doc.get("metadata", {}).get("name"))
+        # deploy's content hash is stamped on --target kubernetes objects only (the chart's
+        # release carries its own): compare the objects without it.
+        annotations = doc.get("metadata", {}).get("annotations")
+        if annotations is not None:
+            annotations.pop("dev.wbuild.fingerprint", None)
+            if not annotations:
+                del doc["metadata"]["annotations"]
         objects[key] = doc
     return objects
 

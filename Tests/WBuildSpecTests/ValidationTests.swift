@@ -130,6 +130,13 @@ struct ValidationRuleTests {
                        at: "workloads.a.ports[0].name", #"invalid port name "HTTP""#),
         ValidationCase("invalid namespace", "{ name: 'p', kubernetes: { namespace: 'Shop_1' } }",
                        at: "kubernetes.namespace", #"invalid namespace "Shop_1""#),
+        ValidationCase("a kube context with a space", "{ name: 'p', kubernetes: { cluster: { context: 'my cluster' } } }",
+                       at: "kubernetes.cluster.context", #"expected a kubeconfig context name, got "my cluster""#, hint: "kubectl config get-contexts"),
+        ValidationCase("an empty kube context", "{ name: 'p', kubernetes: { cluster: { context: '' } } }",
+                       at: "kubernetes.cluster.context", "expected a non-empty string"),
+        ValidationCase("a kubectl path with a newline", "{ name: 'p', kubernetes: { kubectl: '/usr/bin/kubectl\\n' } }",
+                       at: "kubernetes.kubectl", "expected the kubectl to run", hint: "leave the key out to use kubectl from PATH"),
+        ValidationCase("an empty helm", "{ name: 'p', kubernetes: { helm: '' } }", at: "kubernetes.helm", "expected a non-empty string"),
         // dependsOn
         ValidationCase("unknown dependency, with a suggestion", workloads("{ api: { image: 'x', dependsOn: ['cahce'] }, cache: { image: 'y' } }"),
                        at: "workloads.api.dependsOn[0]", "unknown dependency `cahce`", hint: "did you mean `cache`?"),

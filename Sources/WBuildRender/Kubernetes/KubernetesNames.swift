@@ -45,15 +45,15 @@ enum KubernetesNames {
         }
     }
 
-    /// Ten hex digits of FNV-1a over `text`: names that change when content does (a ConfigMap's
+    /// Ten (or `digits`, at most 16) hex digits of FNV-1a over `text`: names that change when content does (a ConfigMap's
     /// name, so that a change of env rolls the Deployment that refers to it).
-    static func contentHash(_ text: String) -> String {
+    static func contentHash(_ text: String, digits: Int = 10) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }
         let hex = String(hash, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(10))
+        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(digits))
     }
 }

@@ -14,7 +14,7 @@ public struct KubernetesRenderer: Renderer {
 
     public func render(_ input: RenderInput) throws(RenderError) -> Rendering {
         let set = try KubernetesObjectSet(input: input, values: LiteralValues(), target: .kubernetes)
-        let objects = set.objects.filter(\.gate.include)
+        let objects = set.objects.filter(\.gate.include).map(Self.stamped)
         let header = "# Rendered by wbuild from wbuild.json (\(input.spec.name)); `wbuild render --target kubernetes` writes it anew.\n"
         var files = objects.map { object in
             RenderedFile(path: object.file, contents: header + YAMLEmitter.document(object.document))
@@ -25,6 +25,37 @@ public struct KubernetesRenderer: Renderer {
             "resources": .list(objects.map { .string($0.file) }),
         ]
         files.append(RenderedFile(path: "kustomization.yaml", contents: header + YAMLEmitter.document(kustomization)))
-        return Rendering(target: .kubernetes, files: files, warnings: set.warnings)
+        let summaries = objects.map { object in
+            RenderedObject(apiVersion: object.apiVersion, kind: object.kind, name: object.name,
+                           namespace: Self.namespace(of: object), file: object.file,
+                           fingerprint: Self.fingerprint(of: object) ?? "")
+        }
+        return Rendering(target: .kubernetes, files: files, warnings: set.warnings, objects: summaries)
+    }
+
+    /// The annotation `deploy` compares with the live object's to leave an unchanged one alone.
+    public static let fingerprintAnnotation = "dev.wbuild.fingerprint"
+
+    /// `object` with `dev.wbuild.fingerprint`: 16 hex digits of a hash of the whole object as
+    /// written without it, so any change to what is applied changes it.
+    static func stamped(_ object: KubernetesObject) -> KubernetesObject {
+        var object = object
+        let hash = KubernetesNames.contentHash(YAMLEmitter.document(object.document), digits: 16)
+        var annotations = RenderMap()
+        if case .map(let existing)? = object.metadata["annotations"] { annotations = existing }
+        annotations.set(fingerprintAnnotation, .string(hash))
+        object.metadata.set("annotations", .map(annotations))
+        return object
+    }
+
+    static func fingerprint(of object: KubernetesObject) -> String? {
+        guard case .map(let annotations)? = object.metadata["annotations"],
+              case .string(let hash)? = annotations[fingerprintAnnotation] else { return nil }
+        return hash
+    }
+
+    static func namespace(of object: KubernetesObject) -> String? {
+        guard case .string(let namespace)? = object.metadata["namespace"] else { return nil }
+        return namespace
     }
 }

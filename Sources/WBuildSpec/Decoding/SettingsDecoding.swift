@@ -105,18 +105,41 @@ extension SpecDecoder {
                        hint: "the name of the Gateway the HTTPRoutes attach to, in lowercase letters, digits and `-`")
             }
         }
-        settings.kubectl = object.member("kubectl").flatMap { string($0) }
-        settings.helm = object.member("helm").flatMap { string($0) }
+        settings.kubectl = object.member("kubectl").flatMap { toolPath($0, tool: "kubectl") }
+        settings.helm = object.member("helm").flatMap { toolPath($0, tool: "helm") }
         if let clusterNode = object.member("cluster"),
            let cluster = self.object(clusterNode, allowedKeys: ["existing", "context", "valuesFile"]) {
             let valuesNode = cluster.member("valuesFile")
             if let valuesNode { locate(valuesNode) }
             settings.cluster = ClusterSettings(
                 existing: cluster.member("existing").flatMap { bool($0) } ?? false,
-                context: cluster.member("context").flatMap { string($0) },
+                context: cluster.member("context").flatMap { contextName($0) },
                 valuesFile: valuesNode.flatMap { string($0) })
         }
         return settings
+    }
+
+    /// `kubernetes.kubectl` / `kubernetes.helm`: a program name or a path, not empty.
+    func toolPath(_ node: SpecNode, tool: String) -> String? {
+        guard let text = string(node) else { return nil }
+        guard !text.isEmpty, !text.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            report("expected the \(tool) to run, as a name on PATH or a path, got \"\(Self.shortened(text))\"", at: node,
+                   hint: "e.g. \"/usr/local/bin/\(tool)\", or leave the key out to use \(tool) from PATH")
+            return nil
+        }
+        return text
+    }
+
+    /// `kubernetes.cluster.context`: a kubeconfig context name (the one deploy may use even when
+    /// it does not look local).
+    func contextName(_ node: SpecNode) -> String? {
+        guard let text = string(node) else { return nil }
+        guard !text.isEmpty, !text.contains(where: { $0.isWhitespace || $0 == "\0" }) else {
+            report("expected a kubeconfig context name, got \"\(Self.shortened(text))\"", at: node,
+                   hint: "one of the names `kubectl config get-contexts -o name` prints, e.g. \"kind-dev\"")
+            return nil
+        }
+        return text
     }
 
     /// A DNS-1123 label: lowercase letters, digits and `-`, starting and ending with a letter or

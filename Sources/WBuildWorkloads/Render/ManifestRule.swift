@@ -98,23 +98,34 @@ public final class ManifestRule: NodeRule {
         for warning in rendering.warnings { context.events.emit(.warning("\(context.id): \(warning)")) }
     }
 
-    /// The rendering for the images the inputs built, pinned where published.
-    func render(_ context: NodeContext) throws(NodeFailure) -> Rendering {
-        let published = readPublished()
+    /// Each workload's image for a rendering: its own `image:`, else the published
+    /// `repository@digest` when `published` has the very image it builds now (`imageOutputs`:
+    /// workload → its `image:NAME` node's output fields), else the local tag.
+    public static func images(spec: ProjectSpec, imageOutputs: [String: [String: String]],
+                              published: [String: PublishedImage]) -> [String: RenderedImage] {
         var images: [String: RenderedImage] = [:]
         for workload in spec.workloads {
-            let output = context.inputOutputs[NodeID(kind: "image", name: workload.name)]
+            let output = imageOutputs[workload.name]
             switch workload.source {
             case .image(let reference):
                 images[workload.name] = RenderedImage(parsing: reference, isPublished: true)
             case .build:
-                if let pin = published[workload.name], let imageId = output?.fields["imageId"], pin.imageId == imageId {
+                if let pin = published[workload.name], let imageId = output?["imageId"], pin.imageId == imageId {
                     images[workload.name] = RenderedImage(repository: pin.repository, tag: pin.tag, digest: pin.digest, isPublished: true)
-                } else if let tag = output?.fields["image"] {
+                } else if let tag = output?["image"] {
                     images[workload.name] = RenderedImage(parsing: tag, isPublished: false)
                 }
             }
         }
+        return images
+    }
+
+    /// The rendering for the images the inputs built, pinned where published.
+    func render(_ context: NodeContext) throws(NodeFailure) -> Rendering {
+        let outputs = Dictionary(uniqueKeysWithValues: spec.workloads.compactMap { workload in
+            context.inputOutputs[NodeID(kind: "image", name: workload.name)].map { (workload.name, $0.fields) }
+        })
+        let images = Self.images(spec: spec, imageOutputs: outputs, published: readPublished())
         do {
             return try renderer.render(RenderInput(spec: spec, images: images, kubeVersion: kubeVersion))
         } catch {

@@ -35,8 +35,11 @@ enum CommandCatalog {
     static let values = FlagSpec(long: "values", short: nil, takesValue: true, help: "check a Helm values file against the chart's schema", valueName: "FILE")
     static let kubeVersion = FlagSpec(long: "kube-version", short: nil, takesValue: true,
                                       help: "the cluster's Kubernetes version, e.g. 1.20 (default: a current one)", valueName: "VERSION")
-    static let doctorTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "also check a cluster: swarm", valueName: "TARGET")
-    static let deployTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "the cluster: swarm", valueName: "TARGET")
+    static let deployTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "the cluster: swarm, kubernetes or helm", valueName: "TARGET")
+    static let kubeContext = FlagSpec(long: "context", short: nil, takesValue: true,
+                                      help: "the kube context (kubernetes, helm; default: kubernetes.cluster.context, else the current one)", valueName: "NAME")
+    static let doctorTarget = FlagSpec(long: "target", short: nil, takesValue: true, help: "also check a cluster: swarm, kubernetes or helm", valueName: "TARGET")
+    static let wait = FlagSpec(long: "wait", short: nil, takesValue: false, help: "wait until everything changed is ready (the default)")
     static let plan = FlagSpec(long: "plan", short: nil, takesValue: false, help: "print what would be created, updated, removed or left; change nothing")
     static let noWait = FlagSpec(long: "no-wait", short: nil, takesValue: false, help: "return once the changes are made, without waiting for convergence")
     static let initSwarm = FlagSpec(long: "init", short: nil, takesValue: false, help: "make an engine that is in no swarm a one-node swarm first")
@@ -91,11 +94,11 @@ enum CommandCatalog {
         CommandInfo(name: "down", summary: "remove the project's containers and network (--volumes: volumes too)",
                     usage: "wbuild down [--volumes]",
                     details: "Removes everything labelled dev.wbuild.project=<name>. Nothing to remove is fine (exit 0).",
-                    flags: common + [volumes, deployTarget]),
+                    flags: common + [volumes, deployTarget, kubeContext]),
         CommandInfo(name: "status", summary: "workloads, replicas, health, URLs; each image's state and when, and why it last ran",
                     usage: "wbuild status [WORKLOAD…] [--json]",
                     details: "Reads the engine, so it works while another wbuild runs.",
-                    flags: common + [deployTarget]),
+                    flags: common + [deployTarget, kubeContext]),
         CommandInfo(name: "logs", summary: "container logs, prefixed by workload and replica",
                     usage: "wbuild logs [WORKLOAD] [-f] [--tail N] [--since DURATION] [--timestamps]",
                     details: """
@@ -163,8 +166,8 @@ enum CommandCatalog {
                     2 for a bad option, 3 without an engine.
                     """,
                     flags: common + [target, out, values, kubeVersion, jobs]),
-        CommandInfo(name: "deploy", summary: "publish, then make a Docker Swarm run the app",
-                    usage: "wbuild deploy --target swarm [--plan] [--no-wait] [--timeout SECONDS] [--registry R] [--init] [--json]",
+        CommandInfo(name: "deploy", summary: "make a Docker Swarm or a Kubernetes cluster (kubectl or Helm) run the app",
+                    usage: "wbuild deploy --target swarm|kubernetes|helm [--context C] [--plan] [--wait|--no-wait] [--timeout SECONDS] [--kube-version V] [--registry R] [--init] [--json]",
                     details: """
                     Publishes what is stale (images pinned by digest), bakes wbuild's probe into images whose
                     readiness or liveness is an http or tcp check, creates the stack's overlay network and its
@@ -178,17 +181,27 @@ enum CommandCatalog {
                     2 for a bad option, 3 without an engine. Routes are served by wbuild's router as a global
                     service published in host mode on router.port of every node (it finds each workload's
                     tasks by DNS: tasks.<stack>_<workload>).
+                    --target kubernetes|helm: builds what is stale, renders for the cluster's version into
+                    .wbuild/deploy/TARGET and deploys to the kube context of --context, kubernetes.cluster.context
+                    or the kubeconfig. A context that does not look local (kind, k3d, minikube, docker-desktop,
+                    a loopback server) is refused unless kubernetes.cluster.context names it. kubernetes:
+                    `kubectl apply --server-side --field-manager=wbuild` of the objects whose dev.wbuild.fingerprint
+                    differs from the live one, then a rollout wait per Deployment, then the project's objects no
+                    longer rendered are pruned. helm: `helm upgrade --install --wait --atomic` unless the release
+                    already runs this chart and these values. A failure names the pod and why (image pull, probe,
+                    unschedulable) with its last log lines.
                     """,
-                    flags: common + [deployTarget, plan, noWait, deployTimeout, registry, initSwarm]),
+                    flags: common + [deployTarget, plan, noWait, wait, deployTimeout, registry, initSwarm, kubeContext, kubeVersion]),
         CommandInfo(name: "doctor", summary: "check the engine, inotify limits and registry; say how to fix each",
-                    usage: "wbuild doctor [--target swarm] [--json]",
+                    usage: "wbuild doctor [--target swarm|kubernetes|helm [--context C]] [--json]",
                     details: """
                     --target swarm also checks the swarm manager deploy uses (swarm.host, else DOCKER_HOST), its
                     nodes, and whether this kernel has IPVS (without it Swarm's routing mesh does not answer;
-                    wbuild's deploy does not need it). Exit 0 when every check passes (warnings allowed), 2 when
-                    the project file is invalid, 3 when another check fails.
+                    wbuild's deploy does not need it). --target kubernetes|helm checks kubectl (and Helm), the
+                    kube context and the connection instead. Exit 0 when every check passes (warnings allowed),
+                    2 when the project file is invalid, 3 when another check fails.
                     """,
-                    flags: common + [doctorTarget]),
+                    flags: common + [doctorTarget, kubeContext]),
         CommandInfo(name: "help", summary: "show help for a command", usage: "wbuild help [COMMAND]",
                     details: "", flags: [help]),
     ]

@@ -1,14 +1,12 @@
 import WBuild
 
 /// `wbuild deploy --target swarm`: publish, then make the swarm run the spec; exit 0 when every
-/// service converged (or nothing changed), 1 when one did not.
+/// service converged (or nothing changed), 1 when one did not. `kubernetes` and `helm` go to
+/// `KubernetesCommands`.
 enum DeployCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         let target = try self.target(context.arguments)
-        guard target == "swarm" else {
-            throw UsageError(message: "deploy --target \(target) is not available in this wbuild yet; --target swarm is",
-                             command: context.arguments.command)
-        }
+        if let kubernetes = KubernetesCommands.target(target) { return try await KubernetesCommands.deploy(context, target: kubernetes) }
         let engine = try Engine.load(projectFile: context.projectFile, events: context.events,
                                      publishRegistry: context.arguments.value("registry"))
         var options = SwarmDeployOptions(plan: context.arguments.has("plan"), wait: !context.arguments.has("no-wait"),
@@ -23,10 +21,10 @@ enum DeployCommand {
         return result.ok ? 0 : 1
     }
 
-    /// `--target`: required; `swarm` today.
+    /// `--target`: required; `swarm`, `kubernetes` or `helm`.
     static func target(_ arguments: ParsedArguments) throws(UsageError) -> String {
         guard let target = arguments.value("target") else {
-            throw UsageError(message: "\(arguments.command) needs --target swarm", command: arguments.command)
+            throw UsageError(message: "\(arguments.command) needs --target swarm, kubernetes or helm", command: arguments.command)
         }
         guard ["swarm", "kubernetes", "helm"].contains(target) else {
             throw UsageError(message: "--target takes swarm, kubernetes or helm, got `\(OptionValues.shown(target))`", command: arguments.command)

@@ -3,13 +3,17 @@ import WBuild
 /// `wbuild doctor`: one line per check with a fix for each failure; exit 0 when all pass, 2 when the
 /// project file is invalid, 3 when another check fails.
 enum DoctorCommand {
-    static func run(_ context: CommandContext) async -> Int32 {
-        let target = context.arguments.value("target")
-        if let target, target != "swarm" {
-            context.console.err("wbuild doctor: --target takes swarm, got `\(target)`")
-            return 2
+    static func run(_ context: CommandContext) async throws -> Int32 {
+        var checks: [DoctorCheck]
+        let name = context.arguments.value("target")
+        if let name, name != "swarm" {
+            guard let target = KubernetesCommands.target(name) else {
+                throw UsageError(message: "doctor --target takes swarm, kubernetes or helm, got `\(OptionValues.shown(name))`", command: context.arguments.command)
+            }
+            checks = await Doctor.runKubernetes(projectFile: context.projectFile, target: target, context: context.arguments.value("context"))
+        } else {
+            checks = await Doctor.run(projectFile: context.projectFile, target: name)
         }
-        let checks = await Doctor.run(projectFile: context.projectFile, target: target)
         let console = context.console
         for check in checks {
             if context.json {

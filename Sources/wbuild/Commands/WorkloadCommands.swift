@@ -33,7 +33,8 @@ enum UpCommand {
 enum DownCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         if context.arguments.value("target") != nil {
-            _ = try DeployCommand.target(context.arguments)
+            let target = try DeployCommand.target(context.arguments)
+            if let kubernetes = KubernetesCommands.target(target) { return try await KubernetesCommands.down(context, target: kubernetes) }
             let removed = try await Engine.load(projectFile: context.projectFile, events: context.events).swarmDown()
             if context.json {
                 context.console.out(JSONText.object([("type", .string("down")), ("target", .string("swarm")),
@@ -53,7 +54,8 @@ enum DownCommand {
 enum StatusCommand {
     static func run(_ context: CommandContext) async throws -> Int32 {
         if context.arguments.value("target") != nil {
-            _ = try DeployCommand.target(context.arguments)
+            let target = try DeployCommand.target(context.arguments)
+            if let kubernetes = KubernetesCommands.target(target) { return try await KubernetesCommands.status(context, target: kubernetes) }
             let status = try await Engine.load(projectFile: context.projectFile, events: context.events).swarmStatus()
             if context.json { context.console.out(status.json.rendered) } else { SwarmReport(console: context.console).status(status) }
             return 0
