@@ -70,3 +70,32 @@ extension WorkloadEndToEndTests {
         #expect(second.status("workload:web") == "failed")
     }
 }
+
+extension WorkloadEndToEndTests {
+    /// After an engine outage the engine sometimes cannot remove a replica's container at once
+    /// ("device or resource busy"), and its name stays taken: the next create of that replica
+    /// met "Conflict. The container name … is already in use" and the workload stayed down.
+    @Test func aContainerLeftWithAReplicasNameIsRemovedAndTheReplicaMade() throws {
+        let (dir, project) = try helloProject()
+        defer { DockerCLI.cleanUp(project: project); dir.remove() }
+        let first = try WBuildBinary.run(["up", "--json"], in: dir.path, timeout: .seconds(180))
+        try #require(first.exitCode == 0, "\(first.stdout.suffix(2000)) \(first.stderr)")
+        let names = (DockerCLI.run(["ps", "-a", "--filter", "label=dev.wbuild.project=\(project)", "--filter", "label=dev.wbuild.replica",
+                                    "--format", "{{.Names}}"]) ?? "").split(separator: "\n").map(String.init)
+            .filter { !$0.contains("door") }
+        let name = try #require(names.first, "no replica container of \(project)")
+        let down = try WBuildBinary.run(["down"], in: dir.path, timeout: .seconds(120))
+        try #require(down.exitCode == 0, "\(down.stderr)")
+
+        // A container of that name that wbuild does not know (no labels), as the engine leaves one.
+        let stray = DockerCLI.run(["create", "--name", name, "wbuild-samples/busybox:1", "true"])
+        try #require(stray != nil, "could not create the stray container \(name)")
+        defer { _ = DockerCLI.run(["rm", "-f", name]) }
+        let again = try WBuildBinary.run(["up", "--json"], in: dir.path, timeout: .seconds(180))
+        #expect(again.exitCode == 0, "\(again.stdout.suffix(2000)) \(again.stderr)")
+        let page = url(of: again).flatMap { get($0 + "/") }
+        #expect(page?.contains("hello") == true, "the workload does not answer: \(again.stdout.suffix(1000))")
+        #expect(DockerCLI.run(["inspect", "--format", "{{index .Config.Labels \"dev.wbuild.project\"}}", name]) == project,
+                "the container named \(name) is not wbuild's replica")
+    }
+}

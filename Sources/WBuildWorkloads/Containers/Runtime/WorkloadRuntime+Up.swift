@@ -211,12 +211,7 @@ extension WorkloadRuntime {
             throw error.nodeFailure
         }
         let name = blueprint.replicaName(replica)
-        let id: String
-        do {
-            id = try await client.createContainer(name: name, config: config)
-        } catch {
-            throw engineFailure("creating \(name)", error)
-        }
+        let id = try await createContainer(named: name, config: config)
         book.withLock { $0.tracked[id] = RuntimeBook.Tracked(workload: plan.workload, replica: replica, phase: .starting) }
         do {
             try await beforeStart(id)
